@@ -1,0 +1,50 @@
+# Two entry points for a fresh clone (see README): `make run` and `make test`.
+# Everything they need is installed into .venv by the targets themselves.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The editable install is "strict": it lays a tree of links named `budgetsim/...` under
+# build/, so the import name is the installed one and mypy can follow it. A new source file
+# needs the tree rebuilt, hence the dependency on every source file.
+SOURCES := pyproject.toml sim/py.typed $(wildcard sim/*.py cli/*.py)
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	--config-settings editable_mode=strict
+SCENARIO ?= scenarios/uk_2030.yaml
+
+.PHONY: run test lint typecheck unit bench docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python $(SOURCES)
+	$(PIP_INSTALL) -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(BIN)/python $(SOURCES)
+	$(PIP_INSTALL) -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/budgetsim run $(SCENARIO)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check sim cli tests benchmarks
+	$(BIN)/ruff format --check sim cli tests benchmarks
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy -p budgetsim
+	$(BIN)/mypy tests benchmarks
+
+unit: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+test: lint typecheck unit
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/startup.py
+
+docs: $(VENV)/.installed
+	$(BIN)/budgetsim schema --format markdown > docs/parameters.md
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,66 @@
+"""Files: reading scenarios from disk (with ``extends``) and writing outputs atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from budgetsim.errors import ScenarioError
+from budgetsim.loader import load_text
+from budgetsim.scenario import Scenario
+
+MAX_BYTES = 1 << 20  # a scenario is a few kilobytes; refuse anything over 1 MiB
+
+
+def read_text(path: Path, shown: str | None = None) -> str:
+    """A scenario file's text, or a ScenarioError naming the file and what is wrong."""
+    name = shown or str(path)
+    try:
+        if path.is_dir():
+            raise ScenarioError.single(name, "is a directory, not a scenario file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ScenarioError.single(
+                name, f"is {size} bytes; a scenario file may be at most {MAX_BYTES} bytes"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError.single(name, "no such file") from None
+    except PermissionError:
+        raise ScenarioError.single(name, "permission denied") from None
+    except OSError as exc:
+        raise ScenarioError.single(name, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError.single(name, "is not UTF-8 text", line) from None
+
+
+def _resolve(reference: str, from_source: str) -> tuple[str, str]:
+    path = Path(from_source).parent / reference
+    name = os.path.normpath(str(path))
+    return name, read_text(path, name)
+
+
+def load_file(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
+    """Load and validate a scenario file, following ``extends`` relative to each file."""
+    name = str(path)
+    return load_text(read_text(Path(path), name), name, resolve=_resolve, overrides=overrides)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the whole new one."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

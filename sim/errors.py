@@ -1,0 +1,53 @@
+"""The one error type users of budgetsim see for bad input.
+
+Every problem names the source (a file path, ``--set`` or ``<string>``), the line in that
+source where it is known, and the key path, so a message reads
+``scenarios/uk.yaml:12: defence.milestones: year 2040 is after the horizon 2035``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Loc = tuple[str | int, ...]
+
+
+def format_loc(loc: Loc) -> str:
+    """``('rules', 0, 'limit')`` -> ``rules[0].limit``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario."""
+
+    source: str
+    line: int | None
+    loc: Loc
+    message: str
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        key = format_loc(self.loc)
+        return f"{where}: {key}: {self.message}" if key else f"{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario could not be loaded or validated; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: Sequence[Problem] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(
+        cls, source: str, message: str, line: int | None = None, loc: Loc = ()
+    ) -> ScenarioError:
+        return cls([Problem(source, line, loc, message)])

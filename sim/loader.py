@@ -1,0 +1,213 @@
+"""YAML text -> validated, frozen :class:`Scenario`; every problem reported with its line.
+
+The loader reads no files itself: the caller passes the text and, for ``extends:``, a
+``resolve(reference, from_source) -> (source, text)`` function (``budgetsim.cli.files`` gives
+one that reads from disk). That keeps the model package free of I/O and lets tests load
+scenarios from strings.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from budgetsim.errors import Loc, Problem, ScenarioError, format_loc
+from budgetsim.scenario import Scenario, build_scenario
+from budgetsim.schema import ScenarioSpec, Section
+from budgetsim.yamltext import parse_yaml
+
+Resolver = Callable[[str, str], tuple[str, str]]
+Origins = dict[Loc, tuple[str, int | None]]
+
+MAX_EXTENDS_DEPTH = 16
+
+
+def _section_paths(model: type[BaseModel], prefix: Loc = ()) -> set[Loc]:
+    """Key paths that are sections (merged key by key under ``extends``)."""
+    out: set[Loc] = {prefix}
+    for name, field in model.model_fields.items():
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, Section):
+            out |= _section_paths(ann, (*prefix, name))
+    return out
+
+
+SECTIONS = _section_paths(ScenarioSpec)
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The section model a key path points into, for listing the keys it allows."""
+    model: type[BaseModel] = ScenarioSpec
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        ann = field.annotation
+        args = getattr(ann, "__args__", ())
+        candidates = [ann, *args]
+        for arg in args:
+            candidates.extend(getattr(arg, "__args__", ()))
+        nxt = next((c for c in candidates if isinstance(c, type) and issubclass(c, Section)), None)
+        if nxt is None:
+            return None
+        model = nxt
+    return model
+
+
+def _merge(
+    parent: dict[str, Any], p_origin: Origins, child: dict[str, Any], c_origin: Origins,
+    loc: Loc = (),
+) -> None:
+    """Merge ``child`` into ``parent`` in place: sections key by key, anything else replaced."""
+    for key, value in child.items():
+        here = (*loc, key)
+        if here in SECTIONS and isinstance(value, dict) and isinstance(parent.get(key), dict):
+            p_origin[here] = c_origin[here]
+            _merge(parent[key], p_origin, value, c_origin, here)
+            continue
+        for old in [k for k in p_origin if k[: len(here)] == here]:
+            del p_origin[old]
+        parent[key] = value
+        for k, v in c_origin.items():
+            if k[: len(here)] == here:
+                p_origin[k] = v
+
+
+def _read(
+    text: str, source: str, resolve: Resolver | None, chain: tuple[str, ...]
+) -> tuple[dict[str, Any], Origins]:
+    data, lines = parse_yaml(text, source)
+    origins: Origins = dict(lines)
+    parent_ref = data.pop("extends", None)
+    if parent_ref is None:
+        return data, origins
+    line = lines.get(("extends",), (source, None))[1]
+    if not isinstance(parent_ref, str):
+        raise ScenarioError.single(source, "must name a scenario file", line, ("extends",))
+    if resolve is None:
+        raise ScenarioError.single(
+            source, "cannot follow 'extends' when loading from a string", line, ("extends",)
+        )
+    try:
+        parent_source, parent_text = resolve(parent_ref, source)
+    except ScenarioError as exc:
+        raise ScenarioError(
+            [Problem(source, line, ("extends",), f"{parent_ref}: {p.message}") for p in exc.problems]
+        ) from None
+    if parent_source in chain or parent_source == source:
+        cycle = " -> ".join((*chain, source, parent_source))
+        raise ScenarioError.single(source, f"extends cycle: {cycle}", line, ("extends",))
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError.single(
+            source, f"more than {MAX_EXTENDS_DEPTH} levels of extends", line, ("extends",)
+        )
+    base, base_origins = _read(parent_text, parent_source, resolve, (*chain, source))
+    _merge(base, base_origins, data, origins)
+    return base, base_origins
+
+
+def parse_override(assignment: str) -> tuple[Loc, Any]:
+    """``"defence.milestones={2030: 3}"`` -> (key path, value parsed as YAML)."""
+    key, sep, raw = assignment.partition("=")
+    if not sep or not key.strip():
+        raise ScenarioError.single("--set", f"{assignment!r}: expected key.path=value")
+    loc: Loc = tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError as exc:
+        raise ScenarioError.single("--set", f"{assignment!r}: the value is not YAML: {exc}") from None
+    return loc, value
+
+
+def _apply_override(data: dict[str, Any], origins: Origins, loc: Loc, value: Any) -> None:
+    target: Any = data
+    for i, part in enumerate(loc[:-1]):
+        nxt = target.get(part) if isinstance(target, dict) else None
+        if isinstance(target, list) and isinstance(part, int) and part < len(target):
+            nxt = target[part]
+        if nxt is None and isinstance(target, dict):
+            nxt = target[part] = {}
+        if not isinstance(nxt, (dict, list)):
+            raise ScenarioError.single(
+                "--set", f"{format_loc(loc[: i + 1])} is not a section, cannot set inside it",
+                loc=loc,
+            )
+        target = nxt
+    last = loc[-1]
+    if isinstance(target, list):
+        if not isinstance(last, int) or last >= len(target):
+            raise ScenarioError.single("--set", "no such list item", loc=loc)
+        target[last] = value
+    else:
+        target[last] = value
+    for old in [k for k in origins if k[: len(loc)] == loc]:
+        del origins[old]
+    origins[loc] = ("--set", None)
+
+
+def _locate(origins: Origins, loc: Loc, default: str) -> tuple[str, int | None]:
+    for n in range(len(loc), -1, -1):
+        hit = origins.get(loc[:n])
+        if hit is not None:
+            return hit
+    return default, None
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    kind, msg, loc = err["type"], str(err["msg"]), tuple(err["loc"])
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        allowed = sorted(model.model_fields) if model is not None else []
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        text = "unknown key"
+        if hint:
+            text += f"; did you mean '{hint[0]}'?"
+        if allowed:
+            text += f" (allowed here: {', '.join(allowed)})"
+        return text
+    if kind == "missing":
+        return "required key is missing"
+    if kind in ("bounds", "path", "literal_error"):
+        return msg
+    value = err.get("input")
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return f"{msg} (got {value!r})"
+    return msg
+
+
+def load_text(
+    text: str,
+    source: str = "<string>",
+    *,
+    resolve: Resolver | None = None,
+    overrides: Iterable[str] = (),
+) -> Scenario:
+    """Parse, merge ``extends``, apply ``key.path=value`` overrides, validate, build.
+
+    Raises :class:`ScenarioError` listing every problem as ``SOURCE:LINE: key.path: message``.
+    """
+    data, origins = _read(text, source, resolve, ())
+    for assignment in overrides:
+        loc, value = parse_override(assignment)
+        _apply_override(data, origins, loc, value)
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            src, line = _locate(origins, loc, source)
+            problems.append(Problem(src, line, loc, _message(err)))
+        raise ScenarioError(problems) from None
+    scenario, cross = build_scenario(spec, source)
+    if cross or scenario is None:
+        raise ScenarioError(
+            Problem(*_locate(origins, loc, source), loc, message) for loc, message in cross
+        )
+    return scenario

@@ -1,0 +1,195 @@
+"""Results: labelled series, rule outcomes and a summary. Presenters read only these.
+
+Series are in output units: cash in the scenario's currency unit, ratios in percent (their
+names end in ``_pct...``). Each series has shape ``(batch, years)``; a deterministic run has a
+batch of one, and :meth:`Result.row` gives plain lists for presenters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from budgetsim.engine import Paths, simulate
+from budgetsim.rules import RuleOutcome, evaluate_all
+from budgetsim.scenario import Scenario
+
+FloatArray = NDArray[np.float64]
+
+#: Every series a Result carries, with its unit ("currency" is the scenario's unit).
+SERIES_UNITS: dict[str, str] = {
+    "gdp": "currency",
+    "real_growth_pct": "%",
+    "deflator_pct": "%",
+    "defence": "currency",
+    "defence_pct_gdp": "% of GDP",
+    "target_pct_gdp": "% of GDP",
+    "defence_real": "currency at base-year prices",
+    "baseline_defence": "currency",
+    "extra_defence": "currency",
+    "cuts": "currency",
+    "tax_rise": "currency",
+    "borrowing_for_defence": "currency",
+    "receipts": "currency",
+    "other_spending": "currency",
+    "interest": "currency",
+    "interest_pct_receipts": "% of receipts",
+    "effective_conventional_rate_pct": "%",
+    "psnb": "currency",
+    "psnb_pct_gdp": "% of GDP",
+    "net_investment": "currency",
+    "current_balance": "currency",
+    "current_balance_pct_gdp": "% of GDP",
+    "sfa": "currency",
+    "debt": "currency",
+    "debt_pct_gdp": "% of GDP",
+}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The answers a reader wants first, for a deterministic run."""
+
+    target_year: int | None
+    target_pct_gdp: float | None
+    defence_pct_gdp_in_target_year: float | None
+    target_met: bool | None
+    rules_passed: bool
+    rules_failed: tuple[str, ...]
+    cumulative_extra_defence: float
+    cumulative_cuts: float
+    cumulative_tax_rise: float
+    cumulative_borrowing_for_defence: float
+    debt_pct_gdp_at_horizon: float
+    baseline_debt_pct_gdp_at_horizon: float
+    extra_debt_at_horizon: float
+    extra_debt_pct_gdp_at_horizon: float
+
+
+@dataclass(frozen=True)
+class Result:
+    title: str
+    source: str
+    country: str
+    unit: str
+    base_year: int
+    years: tuple[int, ...]
+    series: dict[str, FloatArray]
+    sources: dict[str, FloatArray]  # each funding source's contribution, currency
+    rules: tuple[RuleOutcome, ...]
+    summary: Summary
+
+    def row(self, name: str, i: int = 0) -> list[float]:
+        """One series of batch row ``i`` as a list of floats."""
+        return [float(v) for v in self.series[name][i]]
+
+
+def baseline_of(scn: Scenario) -> Scenario:
+    """The same scenario with defence at its baseline share: no extra spending to fund."""
+    return replace(scn, basis="share", share=scn.baseline_share)
+
+
+def series_from(scn: Scenario, paths: Paths) -> dict[str, FloatArray]:
+    pct = 100.0
+    y = paths.gdp
+    return {
+        "gdp": y,
+        "real_growth_pct": paths.real_growth * pct,
+        "deflator_pct": paths.deflator * pct,
+        "defence": paths.defence,
+        "defence_pct_gdp": paths.defence / y * pct,
+        "target_pct_gdp": np.broadcast_to(scn.share * pct, y.shape).copy(),
+        "defence_real": paths.defence_real,
+        "baseline_defence": paths.baseline_defence,
+        "extra_defence": paths.extra,
+        "cuts": paths.cuts,
+        "tax_rise": paths.tax,
+        "borrowing_for_defence": paths.borrowing_for_defence,
+        "receipts": paths.receipts,
+        "other_spending": paths.other_spending,
+        "interest": paths.interest,
+        "interest_pct_receipts": paths.interest / paths.receipts * pct,
+        "effective_conventional_rate_pct": paths.conventional_rate * pct,
+        "psnb": paths.psnb,
+        "psnb_pct_gdp": paths.psnb / y * pct,
+        "net_investment": paths.net_investment,
+        "current_balance": paths.current_balance,
+        "current_balance_pct_gdp": paths.current_balance / y * pct,
+        "sfa": paths.sfa,
+        "debt": paths.debt,
+        "debt_pct_gdp": paths.debt / y * pct,
+    }
+
+
+class DivergenceError(ArithmeticError):
+    """The model produced a non-finite number (for example debt exploding)."""
+
+
+def _check_finite(scn: Scenario, series: dict[str, FloatArray]) -> None:
+    for name, values in series.items():
+        bad = ~np.isfinite(values)
+        if bad.any():
+            year = int(scn.years[np.argmax(bad.any(axis=0))])
+            raise DivergenceError(
+                f"{name} is not a finite number from {year}: the scenario diverges "
+                "(check rates, growth and the horizon)"
+            )
+
+
+def run(scn: Scenario) -> Result:
+    """Run a scenario and its baseline; return labelled series, rules and the summary."""
+    paths = simulate(scn)
+    base = simulate(baseline_of(scn))
+    series = series_from(scn, paths)
+    _check_finite(scn, series)
+    rules = evaluate_all(scn, paths)
+    summary = _summarise(scn, paths, base, series, rules)
+    return Result(
+        title=scn.title,
+        source=scn.source,
+        country=scn.spec.meta.country,
+        unit=scn.currency,
+        base_year=scn.base_year,
+        years=tuple(int(y) for y in scn.years),
+        series=series,
+        sources={p.name: paths.pools[k] for k, p in enumerate(scn.pools)},
+        rules=rules,
+        summary=summary,
+    )
+
+
+def _summarise(
+    scn: Scenario,
+    paths: Paths,
+    base: Paths,
+    series: dict[str, FloatArray],
+    rules: tuple[RuleOutcome, ...],
+) -> Summary:
+    share_pct = series["defence_pct_gdp"][0]
+    reached: float | None = None
+    met: bool | None = None
+    if scn.target_year is not None and scn.target_share is not None:
+        j = int(np.searchsorted(scn.years, scn.target_year))
+        reached = float(share_pct[j])
+        met = bool(reached >= scn.target_share * 100.0 - 1e-9)
+    failed = tuple(r.name for r in rules if not bool(r.all_passed[0]))
+    debt_pct = float(paths.debt[0, -1] / paths.gdp[0, -1] * 100.0)
+    base_pct = float(base.debt[0, -1] / base.gdp[0, -1] * 100.0)
+    return Summary(
+        target_year=scn.target_year,
+        target_pct_gdp=None if scn.target_share is None else scn.target_share * 100.0,
+        defence_pct_gdp_in_target_year=reached,
+        target_met=met,
+        rules_passed=not failed,
+        rules_failed=failed,
+        cumulative_extra_defence=float(paths.extra[0].sum()),
+        cumulative_cuts=float(paths.cuts[0].sum()),
+        cumulative_tax_rise=float(paths.tax[0].sum()),
+        cumulative_borrowing_for_defence=float(paths.borrowing_for_defence[0].sum()),
+        debt_pct_gdp_at_horizon=debt_pct,
+        baseline_debt_pct_gdp_at_horizon=base_pct,
+        extra_debt_at_horizon=float(paths.debt[0, -1] - base.debt[0, -1]),
+        extra_debt_pct_gdp_at_horizon=debt_pct - base_pct,
+    )

@@ -1,0 +1,78 @@
+"""YAML text -> plain Python data plus the line of every key path.
+
+Parses text only (the caller reads the file). Safe loading, duplicate keys rejected (PyYAML
+silently keeps the last one), and a bound on the number of nodes so an alias bomb is refused
+rather than expanded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from budgetsim.errors import Loc, ScenarioError
+
+#: Where each key path was written: ``loc -> (source, line)``, lines counted from 1.
+LineMap = dict[Loc, tuple[str, int]]
+
+MAX_NODES = 100_000
+
+
+class _Walker:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.lines: LineMap = {}
+        self.loader = yaml.SafeLoader("")
+        self.count = 0
+
+    def fail(self, node: yaml.Node, loc: Loc, message: str) -> ScenarioError:
+        return ScenarioError.single(self.source, message, node.start_mark.line + 1, loc)
+
+    def walk(self, node: yaml.Node, loc: Loc) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, loc, f"document too large (more than {MAX_NODES} values)")
+        self.lines[loc] = (self.source, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.fail(key_node, loc, "a key must be a plain name or a year")
+                key = self.loader.construct_object(key_node)
+                if not isinstance(key, (str, int)) or isinstance(key, bool):
+                    raise self.fail(key_node, loc, f"a key must be a name or a year, not {key!r}")
+                if key in out:
+                    first = self.lines[(*loc, key)][1]
+                    raise self.fail(
+                        key_node, (*loc, key), f"duplicate key (first given on line {first})"
+                    )
+                self.lines[(*loc, key)] = (self.source, key_node.start_mark.line + 1)
+                out[key] = self.walk(value_node, (*loc, key))
+                self.lines[(*loc, key)] = (self.source, key_node.start_mark.line + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.walk(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node)
+
+
+def parse_yaml(text: str, source: str) -> tuple[dict[str, Any], LineMap]:
+    """Parse a scenario document; the top level must be a mapping."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        message = " ".join(str(s) for s in (exc.context, exc.problem) if s)
+        raise ScenarioError.single(source, f"invalid YAML: {message}", line) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError.single(source, f"invalid YAML: {exc}") from None
+    if node is None:
+        raise ScenarioError.single(source, "the file is empty; a scenario is a YAML mapping")
+    walker = _Walker(source)
+    data = walker.walk(node, ())
+    if not isinstance(data, dict):
+        raise ScenarioError.single(
+            source, "the top level must be a mapping of keys, not a list or a value", 1
+        )
+    return data, walker.lines
