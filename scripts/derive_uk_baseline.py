@@ -42,8 +42,16 @@ SHORT_RATE_RECKONER = 4.7  # GBP bn in 2029-30 per +1pp short rates (S3)
 
 def main() -> None:
     y = np.array(GDP, dtype=float)
-    print("deflator:", [round(float(v), 3) for v in (y[1:] / y[:-1]) / (1 + np.array(REAL_GROWTH) / 100) * 100 - 100])
-    print("receipts:", {yr: round(r / g * 100, 3) for yr, r, g in zip(YEARS, PSCR, GDP, strict=True)})
+    print(
+        "deflator:",
+        [
+            round(float(v), 3)
+            for v in (y[1:] / y[:-1]) / (1 + np.array(REAL_GROWTH) / 100) * 100 - 100
+        ],
+    )
+    print(
+        "receipts:", {yr: round(r / g * 100, 3) for yr, r, g in zip(YEARS, PSCR, GDP, strict=True)}
+    )
     print(
         "other_spending:",
         {
@@ -51,7 +59,10 @@ def main() -> None:
             for yr, t, i, g in zip(YEARS, TME, INTEREST, GDP, strict=True)
         },
     )
-    print("other_investment:", {yr: round(v / GDP[YEARS.index(yr)] * 100, 3) for yr, v in PSNI.items()})
+    print(
+        "other_investment:",
+        {yr: round(v / GDP[YEARS.index(yr)] * 100, 3) for yr, v in PSNI.items()},
+    )
     debt = np.array(PSND_PCT) / 100 * y
     print("debt0:", round(float(debt[0]), 1))
     sfa = debt[1:] - debt[:-1] - np.array(PSNB[1:])

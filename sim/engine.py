@@ -87,9 +87,20 @@ def simulate(scn: Scenario) -> Paths:
     n = scn.n_years
     pool_caps = [a for p in scn.pools for a in (p.cap_cash, p.cap_gdp) if a is not None]
     inputs: list[ArrayLike] = [
-        scn.real_growth, scn.deflator, scn.share, scn.cash, scn.baseline_share, scn.receipts,
-        scn.other_spending, scn.other_investment, scn.sfa, scn.short_rate, scn.long_rate,
-        scn.real_il_rate, scn.il_inflation, *pool_caps,
+        scn.real_growth,
+        scn.deflator,
+        scn.share,
+        scn.cash,
+        scn.baseline_share,
+        scn.receipts,
+        scn.other_spending,
+        scn.other_investment,
+        scn.sfa,
+        scn.short_rate,
+        scn.long_rate,
+        scn.real_il_rate,
+        scn.il_inflation,
+        *pool_caps,
     ]
     nb = _batch_size(inputs)
 
@@ -99,7 +110,10 @@ def simulate(scn: Scenario) -> Paths:
     g, p = full(scn.real_growth), full(scn.deflator)
     share, cash, s0 = full(scn.share), full(scn.cash), full(scn.baseline_share)
     rho, omega, nu, sfa = (
-        full(scn.receipts), full(scn.other_spending), full(scn.other_investment), full(scn.sfa)
+        full(scn.receipts),
+        full(scn.other_spending),
+        full(scn.other_investment),
+        full(scn.sfa),
     )
     i_s, i_l = full(scn.short_rate), full(scn.long_rate)
     rr, pi = full(scn.real_il_rate), full(scn.il_inflation)
@@ -113,7 +127,7 @@ def simulate(scn: Scenario) -> Paths:
         return np.empty((nb, n), dtype=np.float64)
 
     Y, D, Dreal, D0, E, C, T, F = (out() for _ in range(8))
-    R, O, I, RL, PSNB, N, CB, B = (out() for _ in range(8))
+    REC, OTH, INT, RL, PSNB, N, CB, B = (out() for _ in range(8))
     pools = np.zeros((npools, nb, n), dtype=np.float64)
 
     f, q, M = scn.floating, scn.index_linked, scn.maturity
@@ -189,7 +203,7 @@ def simulate(scn: Scenario) -> Paths:
 
         Y[:, t], D[:, t], Dreal[:, t], D0[:, t], E[:, t] = y, d, d / pd, d0, e
         C[:, t], T[:, t], F[:, t] = cuts, tax, borrow
-        R[:, t], O[:, t], I[:, t], RL[:, t] = receipts, other, interest, rl
+        REC[:, t], OTH[:, t], INT[:, t], RL[:, t] = receipts, other, interest, rl
         PSNB[:, t], N[:, t], CB[:, t], B[:, t] = psnb, net_inv, net_inv - psnb, debt
 
         if feedback:
@@ -200,9 +214,26 @@ def simulate(scn: Scenario) -> Paths:
     y_before = np.concatenate([np.full((nb, 1), scn.gdp0), Y[:, :-1]], axis=1)
     realised_growth = Y / y_before / (1.0 + p) - 1.0  # equals g without feedback
     return Paths(
-        gdp=Y, real_growth=realised_growth, deflator=p.copy(), defence=D, defence_real=Dreal,
-        baseline_defence=D0, extra=E, cuts=C, tax=T, borrowing_for_defence=F, pools=pools,
-        receipts=R, other_spending=O, interest=I, conventional_rate=RL, psnb=PSNB,
-        net_investment=N, current_balance=CB, sfa=sfa.copy(), debt=B,
-        gdp0=np.full(nb, scn.gdp0), debt0=np.full(nb, scn.debt0),
+        gdp=Y,
+        real_growth=realised_growth,
+        deflator=p.copy(),
+        defence=D,
+        defence_real=Dreal,
+        baseline_defence=D0,
+        extra=E,
+        cuts=C,
+        tax=T,
+        borrowing_for_defence=F,
+        pools=pools,
+        receipts=REC,
+        other_spending=OTH,
+        interest=INT,
+        conventional_rate=RL,
+        psnb=PSNB,
+        net_investment=N,
+        current_balance=CB,
+        sfa=sfa.copy(),
+        debt=B,
+        gdp0=np.full(nb, scn.gdp0),
+        debt0=np.full(nb, scn.debt0),
     )

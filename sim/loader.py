@@ -61,7 +61,10 @@ def _model_at(loc: Loc) -> type[BaseModel] | None:
 
 
 def _merge(
-    parent: dict[str, Any], p_origin: Origins, child: dict[str, Any], c_origin: Origins,
+    parent: dict[str, Any],
+    p_origin: Origins,
+    child: dict[str, Any],
+    c_origin: Origins,
     loc: Loc = (),
 ) -> None:
     """Merge ``child`` into ``parent`` in place: sections key by key, anything else replaced."""
@@ -98,7 +101,10 @@ def _read(
         parent_source, parent_text = resolve(parent_ref, source)
     except ScenarioError as exc:
         raise ScenarioError(
-            [Problem(source, line, ("extends",), f"{parent_ref}: {p.message}") for p in exc.problems]
+            [
+                Problem(source, line, ("extends",), f"{parent_ref}: {p.message}")
+                for p in exc.problems
+            ]
         ) from None
     if parent_source in chain or parent_source == source:
         cycle = " -> ".join((*chain, source, parent_source))
@@ -121,7 +127,9 @@ def parse_override(assignment: str) -> tuple[Loc, Any]:
     try:
         value = yaml.safe_load(raw) if raw.strip() else None
     except yaml.YAMLError as exc:
-        raise ScenarioError.single("--set", f"{assignment!r}: the value is not YAML: {exc}") from None
+        raise ScenarioError.single(
+            "--set", f"{assignment!r}: the value is not YAML: {exc}"
+        ) from None
     return loc, value
 
 
@@ -135,7 +143,8 @@ def _apply_override(data: dict[str, Any], origins: Origins, loc: Loc, value: Any
             nxt = target[part] = {}
         if not isinstance(nxt, (dict, list)):
             raise ScenarioError.single(
-                "--set", f"{format_loc(loc[: i + 1])} is not a section, cannot set inside it",
+                "--set",
+                f"{format_loc(loc[: i + 1])} is not a section, cannot set inside it",
                 loc=loc,
             )
         target = nxt

@@ -76,6 +76,7 @@ class Result:
     unit: str
     base_year: int
     years: tuple[int, ...]
+    year_labels: tuple[str, ...]
     series: dict[str, FloatArray]
     sources: dict[str, FloatArray]  # each funding source's contribution, currency
     rules: tuple[RuleOutcome, ...]
@@ -84,6 +85,11 @@ class Result:
     def row(self, name: str, i: int = 0) -> list[float]:
         """One series of batch row ``i`` as a list of floats."""
         return [float(v) for v in self.series[name][i]]
+
+
+def year_label(year: int, style: str = "fiscal") -> str:
+    """2025 -> '2025-26' for fiscal years, '2025' for calendar years."""
+    return f"{year}-{(year + 1) % 100:02d}" if style == "fiscal" else str(year)
 
 
 def baseline_of(scn: Scenario) -> Scenario:
@@ -153,6 +159,7 @@ def run(scn: Scenario) -> Result:
         unit=scn.currency,
         base_year=scn.base_year,
         years=tuple(int(y) for y in scn.years),
+        year_labels=tuple(year_label(int(y), scn.spec.years.label) for y in scn.years),
         series=series,
         sources={p.name: paths.pools[k] for k, p in enumerate(scn.pools)},
         rules=rules,

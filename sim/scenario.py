@@ -164,7 +164,12 @@ class _Builder:
         ms_shares = [v * PCT for _, v in milestones]
         share = _frozen(
             share_path(
-                self.base, d.base_share * PCT, ms_years, ms_shares, self.years, d.shape,
+                self.base,
+                d.base_share * PCT,
+                ms_years,
+                ms_shares,
+                self.years,
+                d.shape,
                 d.shape_power,
             )[0]
         )
@@ -191,9 +196,7 @@ class _Builder:
             deflator=self.path(("economy", "deflator"), s.economy.deflator, PCT),
             receipts=self.path(("finances", "receipts"), fin.receipts, PCT),
             other_spending=self.path(("finances", "other_spending"), fin.other_spending, PCT),
-            other_investment=self.path(
-                ("finances", "other_investment"), fin.other_investment, PCT
-            ),
+            other_investment=self.path(("finances", "other_investment"), fin.other_investment, PCT),
             sfa=self.path(("finances", "sfa"), fin.sfa),
             short_rate=self.path(("interest", "short_rate"), it.short_rate, PCT),
             long_rate=self.path(("interest", "long_rate"), it.long_rate, PCT),
@@ -294,7 +297,9 @@ class _Builder:
             if r.type == "interest_ceiling" and (
                 r.defence_exemption is not None or r.escape_clause is not None
             ):
-                self.error(loc, "defence exemptions and escape clauses apply to deficit and debt rules")
+                self.error(
+                    loc, "defence exemptions and escape clauses apply to deficit and debt rules"
+                )
             if r.escape_clause is not None and r.type not in ("deficit_ceiling", "current_balance"):
                 self.error(
                     (*loc, "escape_clause"),
@@ -323,7 +328,9 @@ class _Builder:
         return tuple(out)
 
 
-def build_scenario(spec: ScenarioSpec, source: str) -> tuple[Scenario | None, list[tuple[Loc, str]]]:
+def build_scenario(
+    spec: ScenarioSpec, source: str
+) -> tuple[Scenario | None, list[tuple[Loc, str]]]:
     """Turn a validated spec into model units; return the problems found across keys."""
     builder = _Builder(spec)
     scenario = builder.build(source)

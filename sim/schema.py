@@ -151,8 +151,11 @@ class Years(Section):
         lo=1900,
         hi=2200,
     )
-    horizon: int = param(
-        doc="Last projected year tN.", unit="year", symbol="tN", lo=1901, hi=2300
+    horizon: int = param(doc="Last projected year tN.", unit="year", symbol="tN", lo=1901, hi=2300)
+    label: Literal["fiscal", "calendar"] = param(
+        "fiscal",
+        doc="How years are shown: 'fiscal' (2025-26) or 'calendar' (2025).",
+        unit="choice",
     )
 
 
@@ -160,20 +163,36 @@ class Feedback(Section):
     """Growth feedback from the fiscal impulse (off when every multiplier is zero)."""
 
     persistence: float = param(
-        0.0, doc="Share of last year's output deviation that persists.", unit="fraction",
-        symbol="h", lo=0.0, hi=1.0,
+        0.0,
+        doc="Share of last year's output deviation that persists.",
+        unit="fraction",
+        symbol="h",
+        lo=0.0,
+        hi=1.0,
     )
     defence_multiplier: float = param(
-        0.0, doc="Effect on next year's GDP level of extra defence spending, per unit of GDP.",
-        unit="multiplier", symbol="m_D", lo=0.0, hi=5.0,
+        0.0,
+        doc="Effect on next year's GDP level of extra defence spending, per unit of GDP.",
+        unit="multiplier",
+        symbol="m_D",
+        lo=0.0,
+        hi=5.0,
     )
     cuts_multiplier: float = param(
-        0.0, doc="Effect on next year's GDP level of cuts to other spending, per unit of GDP.",
-        unit="multiplier", symbol="m_C", lo=0.0, hi=5.0,
+        0.0,
+        doc="Effect on next year's GDP level of cuts to other spending, per unit of GDP.",
+        unit="multiplier",
+        symbol="m_C",
+        lo=0.0,
+        hi=5.0,
     )
     tax_multiplier: float = param(
-        0.0, doc="Effect on next year's GDP level of tax rises, per unit of GDP.",
-        unit="multiplier", symbol="m_T", lo=0.0, hi=5.0,
+        0.0,
+        doc="Effect on next year's GDP level of tax rises, per unit of GDP.",
+        unit="multiplier",
+        symbol="m_T",
+        lo=0.0,
+        hi=5.0,
     )
 
 
@@ -198,7 +217,10 @@ class Defence(Section):
         None,
         doc="Share the baseline keeps (default: held at base_share). Extra spending is "
         "measured against it.",
-        unit="% of GDP", symbol="s0_t", lo=0.0, hi=100.0,
+        unit="% of GDP",
+        symbol="s0_t",
+        lo=0.0,
+        hi=100.0,
     )
     basis: Literal["share", "cash"] = param(
         "share",
@@ -209,7 +231,10 @@ class Defence(Section):
         None,
         doc="{year: share} targets. On the share basis they set the path; on the cash basis "
         "the last one is the target whose attainment is reported.",
-        unit="% of GDP", symbol="(year_k, share_k)", lo=0.0, hi=100.0,
+        unit="% of GDP",
+        symbol="(year_k, share_k)",
+        lo=0.0,
+        hi=100.0,
     )
     shape: Literal["linear", "front", "back", "step"] = param(
         "linear",
@@ -218,12 +243,19 @@ class Defence(Section):
         unit="choice",
     )
     shape_power: float = param(
-        2.0, doc="Exponent k of the front- and back-loaded shapes.", unit="exponent",
-        lo=1.0, hi=10.0,
+        2.0,
+        doc="Exponent k of the front- and back-loaded shapes.",
+        unit="exponent",
+        lo=1.0,
+        hi=10.0,
     )
     cash: TimePath | None = param(
-        None, doc="Defence spending on the cash basis.", unit="currency", symbol="D_t",
-        lo=0.0, hi=1e15,
+        None,
+        doc="Defence spending on the cash basis.",
+        unit="currency",
+        symbol="D_t",
+        lo=0.0,
+        hi=1e15,
     )
     cash_prices: Literal["nominal", "real"] = param(
         "nominal",
@@ -232,14 +264,21 @@ class Defence(Section):
         unit="choice",
     )
     price_premium: float = param(
-        0.0, doc="Defence inflation over the GDP deflator.", unit="percentage points",
-        symbol="d", lo=-20.0, hi=50.0,
+        0.0,
+        doc="Defence inflation over the GDP deflator.",
+        unit="percentage points",
+        symbol="d",
+        lo=-20.0,
+        hi=50.0,
     )
     capital_share: float = param(
         0.0,
         doc="Share of defence spending that is net investment (counts for the current "
         "balance as investment).",
-        unit="% of defence", symbol="k_D", lo=0.0, hi=100.0,
+        unit="% of defence",
+        symbol="k_D",
+        lo=0.0,
+        hi=100.0,
     )
 
 
@@ -251,16 +290,25 @@ class Source(Section):
         "cuts", doc="'cuts' to other spending, or a 'tax' rise.", unit="choice"
     )
     cap: TimePath | None = param(
-        None, doc="Most this source can give a year, in cash.", unit="currency", lo=0.0,
+        None,
+        doc="Most this source can give a year, in cash.",
+        unit="currency",
+        lo=0.0,
         hi=1e15,
     )
     cap_pct_gdp: TimePath | None = param(
-        None, doc="Most this source can give a year, as a share of GDP.", unit="% of GDP",
-        lo=0.0, hi=100.0,
+        None,
+        doc="Most this source can give a year, as a share of GDP.",
+        unit="% of GDP",
+        lo=0.0,
+        hi=100.0,
     )
     share: float | None = param(
-        None, doc="In 'shares' mode, the fraction of the extra spending it meets.",
-        unit="% of extra", lo=0.0, hi=100.0,
+        None,
+        doc="In 'shares' mode, the fraction of the extra spending it meets.",
+        unit="% of extra",
+        lo=0.0,
+        hi=100.0,
     )
 
 
@@ -281,29 +329,49 @@ class Funding(Section):
 
 class Finances(Section):
     debt: float = param(
-        doc="Public sector net debt at the end of the base year.", unit="currency",
-        symbol="B_t0", lo=-1e15, hi=1e15,
+        doc="Public sector net debt at the end of the base year.",
+        unit="currency",
+        symbol="B_t0",
+        lo=-1e15,
+        hi=1e15,
     )
     psnb: float = param(
-        doc="Borrowing in the base year (drives next year's new issuance).", unit="currency",
-        symbol="PSNB_t0", lo=-1e15, hi=1e15,
+        doc="Borrowing in the base year (drives next year's new issuance).",
+        unit="currency",
+        symbol="PSNB_t0",
+        lo=-1e15,
+        hi=1e15,
     )
     receipts: TimePath = param(
-        doc="Receipts before any tax rise (existing policy included).", unit="% of GDP",
-        symbol="rho_t", lo=0.0, hi=100.0,
+        doc="Receipts before any tax rise (existing policy included).",
+        unit="% of GDP",
+        symbol="rho_t",
+        lo=0.0,
+        hi=100.0,
     )
     other_spending: TimePath = param(
         doc="Other primary spending: total managed expenditure less defence and debt "
         "interest, before cuts.",
-        unit="% of GDP", symbol="omega_t", lo=0.0, hi=100.0,
+        unit="% of GDP",
+        symbol="omega_t",
+        lo=0.0,
+        hi=100.0,
     )
     other_investment: TimePath = param(
-        0.0, doc="Net investment other than defence's.", unit="% of GDP", symbol="nu_t",
-        lo=-50.0, hi=100.0,
+        0.0,
+        doc="Net investment other than defence's.",
+        unit="% of GDP",
+        symbol="nu_t",
+        lo=-50.0,
+        hi=100.0,
     )
     sfa: TimePath = param(
-        0.0, doc="Stock-flow adjustment: change in debt not explained by borrowing.",
-        unit="currency", symbol="SFA_t", lo=-1e15, hi=1e15,
+        0.0,
+        doc="Stock-flow adjustment: change in debt not explained by borrowing.",
+        unit="currency",
+        symbol="SFA_t",
+        lo=-1e15,
+        hi=1e15,
     )
 
 
@@ -311,30 +379,48 @@ class RiskPremium(Section):
     """Rates rise with the lagged debt ratio above a threshold (off when slope is 0)."""
 
     slope: float = param(
-        0.0, doc="Rise in short and long rates per point of debt ratio above the threshold.",
-        unit="pp per pp of GDP", symbol="phi", lo=0.0, hi=1.0,
+        0.0,
+        doc="Rise in short and long rates per point of debt ratio above the threshold.",
+        unit="pp per pp of GDP",
+        symbol="phi",
+        lo=0.0,
+        hi=1.0,
     )
     threshold: float = param(
-        90.0, doc="Debt ratio above which the premium applies.", unit="% of GDP",
-        symbol="b_bar", lo=0.0, hi=1000.0,
+        90.0,
+        doc="Debt ratio above which the premium applies.",
+        unit="% of GDP",
+        symbol="b_bar",
+        lo=0.0,
+        hi=1000.0,
     )
 
 
 class Interest(Section):
     maturity: float = param(
-        doc="Average maturity of conventional debt.", unit="years", symbol="M", lo=1.0,
+        doc="Average maturity of conventional debt.",
+        unit="years",
+        symbol="M",
+        lo=1.0,
         hi=100.0,
     )
     floating_share: float = param(
-        0.0, doc="Debt paying the short rate (bills, central-bank reserves).",
-        unit="% of debt", symbol="f", lo=0.0, hi=100.0,
+        0.0,
+        doc="Debt paying the short rate (bills, central-bank reserves).",
+        unit="% of debt",
+        symbol="f",
+        lo=0.0,
+        hi=100.0,
     )
     index_linked_share: float = param(
         0.0, doc="Index-linked debt.", unit="% of debt", symbol="q", lo=0.0, hi=100.0
     )
     conventional_rate: float = param(
-        doc="Effective rate on conventional debt in the base year.", unit="%",
-        symbol="rL_t0", lo=-20.0, hi=100.0,
+        doc="Effective rate on conventional debt in the base year.",
+        unit="%",
+        symbol="rL_t0",
+        lo=-20.0,
+        hi=100.0,
     )
     short_rate: TimePath = param(
         doc="Short (policy) rate.", unit="%", symbol="iS_t", lo=-20.0, hi=100.0
@@ -343,24 +429,28 @@ class Interest(Section):
         doc="Market yield on new long-term debt.", unit="%", symbol="iL_t", lo=-20.0, hi=100.0
     )
     real_index_linked_rate: TimePath = param(
-        0.0, doc="Real yield on index-linked debt.", unit="%", symbol="rr_t", lo=-20.0,
+        0.0,
+        doc="Real yield on index-linked debt.",
+        unit="%",
+        symbol="rr_t",
+        lo=-20.0,
         hi=100.0,
     )
     index_inflation: TimePath = param(
-        0.0, doc="Price index uprating index-linked debt (RPI for the UK).", unit="%",
-        symbol="pi_t", lo=-50.0, hi=100.0,
+        0.0,
+        doc="Price index uprating index-linked debt (RPI for the UK).",
+        unit="%",
+        symbol="pi_t",
+        lo=-50.0,
+        hi=100.0,
     )
-    risk_premium: RiskPremium = Field(
-        default_factory=RiskPremium, description=RiskPremium.__doc__
-    )
+    risk_premium: RiskPremium = Field(default_factory=RiskPremium, description=RiskPremium.__doc__)
 
 
 class EscapeClause(Section):
     """Deviation allowed for extra defence spending in the stated years."""
 
-    limit: float = param(
-        doc="Largest deviation allowed.", unit="% of GDP", lo=0.0, hi=100.0
-    )
+    limit: float = param(doc="Largest deviation allowed.", unit="% of GDP", lo=0.0, hi=100.0)
     years: list[int] = Field(description="Years the clause applies to.")
 
 
@@ -384,14 +474,18 @@ class Rule(Section):
     )
     limit: float | None = param(
         None,
-        doc="The ceiling, for the ceiling rules (% of GDP; % of receipts for "
-        "interest_ceiling).",
-        unit="%", symbol="x", lo=-100.0, hi=1000.0,
+        doc="The ceiling, for the ceiling rules (% of GDP; % of receipts for interest_ceiling).",
+        unit="%",
+        symbol="x",
+        lo=-100.0,
+        hi=1000.0,
     )
     defence_exemption: float | None = param(
         None,
         doc="Defence spending above this share of GDP is left out of what the rule measures.",
-        unit="% of GDP", lo=0.0, hi=100.0,
+        unit="% of GDP",
+        lo=0.0,
+        hi=100.0,
     )
     escape_clause: EscapeClause | None = Field(None, description=EscapeClause.__doc__)
 
@@ -401,8 +495,7 @@ class ScenarioSpec(Section):
 
     extends: str | None = param(
         None,
-        doc="Another scenario file (path relative to this one) whose keys this file "
-        "overrides.",
+        doc="Another scenario file (path relative to this one) whose keys this file overrides.",
         unit="path",
     )
     meta: Meta

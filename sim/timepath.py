@@ -53,7 +53,7 @@ def expand(path: PathValue, years: Sequence[int] | NDArray[np.int64]) -> FloatAr
         # np.interp holds the end values outside the given years: after the last year
         # that is the documented "last value held"; before the first it cannot happen.
         return np.interp(yrs.astype(np.float64), keys, vals)
-    if isinstance(path, Sequence) and not isinstance(path, str):
+    if isinstance(path, Sequence):
         if len(path) < n:
             raise PathError(
                 f"the list has {len(path)} values but {n} are needed "

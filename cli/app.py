@@ -1,0 +1,268 @@
+"""The ``budgetsim`` command: run, compare, validate and schema.
+
+Commands are thin: load (budgetsim.cli.files), run (budgetsim.run), present
+(budgetsim.cli.present). Bad input is a ScenarioError, printed once to stderr as
+``FILE:LINE: key.path: message`` lines, exit code 2. Results go to stdout or, with
+``--output``, to a file written atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from budgetsim import __version__
+from budgetsim.cli.files import load_file, write_atomic
+from budgetsim.cli.present import (
+    COMPARE_HEADERS,
+    Format,
+    compare_cells,
+    compare_csv,
+    compare_record,
+    markdown_table,
+    metric_rows,
+    result_dict,
+    rich_table,
+    run_csv,
+    run_markdown,
+    run_rows,
+    split_columns,
+    summary_lines,
+    to_json,
+)
+from budgetsim.errors import ScenarioError
+from budgetsim.result import SERIES_UNITS, DivergenceError, Result, run
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+app = typer.Typer(
+    name="budgetsim",
+    help="What defence-spending promises cost, year by year, under tax freezes and fiscal rules.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    raise typer.Exit(code)
+
+
+def _run_file(path: Path, overrides: list[str] | None = None) -> Result:
+    try:
+        return run(load_file(path, overrides or ()))
+    except ScenarioError as exc:
+        _fail(str(exc))
+    except DivergenceError as exc:
+        _fail(f"{path}: {exc}", EXIT_CHECK_FAILED)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        _fail(f"{output}: cannot write: {exc.strerror or exc}")
+
+
+def _render(
+    title: str,
+    header: list[str],
+    rows: list[list[str]],
+    notes: list[str],
+    output: Path | None,
+) -> None:
+    """A table (split into blocks of columns on a narrow terminal) and notes under it.
+
+    To a terminal: as wide as the terminal. To a pipe or a file: plain text, never cut.
+    """
+    from rich.console import Console
+
+    if output is None and sys.stdout.isatty():
+        console = Console()
+    else:
+        console = Console(record=True, width=1000, file=io.StringIO(), color_system=None)
+    blocks = split_columns(header, rows, console.width)
+    for k, (head, body) in enumerate(blocks):
+        suffix = f" [{k + 1}/{len(blocks)}]" if len(blocks) > 1 else ""
+        console.print(rich_table(title + suffix, head, body))
+    for note in notes:
+        console.print(note, highlight=False, markup=False)
+    if console.record:
+        text = "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+        _emit(text, output)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"budgetsim {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """What defence-spending promises cost, year by year, under tax freezes and fiscal rules."""
+
+
+FileArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override a scenario key, e.g. --set defence.milestones='{2030: 3.5}'. Repeatable.",
+        show_default=False,
+    ),
+]
+
+
+@app.command("run")
+def run_command(
+    file: FileArg,
+    format: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Run one scenario and show the year-by-year path, the funding and the fiscal rules."""
+    result = _run_file(file, set_)
+    if format is Format.json:
+        _emit(to_json(result_dict(result)), output)
+    elif format is Format.csv:
+        _emit(run_csv(result), output)
+    elif format is Format.markdown:
+        _emit(run_markdown(result), output)
+    else:
+        _render(
+            f"{result.title} ({result.unit})",
+            ["", *result.year_labels],
+            [[label, *cells] for label, cells in run_rows(result)],
+            [f"  {line}" for line in summary_lines(result)],
+            output,
+        )
+
+
+@app.command("compare")
+def compare_command(
+    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
+    year: Annotated[
+        int | None,
+        typer.Option(help="Year to compare (default: the last year every scenario reaches)."),
+    ] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(help="Show this one series for every year instead, scenarios across."),
+    ] = None,
+    format: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """Set several scenarios side by side: one row each, in one year."""
+    results = [_run_file(f) for f in files]
+    if metric is not None:
+        if metric not in SERIES_UNITS:
+            _fail(f"--metric: unknown series {metric!r}; one of: {', '.join(SERIES_UNITS)}")
+        header, rows = metric_rows(results, metric)
+        if format is Format.json:
+            data = {
+                "metric": metric,
+                "scenarios": [
+                    {
+                        "scenario": r.title,
+                        "source": r.source,
+                        "unit": r.unit,
+                        "years": list(r.years),
+                        "values": r.row(metric),
+                    }
+                    for r in results
+                ],
+            }
+            _emit(to_json(data), output)
+        elif format is Format.csv:
+            _emit(
+                "\n".join(",".join(f'"{c}"' for c in row) for row in [header, *rows]) + "\n", output
+            )
+        elif format is Format.markdown:
+            _emit(markdown_table(header, rows), output)
+        else:
+            _render(f"{metric} ({SERIES_UNITS[metric]})", header, rows, [], output)
+        return
+    common = set(results[0].years).intersection(*(r.years for r in results[1:]))
+    if year is None:
+        if not common:
+            _fail("the scenarios share no projection year; give --year")
+        year = max(common)
+    elif year not in common:
+        _fail(f"--year {year}: not a projection year of every scenario")
+    records = [compare_record(r, year) for r in results]
+    if format is Format.json:
+        _emit(to_json({"year": year, "scenarios": records}), output)
+    elif format is Format.csv:
+        _emit(compare_csv(records), output)
+    else:
+        rows = [compare_cells(rec) for rec in records]
+        label = results[0].year_labels[results[0].years.index(year)]
+        if format is Format.markdown:
+            _emit(f"Compared in {label}.\n\n" + markdown_table(COMPARE_HEADERS, rows), output)
+        else:
+            _render(f"Compared in {label}", list(COMPARE_HEADERS), rows, [], output)
+
+
+@app.command("validate")
+def validate_command(
+    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
+) -> None:
+    """Check scenario files; print OK or every problem, one line each."""
+    bad = False
+    for f in files:
+        try:
+            load_file(f)
+        except ScenarioError as exc:
+            bad = True
+            sys.stderr.write(f"{exc}\n")
+        else:
+            sys.stdout.write(f"{f}: OK\n")
+    if bad:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+class SchemaFormat(StrEnum):
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command("schema")
+def schema_command(
+    format: Annotated[
+        SchemaFormat, typer.Option("--format", "-f", help="json: JSON Schema; markdown: docs.")
+    ] = SchemaFormat.json,
+    output: OutputOpt = None,
+) -> None:
+    """Print the JSON Schema of a scenario file (or the parameter reference as Markdown)."""
+    from budgetsim.registry import json_schema, markdown_reference
+
+    if format is SchemaFormat.markdown:
+        _emit(markdown_reference(), output)
+    else:
+        _emit(to_json(json_schema()), output)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
