@@ -2,17 +2,33 @@
 
 The model core. It reads no files and prints nothing: give it scenario text
 (:func:`load_text`), run it (:func:`run`) and read the :class:`Result`. The command line and
-file handling live in :mod:`budgetsim.cli`.
+file handling live in :mod:`budgetsim.cli` (``budgetsim.cli.files.load_file`` reads a
+scenario file from disk).
+
+Names are imported on first use, so ``import budgetsim`` stays cheap for a command-line
+tool that is started many times.
 """
 
-from budgetsim.engine import Paths, simulate
-from budgetsim.errors import Problem, ScenarioError
-from budgetsim.loader import load_text
-from budgetsim.result import DivergenceError, Result, Summary, run
-from budgetsim.rules import RuleOutcome
-from budgetsim.scenario import Scenario
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "DivergenceError": "budgetsim.result",
+    "Paths": "budgetsim.engine",
+    "Problem": "budgetsim.errors",
+    "Result": "budgetsim.result",
+    "RuleOutcome": "budgetsim.rules",
+    "Scenario": "budgetsim.scenario",
+    "ScenarioError": "budgetsim.errors",
+    "Summary": "budgetsim.result",
+    "load_text": "budgetsim.loader",
+    "run": "budgetsim.result",
+    "simulate": "budgetsim.engine",
+}
 
 __all__ = [
     "DivergenceError",
@@ -28,3 +44,20 @@ __all__ = [
     "run",
     "simulate",
 ]
+
+if TYPE_CHECKING:
+    from budgetsim.engine import Paths, simulate
+    from budgetsim.errors import Problem, ScenarioError
+    from budgetsim.loader import load_text
+    from budgetsim.result import DivergenceError, Result, Summary, run
+    from budgetsim.rules import RuleOutcome
+    from budgetsim.scenario import Scenario
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'budgetsim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
