@@ -1,0 +1,47 @@
+"""Test settings shared by every test module.
+
+Hypothesis is deterministic by default so CI is reproducible (the SciPy convention);
+set BUDGETSIM_HYPOTHESIS_PROFILE=random to explore new examples locally.
+numpy raises on floating-point errors so a silent NaN or overflow fails the test that
+caused it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "random",
+    deadline=None,
+    print_blob=True,
+    max_examples=300,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("BUDGETSIM_HYPOTHESIS_PROFILE", "ci"))
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+
+@pytest.fixture(autouse=True)
+def _numpy_raises() -> Iterator[None]:
+    old = np.seterr(all="raise")
+    try:
+        yield
+    finally:
+        np.seterr(**old)
