@@ -12,13 +12,12 @@ import difflib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from budgetsim.errors import Loc, Problem, ScenarioError, format_loc
 from budgetsim.scenario import Scenario, build_scenario
 from budgetsim.schema import ScenarioSpec, Section
-from budgetsim.yamltext import parse_yaml
+from budgetsim.yamltext import parse_value, parse_yaml
 
 Resolver = Callable[[str, str], tuple[str, str]]
 Origins = dict[Loc, tuple[str, int | None]]
@@ -100,11 +99,13 @@ def _read(
     try:
         parent_source, parent_text = resolve(parent_ref, source)
     except ScenarioError as exc:
+        # A problem at a line of the parent names the parent itself; one without a line
+        # (no such file, say) is best shown where the child refers to it.
         raise ScenarioError(
-            [
-                Problem(source, line, ("extends",), f"{parent_ref}: {p.message}")
-                for p in exc.problems
-            ]
+            p
+            if p.line is not None
+            else Problem(source, line, ("extends",), f"{parent_ref}: {p.message}")
+            for p in exc.problems
         ) from None
     if parent_source in chain or parent_source == source:
         cycle = " -> ".join((*chain, source, parent_source))
@@ -125,11 +126,11 @@ def parse_override(assignment: str) -> tuple[Loc, Any]:
         raise ScenarioError.single("--set", f"{assignment!r}: expected key.path=value")
     loc: Loc = tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError as exc:
-        raise ScenarioError.single(
-            "--set", f"{assignment!r}: the value is not YAML: {exc}"
-        ) from None
+        value = parse_value(raw, "--set") if raw.strip() else None
+    except ScenarioError as exc:
+        (problem,) = exc.problems
+        message = problem.message.replace("invalid YAML: ", "the value is not YAML: ", 1)
+        raise ScenarioError.single("--set", message, loc=loc) from None
     return loc, value
 
 
@@ -137,8 +138,8 @@ def _apply_override(data: dict[str, Any], origins: Origins, loc: Loc, value: Any
     target: Any = data
     for i, part in enumerate(loc[:-1]):
         nxt = target.get(part) if isinstance(target, dict) else None
-        if isinstance(target, list) and isinstance(part, int) and part < len(target):
-            nxt = target[part]
+        if isinstance(target, list):
+            nxt = target[_check_index(target, part, loc)]
         if nxt is None and isinstance(target, dict):
             nxt = target[part] = {}
         if not isinstance(nxt, (dict, list)):
@@ -150,14 +151,22 @@ def _apply_override(data: dict[str, Any], origins: Origins, loc: Loc, value: Any
         target = nxt
     last = loc[-1]
     if isinstance(target, list):
-        if not isinstance(last, int) or last >= len(target):
-            raise ScenarioError.single("--set", "no such list item", loc=loc)
-        target[last] = value
+        target[_check_index(target, last, loc)] = value
     else:
         target[last] = value
     for old in [k for k in origins if k[: len(loc)] == loc]:
         del origins[old]
     origins[loc] = ("--set", None)
+
+
+def _check_index(items: list[Any], part: str | int, loc: Loc) -> int:
+    if not isinstance(part, int):
+        raise ScenarioError.single("--set", "this is a list: give an item number", loc=loc)
+    if part >= len(items):
+        raise ScenarioError.single(
+            "--set", f"no item {part}: the list has {len(items)} (numbered from 0)", loc=loc
+        )
+    return part
 
 
 def _locate(origins: Origins, loc: Loc, default: str) -> tuple[str, int | None]:
@@ -210,7 +219,8 @@ def load_text(
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = tuple(err["loc"])
+            # pydantic marks an error in a map's key with a '[key]' part; the key is enough.
+            loc = tuple(part for part in err["loc"] if part != "[key]")
             src, line = _locate(origins, loc, source)
             problems.append(Problem(src, line, loc, _message(err)))
         raise ScenarioError(problems) from None

@@ -9,6 +9,7 @@ conversion to fractions happens once, in :mod:`budgetsim.scenario`.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, field_validator
@@ -19,40 +20,41 @@ from budgetsim.timepath import PathValue, path_values
 INF = float("inf")
 
 
+def _bad(message: str) -> PydanticCustomError:
+    # No context is passed, so pydantic does not format the text: braces and reprs in it
+    # are shown as written.
+    return PydanticCustomError("path", message)
+
+
+def _number(v: Any, what: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise _bad(f"{what} is {v!r}, not a number")
+    if not math.isfinite(v):
+        raise _bad(f"{what} is {v!r}, not a finite number")
+    return float(v)
+
+
 def _parse_path(value: Any) -> PathValue:
     """Structure of a time path; bounds are checked per field from the registry."""
     if isinstance(value, bool):
-        raise PydanticCustomError("path", "expected a number, a list or a {year: value} map")
+        raise _bad(f"expected a number, a list or a {{year: value}} map, got {value!r}")
     if isinstance(value, (int, float)):
-        return float(value)
+        return _number(value, "the value")
     if isinstance(value, list):
         if not value:
-            raise PydanticCustomError("path", "the list is empty")
-        out = []
-        for i, v in enumerate(value):
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise PydanticCustomError(
-                    "path", "item {i} is {v!r}, not a number", {"i": i, "v": v}
-                )
-            out.append(float(v))
-        return out
+            raise _bad("the list is empty")
+        return [_number(v, f"item {i}") for i, v in enumerate(value)]
     if isinstance(value, dict):
         if not value:
-            raise PydanticCustomError("path", "the {year: value} map is empty")
+            raise _bad("the {year: value} map is empty")
         res: dict[int, float] = {}
         for k, v in value.items():
             year = int(k) if isinstance(k, str) and k.strip().isdigit() else k
             if isinstance(year, bool) or not isinstance(year, int):
-                raise PydanticCustomError("path", "key {k!r} is not a year", {"k": k})
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise PydanticCustomError(
-                    "path", "the value for {k} is {v!r}, not a number", {"k": k, "v": v}
-                )
-            res[year] = float(v)
+                raise _bad(f"key {k!r} is not a year")
+            res[year] = _number(v, f"the value for {k}")
         return res
-    raise PydanticCustomError(
-        "path", "expected a number, a list or a {{year: value}} map, got {v!r}", {"v": value}
-    )
+    raise _bad(f"expected a number, a list or a {{year: value}} map, got {value!r}")
 
 
 _NUMBER = {"type": "number"}
@@ -100,6 +102,8 @@ class Section(BaseModel):
         if not isinstance(extra, dict) or value is None or isinstance(value, (bool, str)):
             return value
         lo, hi = extra.get("x-min"), extra.get("x-max")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PydanticCustomError("finite", "not a finite number")
         if lo is None and hi is None:
             return value
         if isinstance(value, (int, float)):
@@ -114,17 +118,9 @@ class Section(BaseModel):
         unit = extra.get("x-unit", "")
         for v in values:
             if lo is not None and v < float(lo):  # type: ignore[arg-type]
-                raise PydanticCustomError(
-                    "bounds",
-                    "{v} is below the minimum {lo} ({unit})",
-                    {"v": v, "lo": lo, "unit": unit},
-                )
+                raise PydanticCustomError("bounds", f"{v} is below the minimum {lo} ({unit})")
             if hi is not None and v > float(hi):  # type: ignore[arg-type]
-                raise PydanticCustomError(
-                    "bounds",
-                    "{v} is above the maximum {hi} ({unit})",
-                    {"v": v, "hi": hi, "unit": unit},
-                )
+                raise PydanticCustomError("bounds", f"{v} is above the maximum {hi} ({unit})")
         return value
 
 

@@ -17,6 +17,9 @@ from budgetsim.errors import Loc, ScenarioError
 LineMap = dict[Loc, tuple[str, int]]
 
 MAX_NODES = 100_000
+#: No scenario nests deeper than a handful of levels; this bound keeps a hostile file from
+#: exhausting Python's recursion limit.
+MAX_DEPTH = 32
 
 # libyaml's parser where PyYAML was built with it (the wheels are): same nodes and marks,
 # several times faster, which matters for a command started many times.
@@ -29,6 +32,7 @@ class _Walker:
         self.lines: LineMap = {}
         self.loader = yaml.SafeLoader("")
         self.count = 0
+        self.open: set[int] = set()  # nodes being walked: an alias back to one is a cycle
 
     def fail(self, node: yaml.Node, loc: Loc, message: str) -> ScenarioError:
         return ScenarioError.single(self.source, message, node.start_mark.line + 1, loc)
@@ -37,6 +41,20 @@ class _Walker:
         self.count += 1
         if self.count > MAX_NODES:
             raise self.fail(node, loc, f"document too large (more than {MAX_NODES} values)")
+        if id(node) in self.open:
+            raise self.fail(node, _key_path(loc), "an alias refers to the value that contains it")
+        if len(loc) > MAX_DEPTH:
+            raise self.fail(node, _key_path(loc), f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.CollectionNode):
+            self.open.add(id(node))
+            try:
+                return self._collection(node, loc)
+            finally:
+                self.open.discard(id(node))
+        self.lines[loc] = (self.source, node.start_mark.line + 1)
+        return self.loader.construct_object(node)
+
+    def _collection(self, node: yaml.CollectionNode, loc: Loc) -> Any:
         self.lines[loc] = (self.source, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
@@ -55,28 +73,63 @@ class _Walker:
                 out[key] = self.walk(value_node, (*loc, key))
                 self.lines[(*loc, key)] = (self.source, key_node.start_mark.line + 1)
             return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.walk(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node)
+        return [self.walk(item, (*loc, i)) for i, item in enumerate(node.value)]
+
+
+def _key_path(loc: Loc) -> Loc:
+    """The innermost named key of ``loc`` (list positions dropped from the end)."""
+    end = len(loc)
+    while end > 1 and isinstance(loc[end - 1], int):
+        end -= 1
+    return loc[:end]
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int | None]:
+    """One line of message and the line to report for a syntax error.
+
+    libyaml drops the offending character from its messages, and for a key missing its
+    colon points at the line after it; both are put right here.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context and "simple key" in exc.context and exc.context_mark is not None:
+        mark = exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    message = " ".join(str(s) for s in (exc.context, exc.problem) if s)
+    if mark is not None and line is not None:
+        lines = text.splitlines()
+        if line <= len(lines) and "\t" in lines[line - 1][: mark.column + 1]:
+            message = "a tab cannot indent YAML; use spaces"
+    return f"invalid YAML: {message}", line
+
+
+def _compose(text: str, source: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_COMPOSER)
+    except yaml.MarkedYAMLError as exc:
+        message, line = _yaml_problem(exc, text)
+        raise ScenarioError.single(source, message, line) from None
+    except yaml.YAMLError as exc:
+        message = " ".join(str(exc).split())
+        raise ScenarioError.single(source, f"invalid YAML: {message}") from None
+
+
+def parse_value(text: str, source: str) -> Any:
+    """One YAML value (a ``--set`` right-hand side), with the same checks as a file."""
+    node = _compose(text, source)
+    return None if node is None else _Walker(source).walk(node, ())
 
 
 def parse_yaml(text: str, source: str) -> tuple[dict[str, Any], LineMap]:
     """Parse a scenario document; the top level must be a mapping."""
-    try:
-        node = yaml.compose(text, Loader=_COMPOSER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        message = " ".join(str(s) for s in (exc.context, exc.problem) if s)
-        raise ScenarioError.single(source, f"invalid YAML: {message}", line) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError.single(source, f"invalid YAML: {exc}") from None
+    node = _compose(text, source)
     if node is None:
         raise ScenarioError.single(source, "the file is empty; a scenario is a YAML mapping")
     walker = _Walker(source)
     data = walker.walk(node, ())
     if not isinstance(data, dict):
         raise ScenarioError.single(
-            source, "the top level must be a mapping of keys, not a list or a value", 1
+            source,
+            "the top level must be a mapping of keys, not a list or a value",
+            node.start_mark.line + 1,
         )
     return data, walker.lines
