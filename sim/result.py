@@ -146,9 +146,12 @@ def _check_finite(scn: Scenario, series: dict[str, FloatArray]) -> None:
 
 def run(scn: Scenario) -> Result:
     """Run a scenario and its baseline; return labelled series, rules and the summary."""
-    paths = simulate(scn)
-    base = simulate(baseline_of(scn))
-    series = series_from(scn, paths)
+    # An exploding path overflows to inf/nan; that is reported once, by _check_finite,
+    # as a DivergenceError naming the series and year, not as numpy warnings on stderr.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        paths = simulate(scn)
+        base = simulate(baseline_of(scn))
+        series = series_from(scn, paths)
     _check_finite(scn, series)
     rules = evaluate_all(scn, paths)
     summary = _summarise(scn, paths, base, series, rules)

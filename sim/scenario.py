@@ -312,6 +312,8 @@ class _Builder:
             for j, y in enumerate(years if r.years is not None else ()):
                 self.year_in_horizon((*loc, "years", j), y)
             esc = r.escape_clause
+            for j, y in enumerate(esc.years if esc is not None else ()):
+                self.year_in_horizon((*loc, "escape_clause", "years", j), y)
             out.append(
                 RuleSpec(
                     name=r.name,

@@ -610,6 +610,11 @@ def test_overrides_apply_in_order() -> None:
         ("economy.gdp=lots", "--set: economy.gdp: ", "(got 'lots')"),
         ("meta.title.x=1", "--set: meta.title.x: ", "meta.title is not a section"),
         ("rules.0.limit=3", "--set: rules[0].limit: ", "a current_balance rule takes no limit"),
+        (
+            "rules.0.escape_clause={limit: 1, years: [2040]}",
+            "--set: rules[0].escape_clause.years[0]: ",
+            "year 2040 is outside the projection 2025-2035",
+        ),
         ("noequals", "--set: 'noequals': ", "expected key.path=value"),
         ("=3", "--set: '=3': ", "expected key.path=value"),
         (
