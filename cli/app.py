@@ -25,6 +25,7 @@ from budgetsim.cli.present import (
     compare_csv,
     compare_record,
     markdown_table,
+    metric_csv,
     metric_rows,
     result_dict,
     rich_table,
@@ -178,6 +179,8 @@ def compare_command(
     if metric is not None:
         if metric not in SERIES_UNITS:
             _fail(f"--metric: unknown series {metric!r}; one of: {', '.join(SERIES_UNITS)}")
+        if year is not None:
+            _fail("--year: --metric shows every year; leave out one of the two")
         header, rows = metric_rows(results, metric)
         if format is Format.json:
             data = {
@@ -186,7 +189,7 @@ def compare_command(
                     {
                         "scenario": r.title,
                         "source": r.source,
-                        "unit": r.unit,
+                        "unit": r.unit_of(metric),
                         "years": list(r.years),
                         "values": r.row(metric),
                     }
@@ -195,13 +198,12 @@ def compare_command(
             }
             _emit(to_json(data), output)
         elif format is Format.csv:
-            _emit(
-                "\n".join(",".join(f'"{c}"' for c in row) for row in [header, *rows]) + "\n", output
-            )
+            _emit(metric_csv(results, metric), output)
         elif format is Format.markdown:
             _emit(markdown_table(header, rows), output)
         else:
-            _render(f"{metric} ({SERIES_UNITS[metric]})", header, rows, [], output)
+            units = sorted({r.unit_of(metric) for r in results})
+            _render(f"{metric} ({', '.join(units)})", header, rows, [], output)
         return
     common = set(results[0].years).intersection(*(r.years for r in results[1:]))
     if year is None:

@@ -72,9 +72,13 @@ def run_rows(result: Result) -> list[tuple[str, list[str]]]:
     rows = [
         (line.label, [fmt(v, line.kind) for v in result.row(line.series)]) for line in RUN_LINES
     ]
-    for name, values in result.sources.items():
-        idx = next(i for i, (label, _) in enumerate(rows) if label == "  met by tax")
-        rows.insert(idx, (f"    {name}", [fmt(float(v), "cash") for v in values[0]]))
+    # Each funding source under its kind: cuts to a pool under "met by cuts", a tax under
+    # "met by tax".
+    for kind, after in (("tax", "  met by tax"), ("cuts", "  met by cuts")):
+        idx = next(i for i, (label, _) in enumerate(rows) if label == after) + 1
+        for name, values in reversed(result.sources.items()):
+            if result.source_kinds[name] == kind:
+                rows.insert(idx, (f"    {name}", [fmt(float(v), "cash") for v in values[0]]))
     return rows + _rule_cells(result)
 
 
@@ -123,10 +127,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         "years": list(result.years),
         "year_labels": list(result.year_labels),
         "series": {name: result.row(name) for name in result.series},
-        "series_units": {
-            name: (result.unit if unit == "currency" else unit)
-            for name, unit in SERIES_UNITS.items()
-        },
+        "series_units": {name: result.unit_of(name) for name in SERIES_UNITS},
         "sources": {name: [float(v) for v in vals[0]] for name, vals in result.sources.items()},
         "rules": [
             {
@@ -168,7 +169,9 @@ def run_csv(result: Result) -> str:
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     def esc(cell: str) -> str:
-        return cell.replace("|", "\\|").strip() or " "
+        # Markdown drops leading spaces in a cell; keep the indent of sub-rows visible.
+        indent = (len(cell) - len(cell.lstrip(" "))) // 2
+        return "&emsp;" * indent + cell.replace("|", "\\|").strip() or " "
 
     lines = ["| " + " | ".join(esc(h) for h in header) + " |"]
     lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|")
@@ -317,6 +320,26 @@ def compare_csv(records: Sequence[dict[str, Any]]) -> str:
     writer.writerow(cols)
     for rec in records:
         writer.writerow(["" if rec[c] is None else rec[c] for c in cols])
+    return buf.getvalue()
+
+
+def metric_csv(results: Sequence[Result], metric: str) -> str:
+    """Years down, one column a scenario; raw numbers like ``run --format csv``."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    labels = {y: lab for r in results for y, lab in zip(r.years, r.year_labels, strict=True)}
+    writer.writerow(["year", "label", *(Path(r.source).stem for r in results)])
+    for year in sorted(labels):
+        writer.writerow(
+            [
+                year,
+                labels[year],
+                *(
+                    repr(float(r.series[metric][0, r.years.index(year)])) if year in r.years else ""
+                    for r in results
+                ),
+            ]
+        )
     return buf.getvalue()
 
 

@@ -79,12 +79,17 @@ class Result:
     year_labels: tuple[str, ...]
     series: dict[str, FloatArray]
     sources: dict[str, FloatArray]  # each funding source's contribution, currency
+    source_kinds: dict[str, str]  # each funding source's kind: "cuts" or "tax"
     rules: tuple[RuleOutcome, ...]
     summary: Summary
 
     def row(self, name: str, i: int = 0) -> list[float]:
         """One series of batch row ``i`` as a list of floats."""
         return [float(v) for v in self.series[name][i]]
+
+    def unit_of(self, name: str) -> str:
+        """The unit of a series, with 'currency' spelled as the scenario's unit."""
+        return SERIES_UNITS[name].replace("currency", self.unit)
 
 
 def year_label(year: int, style: str = "fiscal") -> str:
@@ -165,6 +170,7 @@ def run(scn: Scenario) -> Result:
         year_labels=tuple(year_label(int(y), scn.spec.years.label) for y in scn.years),
         series=series,
         sources={p.name: paths.pools[k] for k, p in enumerate(scn.pools)},
+        source_kinds={p.name: p.kind for p in scn.pools},
         rules=rules,
         summary=summary,
     )

@@ -576,3 +576,37 @@ def test_console_script_bad_input(args: list[str], expected: str) -> None:
     assert proc.stdout == "", proc.stdout
     assert proc.stderr.startswith(expected), proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_tax_source_is_shown_under_tax() -> None:
+    out = ok("run", EXTENDS / "child.yaml").stdout
+    labels = [line.split("│")[1].rstrip() for line in out.splitlines() if line.startswith("│")]
+    at = labels.index("   met by tax")
+    assert labels[at + 1] == "     income_tax", labels
+    assert labels[at - 1] == "   met by cuts", labels
+
+
+def test_markdown_keeps_sub_row_indent() -> None:
+    out = ok("run", UK_2030, "-f", "markdown").stdout
+    assert "| &emsp;met by cuts |" in out, out
+    assert "| &emsp;&emsp;overseas_aid |" in out, out
+
+
+def test_compare_metric_csv_has_raw_numbers() -> None:
+    out = ok("compare", UK_BASELINE, UK_2030, "--metric", "debt", "-f", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [int(r["year"]) for r in rows] == YEARS
+    assert [r["label"] for r in rows] == LABELS
+    run = json.loads(ok("run", UK_2030, "-f", "json").stdout)
+    assert [float(r["uk_2030"]) for r in rows] == run["series"]["debt"]
+
+
+def test_compare_metric_table_names_the_unit() -> None:
+    out = ok("compare", UK_BASELINE, UK_2030, "--metric", "defence").stdout
+    assert out.startswith("defence (GBP bn)"), out
+
+
+def test_compare_metric_refuses_year() -> None:
+    result = bad_input("compare", UK_BASELINE, UK_2030, "--metric", "debt", "--year", "2029")
+    assert error_lines(result) == ["--year: --metric shows every year; leave out one of the two"]
+    assert result.stdout == "", result.output
