@@ -119,16 +119,21 @@ def main_callback(
     """What defence-spending promises cost, year by year, under tax freezes and fiscal rules."""
 
 
-FileArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+FileArg = Annotated[
+    Path, typer.Argument(help="Scenario YAML file.", show_default=False, metavar="FILE")
+]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of stdout.", metavar="PATH"
+    ),
 ]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--set",
+        metavar="KEY.PATH=VALUE",
         help="Override a scenario key, e.g. --set defence.milestones='{2030: 3.5}'. Repeatable.",
         show_default=False,
     ),
@@ -162,14 +167,23 @@ def run_command(
 
 @app.command("compare")
 def compare_command(
-    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
+    ],
     year: Annotated[
         int | None,
-        typer.Option(help="Year to compare (default: the last year every scenario reaches)."),
+        typer.Option(
+            help="Year to compare (default: the last year every scenario reaches).",
+            metavar="YEAR",
+        ),
     ] = None,
     metric: Annotated[
         str | None,
-        typer.Option(help="Show this one series for every year instead, scenarios across."),
+        typer.Option(
+            help="Show this one series for every year instead, scenarios across.",
+            metavar="SERIES",
+        ),
     ] = None,
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -228,7 +242,10 @@ def compare_command(
 
 @app.command("validate")
 def validate_command(
-    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
+    ],
 ) -> None:
     """Check scenario files; print OK or every problem, one line each."""
     bad = False
