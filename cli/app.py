@@ -280,8 +280,3 @@ def schema_command(
         _emit(markdown_reference(), output)
     else:
         _emit(to_json(json_schema()), output)
-
-
-def main() -> None:
-    """Console-script entry point."""
-    app()

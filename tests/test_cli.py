@@ -578,6 +578,32 @@ def test_console_script_bad_input(args: list[str], expected: str) -> None:
     assert "Traceback" not in proc.stderr
 
 
+def test_console_script_output_is_complete(tmp_path: Path) -> None:
+    """The script ends the process without interpreter teardown; nothing may be lost."""
+    script = Path(sys.executable).with_name("budgetsim")
+    if not script.exists():
+        pytest.skip(f"{script} is not installed")
+    out = tmp_path / "run.json"
+    proc = subprocess.run(
+        [str(script), "run", UK_2030, "-f", "json", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+    assert json.loads(out.read_text(encoding="utf-8"))["years"] == YEARS
+    proc = subprocess.run(
+        [sys.executable, "-m", "budgetsim.cli", "run", UK_2030],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith("investment rule in 2029-30: FAILS, headroom -3.5 GBP bn")
+
+
 def test_tax_source_is_shown_under_tax() -> None:
     out = ok("run", EXTENDS / "child.yaml").stdout
     labels = [line.split("│")[1].rstrip() for line in out.splitlines() if line.startswith("│")]
