@@ -99,15 +99,16 @@ def _walk(model: type[BaseModel], prefix: str, out: list[str]) -> None:
         if sub is not None:
             many = get_origin(info.annotation) is list
             nested.append((f"{key}[]" if many else key, sub))
-            rows.append(f"| `{key}` | | section | | {_default(info)} | {info.description or ''} |")
+            meaning = info.description or (sub.__doc__ or "").strip().split("\n")[0]
+            rows.append(f"| `{key}` | | section | | {_default(info)} | {meaning} |")
             continue
         symbol = extra.get("x-symbol", "")
         rows.append(
             f"| `{key}` | {f'`{symbol}`' if symbol else ''} | {extra.get('x-unit', '')} | "
             f"{_bounds(extra)} | {_default(info)} | {info.description or ''} |"
         )
-    title = prefix.rstrip(".") or "top level"
-    out.append(f"\n## `{title}`\n")
+    title = f"`{prefix.rstrip('.')}`" if prefix else "Top level"
+    out.append(f"\n## {title}\n")
     if model.__doc__ and prefix:
         out.append(f"{model.__doc__.strip()}\n")
     out.append("| key | symbol | unit | bounds | default | meaning |")

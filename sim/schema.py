@@ -139,6 +139,8 @@ class Meta(Section):
 
 
 class Years(Section):
+    """The projection's time axis: base year, horizon and how years are labelled."""
+
     base: int = param(
         doc="Base year t0: the last outturn or estimate. A fiscal year is labelled by the "
         "calendar year it starts in (2024 = 2024-25).",
@@ -193,6 +195,8 @@ class Feedback(Section):
 
 
 class Economy(Section):
+    """Nominal GDP, real growth and inflation (the macro block)."""
+
     gdp: float = param(
         doc="Nominal GDP in the base year.", unit="currency", symbol="Y_t0", lo=1e-9, hi=1e15
     )
@@ -206,6 +210,8 @@ class Economy(Section):
 
 
 class Defence(Section):
+    """Defence spending: its base-year share, the target path and how it is reached."""
+
     base_share: float = param(
         doc="Defence spending in the base year.", unit="% of GDP", symbol="s_t0", lo=0.0, hi=100.0
     )
@@ -309,6 +315,8 @@ class Source(Section):
 
 
 class Funding(Section):
+    """How extra defence spending is met: cuts, tax rises (not under a freeze), or borrowing."""
+
     mode: Literal["waterfall", "shares"] = param(
         "waterfall",
         doc="'waterfall': sources in order, each up to its cap; 'shares': fixed fractions, "
@@ -324,6 +332,8 @@ class Funding(Section):
 
 
 class Finances(Section):
+    """Public finances in the base year and their paths: debt, receipts, other spending."""
+
     debt: float = param(
         doc="Public sector net debt at the end of the base year.",
         unit="currency",
@@ -393,6 +403,8 @@ class RiskPremium(Section):
 
 
 class Interest(Section):
+    """Debt interest: floating, index-linked and conventional debt with its maturity."""
+
     maturity: float = param(
         doc="Average maturity of conventional debt.",
         unit="years",

@@ -515,6 +515,12 @@ def test_schema_markdown() -> None:
         assert any(line.startswith(f"| `{key}` |") for line in lines), key
 
 
+def test_parameter_reference_is_current() -> None:
+    """docs/parameters.md is generated from the registry; `make docs` regenerates it."""
+    out = ok("schema", "--format", "markdown").stdout
+    assert (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8") == out, "run make docs"
+
+
 def test_schema_output(tmp_path: Path) -> None:
     out = tmp_path / "schema.json"
     ok("schema", "-o", out)
