@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -186,12 +187,17 @@ def run_markdown(result: Result) -> str:
     return head + table + "\n" + "".join(f"- {line}\n" for line in summary_lines(result))
 
 
+# A cell that reads as a number (or a rule's "pass +1.2"): right-aligned in the table.
+_NUMERIC = re.compile(r"^((pass|FAIL) )?[-+]?[\d,]*\.?\d*$|^\d+/\d+$|^n/a$")
+
+
 def rich_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", header_style="bold")
     for i, h in enumerate(header):
-        table.add_column(h, justify="left" if i == 0 else "right", no_wrap=True)
+        numeric = i > 0 and all(_NUMERIC.match(row[i]) for row in rows)
+        table.add_column(h, justify="right" if numeric else "left", no_wrap=True)
     for row in rows:
         table.add_row(*row, style="red" if any("FAIL" in c for c in row) else None)
     return table
