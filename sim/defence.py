@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
 
-FloatArray = NDArray[np.float64]
+if TYPE_CHECKING:
+    from budgetsim.arrays import ArrayLike, FloatArray, IntArray
+
 
 SHAPES = ("linear", "front", "back", "step")
 
@@ -30,7 +32,7 @@ def share_path(
     base_share: ArrayLike,
     milestone_years: Sequence[int],
     milestone_shares: Sequence[ArrayLike],
-    years: NDArray[np.int64],
+    years: IntArray,
     shape: str = "linear",
     power: float = 2.0,
 ) -> FloatArray:

@@ -27,13 +27,14 @@ Where :math:`B_{t-1} \le 0` there is no stock to roll over and :math:`\beta_t = 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
 
 from budgetsim.scenario import Scenario
 
-FloatArray = NDArray[np.float64]
+if TYPE_CHECKING:
+    from budgetsim.arrays import ArrayLike, FloatArray
 
 
 @dataclass(frozen=True)

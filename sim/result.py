@@ -8,15 +8,17 @@ batch of one, and :meth:`Result.row` gives plain lists for presenters.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import NDArray
 
 from budgetsim.engine import Paths, simulate
 from budgetsim.rules import RuleOutcome, evaluate_all
 from budgetsim.scenario import Scenario
 
-FloatArray = NDArray[np.float64]
+if TYPE_CHECKING:
+    from budgetsim.arrays import FloatArray
+
 
 #: Every series a Result carries, with its unit ("currency" is the scenario's unit).
 SERIES_UNITS: dict[str, str] = {

@@ -9,14 +9,15 @@ rules); an escape clause allows extra defence spending up to a share of GDP in i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import NDArray
 
 from budgetsim.engine import Paths
 from budgetsim.scenario import RuleSpec, Scenario
 
-FloatArray = NDArray[np.float64]
+if TYPE_CHECKING:
+    from budgetsim.arrays import BoolArray, FloatArray
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,13 @@ class RuleOutcome:
     name: str
     type: str
     years: tuple[int, ...]
-    passed: NDArray[np.bool_]
+    passed: BoolArray
     headroom: FloatArray
     measured: FloatArray  # the quantity the rule looks at, as a fraction (of GDP or receipts)
     limit: float | None
 
     @property
-    def all_passed(self) -> NDArray[np.bool_]:
+    def all_passed(self) -> BoolArray:
         """Whether the rule holds in every one of its years, per batch row."""
         return np.asarray(self.passed.all(axis=1))
 

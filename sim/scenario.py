@@ -9,17 +9,18 @@ deterministic run, Monte Carlo draws and solver perturbations.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from budgetsim.defence import share_path
 from budgetsim.errors import Loc
 from budgetsim.schema import ScenarioSpec
 from budgetsim.timepath import PathError, PathValue, expand
 
-FloatArray = NDArray[np.float64]
+if TYPE_CHECKING:
+    from budgetsim.arrays import FloatArray, IntArray
+
 PCT = 0.01
 
 CEILING_RULES = ("deficit_ceiling", "debt_ceiling", "interest_ceiling")
@@ -55,7 +56,7 @@ class Scenario:
     source: str
     base_year: int
     horizon: int
-    years: NDArray[np.int64]
+    years: IntArray
     # macro
     gdp0: float
     real_growth: FloatArray

@@ -11,13 +11,14 @@ A path is one of
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from budgetsim.arrays import FloatArray, IntArray
 
 PathValue = float | list[float] | dict[int, float]
-
-FloatArray = NDArray[np.float64]
 
 
 class PathError(ValueError):
@@ -33,7 +34,7 @@ def path_values(path: PathValue) -> list[float]:
     return [float(path)]
 
 
-def expand(path: PathValue, years: Sequence[int] | NDArray[np.int64]) -> FloatArray:
+def expand(path: PathValue, years: Sequence[int] | IntArray) -> FloatArray:
     """Values of ``path`` in each of ``years`` (consecutive, ascending), shape ``(len(years),)``.
 
     A list starts at ``years[0]``; a list longer than needed is cut (so a later horizon
