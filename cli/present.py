@@ -174,8 +174,12 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         indent = (len(cell) - len(cell.lstrip(" "))) // 2
         return "&emsp;" * indent + cell.replace("|", "\\|").strip() or " "
 
+    def align(i: int) -> str:
+        numeric = i > 0 and all(_NUMERIC.match(row[i].strip()) for row in rows)
+        return "---:" if numeric else "---"
+
     lines = ["| " + " | ".join(esc(h) for h in header) + " |"]
-    lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|")
+    lines.append("|" + "|".join(align(i) for i in range(len(header))) + "|")
     lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 

@@ -642,3 +642,12 @@ def test_compare_metric_refuses_year() -> None:
     result = bad_input("compare", UK_BASELINE, UK_2030, "--metric", "debt", "--year", "2029")
     assert error_lines(result) == ["--year: --metric shows every year; leave out one of the two"]
     assert result.stdout == "", result.output
+
+
+def test_markdown_compare_aligns_text_left_numbers_right() -> None:
+    out = ok("compare", UK_BASELINE, UK_2030, "-f", "markdown").stdout
+    lines = [line for line in out.splitlines() if line.startswith("|")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    align = dict(zip(header, lines[1].strip("|").split("|"), strict=True))
+    assert align["Scenario"] == align["Target"] == align["Tightest rule"] == "---", align
+    assert align["Defence % GDP"] == align["Headroom"] == "---:", align
