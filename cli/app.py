@@ -280,3 +280,7 @@ def schema_command(
         _emit(markdown_reference(), output)
     else:
         _emit(to_json(json_schema()), output)
+
+
+# The solver commands live in their own module; importing it registers them.
+from budgetsim.cli import solve_cmd as _solve_cmd  # noqa: E402, F401

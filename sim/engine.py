@@ -86,7 +86,7 @@ def _batch_size(arrays: list[ArrayLike]) -> int:
 def simulate(scn: Scenario) -> Paths:
     """Run the model over every row of the batch implied by the scenario's arrays."""
     n = scn.n_years
-    pool_caps = [a for p in scn.pools for a in (p.cap_cash, p.cap_gdp) if a is not None]
+    pool_caps = [a for p in scn.pools for a in (p.cap_cash, p.cap_gdp, p.amount) if a is not None]
     inputs: list[ArrayLike] = [
         scn.real_growth,
         scn.deflator,
@@ -120,6 +120,7 @@ def simulate(scn: Scenario) -> Paths:
     rr, pi = full(scn.real_il_rate), full(scn.il_inflation)
     caps_cash = [None if p_.cap_cash is None else full(p_.cap_cash) for p_ in scn.pools]
     caps_gdp = [None if p_.cap_gdp is None else full(p_.cap_gdp) for p_ in scn.pools]
+    amounts = [None if p_.amount is None else full(p_.amount) for p_ in scn.pools]
     is_tax = np.array([p_.kind == "tax" for p_ in scn.pools], dtype=bool)
     shares = np.array([p_.share or 0.0 for p_ in scn.pools], dtype=np.float64)
     npools = len(scn.pools)
@@ -171,9 +172,13 @@ def simulate(scn: Scenario) -> Paths:
                 cap = cc[:, t]
             elif cg is not None:
                 cap = cg[:, t] * y
-            want = remaining if scn.mode == "waterfall" else shares[k] * need
-            take = np.clip(np.minimum(want, cap), 0.0, None)
-            take = np.minimum(take, remaining)
+            fixed = amounts[k]
+            if fixed is not None:  # set by a solver: exactly this much, whatever is left
+                take = fixed[:, t]
+            else:
+                want = remaining if scn.mode == "waterfall" else shares[k] * need
+                take = np.clip(np.minimum(want, cap), 0.0, None)
+                take = np.minimum(take, remaining)
             remaining = remaining - take
             pools[k, :, t] = take
             if is_tax[k]:

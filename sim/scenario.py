@@ -35,6 +35,9 @@ class Pool:
     cap_cash: FloatArray | None
     cap_gdp: FloatArray | None  # fraction of GDP
     share: float | None  # fraction of the extra spending (shares mode)
+    # An exact amount given each year, in cash, instead of the cap and the mode: the solvers
+    # set it (with perturbations along the batch axis); no scenario file can.
+    amount: FloatArray | None = None
 
 
 @dataclass(frozen=True)

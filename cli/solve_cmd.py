@@ -1,0 +1,285 @@
+"""``budgetsim solve`` and ``budgetsim frontier``: what is affordable under the rules.
+
+Thin like the other commands: load, solve (budgetsim.solve, which imports scipy only when
+a linear programme is needed), present with the presenters ``run`` uses. An answer that no
+path passes is an answer: one line on stderr, exit code 1. A question the scenario cannot
+answer (a tax rise under the tax freeze, say) is bad input: exit code 2.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from budgetsim.cli.app import (
+    EXIT_CHECK_FAILED,
+    FileArg,
+    FormatOpt,
+    OutputOpt,
+    SetOpt,
+    _emit,
+    _fail,
+    _render,
+    app,
+)
+from budgetsim.cli.files import load_file, write_atomic
+from budgetsim.cli.present import (
+    Format,
+    markdown_table,
+    result_dict,
+    run_csv,
+    run_markdown,
+    run_rows,
+    summary_lines,
+    to_json,
+)
+from budgetsim.errors import ScenarioError
+from budgetsim.result import DivergenceError
+
+if TYPE_CHECKING:
+    from budgetsim.frontier import Frontier
+    from budgetsim.scenario import Scenario
+    from budgetsim.solvecore import Solution
+
+
+class Goal(StrEnum):
+    max_share = "max-share"
+    earliest_year = "earliest-year"
+    min_cuts = "min-cuts"
+    tax_rise = "tax-rise"
+
+
+def _load(path: Path, overrides: list[str] | None) -> Scenario:
+    try:
+        return load_file(path, overrides or ())
+    except ScenarioError as exc:
+        _fail(str(exc))
+
+
+def _answer_lines(sol: Solution) -> list[str]:
+    lines = [sol.message, f"method: {sol.method}; {sol.model_rows} model rows run"]
+    if sol.amounts and sol.result is not None:
+        labels = sol.result.year_labels
+        for name, values in sol.amounts.items():
+            cells = [f"{lab} {v:,.3f}" for lab, v in zip(labels, values, strict=True) if v > 0]
+            lines.append(f"{name}: {', '.join(cells) or 'nothing in any year'}")
+    return lines
+
+
+def _solution_dict(sol: Solution) -> dict[str, Any]:
+    return {
+        "goal": sol.kind,
+        "feasible": sol.feasible,
+        "answer": sol.answer,
+        "unit": sol.unit,
+        "binding": None if sol.binding is None else asdict(sol.binding),
+        "message": sol.message,
+        "method": sol.method,
+        "amounts": {k: list(v) for k, v in sol.amounts.items()},
+        "model_rows": sol.model_rows,
+    }
+
+
+@app.command("solve")
+def solve_command(
+    file: FileArg,
+    goal: Annotated[
+        Goal,
+        typer.Option(
+            "--for",
+            help="max-share: highest share by the target year; earliest-year: first year the "
+            "target share passes; min-cuts: least cuts; tax-rise: least tax rise.",
+            show_default=False,
+        ),
+    ],
+    year: Annotated[
+        int | None,
+        typer.Option(
+            help="Target year (default: the last milestone, else the last rule year).",
+            metavar="YEAR",
+        ),
+    ] = None,
+    share: Annotated[
+        float | None,
+        typer.Option(
+            help="Target share, % of GDP (earliest-year; min-cuts and tax-rise reach it in "
+            "--year). Default: the scenario's last milestone.",
+            metavar="PCT",
+        ),
+    ] = None,
+    discount: Annotated[
+        float,
+        typer.Option(help="Discount rate, % a year, for the total min-cuts/tax-rise minimise."),
+    ] = 0.0,
+    write_scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-scenario",
+            help="Write the solved scenario as YAML (atomically); `budgetsim run` on it "
+            "reproduces the answer.",
+            metavar="PATH",
+        ),
+    ] = None,
+    format: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Solve for what is affordable: the answer, the binding rule and the solved path."""
+    from budgetsim.solve import (
+        solve_earliest_year,
+        solve_max_share,
+        solve_min_cuts,
+        solve_tax_rise,
+    )
+    from budgetsim.solvecore import SolveError
+    from budgetsim.specedit import to_yaml
+
+    scn = _load(file, set_)
+    try:
+        if goal is Goal.max_share:
+            if share is not None:
+                _fail("--share: max-share finds the share; give --year only")
+            sol = solve_max_share(scn, year)
+        elif goal is Goal.earliest_year:
+            if year is not None:
+                _fail("--year: earliest-year finds the year; give --share only")
+            sol = solve_earliest_year(scn, share)
+        else:
+            solver = solve_min_cuts if goal is Goal.min_cuts else solve_tax_rise
+            sol = solver(scn, year, share, discount / 100.0)
+    except SolveError as exc:
+        _fail(f"{file}: {exc}")
+    except (ScenarioError, DivergenceError) as exc:
+        _fail(f"{file}: {exc}")
+    if not sol.feasible or sol.result is None or sol.spec is None:
+        if format is Format.json:
+            _emit(to_json({"solution": _solution_dict(sol)}), output)
+        _fail(f"{file}: {sol.message}", EXIT_CHECK_FAILED)
+    result = sol.result
+    if write_scenario is not None:
+        header = [
+            f"Solved by `budgetsim solve {file} --for {goal.value}`: {sol.message}",
+            "Every figure is copied from the scenario solved; see that file for sources.",
+        ]
+        try:
+            write_atomic(write_scenario, to_yaml(sol.spec, header))
+        except OSError as exc:
+            _fail(f"{write_scenario}: cannot write: {exc.strerror or exc}")
+    answer = _answer_lines(sol)
+    if format is Format.json:
+        _emit(to_json({"solution": _solution_dict(sol), "run": result_dict(result)}), output)
+    elif format is Format.csv:
+        _emit(run_csv(result), output)
+    elif format is Format.markdown:
+        _emit("".join(f"**{line}**\n\n" for line in answer[:1]) + run_markdown(result), output)
+    else:
+        _render(
+            f"{result.title}: solved for {goal.value} ({result.unit})",
+            ["", *result.year_labels],
+            [[label, *cells] for label, cells in run_rows(result)],
+            [f"  {line}" for line in [*answer, *summary_lines(result)]],
+            output,
+        )
+
+
+def _numbers(text: str, what: str) -> list[float]:
+    try:
+        return [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        _fail(f"--{what}: {text!r} is not a comma-separated list of numbers")
+
+
+def _years(text: str) -> list[int]:
+    m = re.fullmatch(r"\s*(\d{4})\s*\.\.\s*(\d{4})\s*", text)
+    if m:
+        first, last = int(m.group(1)), int(m.group(2))
+        if last < first:
+            _fail(f"--years: {text!r} ends before it starts")
+        return list(range(first, last + 1))
+    values = _numbers(text, "years")
+    if not values or any(v != int(v) for v in values):
+        _fail(f"--years: {text!r}: give FIRST..LAST or a comma-separated list of years")
+    return [int(v) for v in values]
+
+
+def _cell_text(fr: Frontier, target: float, year: int) -> str:
+    c = fr.cell(target, year)
+    if not c.feasible:
+        return f"FAIL {c.rule}"
+    return f"cuts {c.cuts_needed:,.1f}" if c.cuts_needed else "pass"
+
+
+def _frontier_records(fr: Frontier) -> list[dict[str, Any]]:
+    return [asdict(c) for c in fr.cells]
+
+
+@app.command("frontier")
+def frontier_command(
+    file: FileArg,
+    targets: Annotated[
+        str, typer.Option(help="Target shares, % of GDP, comma-separated.", metavar="PCT,...")
+    ] = "2.5,3,3.5,5",
+    years: Annotated[
+        str | None,
+        typer.Option(
+            help="Target years, FIRST..LAST or comma-separated (default: every projected year).",
+            metavar="YEARS",
+        ),
+    ] = None,
+    format: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Which target share by which year passes every rule; if not, which rule breaks."""
+    from budgetsim.result import year_label
+    from budgetsim.solve import solve_frontier
+    from budgetsim.solvecore import SolveError
+
+    scn = _load(file, set_)
+    shares = _numbers(targets, "targets")
+    if not shares:
+        _fail("--targets: give at least one share")
+    target_years = [int(y) for y in scn.years] if years is None else _years(years)
+    try:
+        fr = solve_frontier(scn, shares, target_years)
+    except SolveError as exc:
+        _fail(f"{file}: {exc}")
+    if format is Format.json:
+        data = {"scenario": scn.title, "unit": fr.unit, "cells": _frontier_records(fr)}
+        _emit(to_json(data), output)
+        return
+    if format is Format.csv:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        records = _frontier_records(fr)
+        writer = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        _emit(buf.getvalue(), output)
+        return
+    labels = [year_label(y, scn.spec.years.label) for y in fr.years]
+    header = ["Target % GDP", *labels]
+    rows: list[list[str]] = []
+    for t in fr.targets:
+        rows.append([f"{t:g}", *(_cell_text(fr, t, y) for y in fr.years)])
+        rows.append(["  extra cost", *(f"{fr.cell(t, y).extra_cost:,.1f}" for y in fr.years)])
+    notes = [
+        "pass: passes every rule with the extra spending borrowed; cuts X: passes with at "
+        f"least X {fr.unit} of cuts in total; FAIL rule: that rule fails even with every "
+        f"pool cut to its cap. extra cost: extra defence spending over the projection, "
+        f"{fr.unit}.",
+        f"{fr.model_rows} model rows run.",
+    ]
+    title = f"{scn.title}: feasibility by target year"
+    if format is Format.markdown:
+        body = markdown_table(header, rows) + "\n" + "".join(f"- {n}\n" for n in notes)
+        _emit(f"## {title}\n\n" + body, output)
+    else:
+        _render(title, header, rows, notes, output)

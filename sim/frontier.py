@@ -1,0 +1,109 @@
+"""The feasibility frontier: for each target share and target year, does a path pass?
+
+Every cell is the scenario with its defence path retargeted to reach the share in the year
+(earlier milestones kept, later ones dropped) and held after. All cells run as one batch:
+first with the scenario's own funding (is it feasible as written, and what does it cost?),
+then through the minimum-cuts solver, whose engine runs also share one batch per iteration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from budgetsim.mincost import plan
+from budgetsim.result import year_label
+from budgetsim.scenario import Scenario
+from budgetsim.solvecore import (
+    SolveError,
+    check_names,
+    check_year,
+    checks,
+    require_rules,
+    require_share_basis,
+    run_rows,
+    share_bounds,
+    share_rows,
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One target share reached in one target year."""
+
+    target_pct_gdp: float
+    year: int
+    label: str
+    passes_as_written: bool  # with the scenario's own funding
+    feasible: bool  # some cuts path within the caps passes every rule
+    rule: str | None  # the binding rule (feasible) or the first failing one (not)
+    rule_year: int | None
+    headroom: float | None  # of that rule, as written (currency)
+    extra_cost: float  # cumulative extra defence spending over the projection (currency)
+    cuts_needed: float | None  # least total cuts that pass (None when infeasible)
+
+
+@dataclass(frozen=True)
+class Frontier:
+    unit: str
+    targets: tuple[float, ...]
+    years: tuple[int, ...]
+    cells: tuple[Cell, ...]  # target-major: all years of the first target, then the next
+    model_rows: int
+
+    def cell(self, target: float, year: int) -> Cell:
+        return self.cells[self.targets.index(target) * len(self.years) + self.years.index(year)]
+
+
+def frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> Frontier:
+    """Every (target share, target year) cell of the grid, run in batches."""
+    require_rules(scn)
+    require_share_basis(scn, "frontier")
+    lo, hi = share_bounds()
+    for t in targets:
+        if not lo <= t <= hi:
+            raise SolveError(f"target {t:g} is outside {lo:g} to {hi:g} % of GDP")
+    for y in years:
+        check_year(scn, y)
+    cells = [(float(t), int(y)) for t in targets for y in years]
+    shares = share_rows(scn, [(y, t) for t, y in cells])
+    paths = run_rows(scn, shares)
+    headroom, passed = checks(scn, paths)
+    rows = len(cells)
+    has_cuts = any(p.kind == "cuts" for p in scn.pools)
+    if has_cuts:
+        plans, used = plan(scn, shares, "cuts")
+        rows += used
+    names = check_names(scn)
+    out = []
+    for i, (t, y) in enumerate(cells):
+        if has_cuts:
+            feasible, k = plans[i].feasible, plans[i].check
+            cuts: float | None = float(plans[i].amounts.sum()) if feasible else None
+        else:
+            feasible = bool(passed[i].all())
+            k = int(np.argmin(headroom[i])) if feasible else int(np.argmax(~passed[i]))
+            cuts = 0.0 if feasible else None
+        out.append(
+            Cell(
+                target_pct_gdp=t,
+                year=y,
+                label=year_label(y, scn.spec.years.label),
+                passes_as_written=bool(passed[i].all()),
+                feasible=feasible,
+                rule=names[k][0],
+                rule_year=names[k][1],
+                headroom=float(headroom[i, k]),
+                extra_cost=float(paths.extra[i].sum()),
+                cuts_needed=cuts,
+            )
+        )
+    return Frontier(
+        unit=scn.currency,
+        targets=tuple(float(t) for t in targets),
+        years=tuple(int(y) for y in years),
+        cells=tuple(out),
+        model_rows=rows,
+    )

@@ -1,0 +1,282 @@
+"""The least cuts (or the least tax rise) per year that keep every rule passing.
+
+The decision is the amount each cuts pool (each tax source, for the tax rise) gives in each
+year, between 0 and its cap, with all pools together giving no more than the extra spending
+of that year; borrowing takes the rest. Sources of the other kind keep what they give in
+the scenario as run. The objective is the total, optionally discounted.
+
+Each rule check's headroom is nearly affine in those amounts: it would be exactly affine but
+for the share of conventional debt refinanced each year, which grows with last year's
+borrowing (and, when switched on, the risk premium and the growth feedback). So the solver
+runs successive linear programmes: one batched engine run gives the headroom at the current
+amounts and at a unit step in every amount (the constraint matrix, by finite differences),
+``scipy.optimize.linprog`` (HiGHS) solves the linear programme, and this repeats at the new
+amounts until they move by less than a tolerance. The answer is then checked on the full
+model. Several problems (the cells of a frontier) are solved side by side: their rows share
+one engine run per iteration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from budgetsim.result import run
+from budgetsim.scenario import Pool, Scenario
+from budgetsim.solvecore import (
+    Solution,
+    SolveError,
+    check_year,
+    checks,
+    default_year,
+    make_check,
+    require_rules,
+    result_check,
+    run_rows,
+    share_bounds,
+    tightest,
+)
+from budgetsim.specedit import rebuild, with_amounts, with_target
+
+if TYPE_CHECKING:
+    from budgetsim.arrays import FloatArray, IntArray
+
+MAX_ITERATIONS = 12
+STEP = 1e-4  # finite-difference step, as a fraction of base-year GDP
+MARGIN = 1e-9  # headroom asked for beyond zero (a strict rule needs > 0), fraction of GDP
+TOLERANCE = 1e-9  # amounts that move less than this (fraction of GDP) have converged
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The answer for one share path: amounts of the solved sources, shape (sources, years)."""
+
+    feasible: bool
+    amounts: FloatArray
+    check: int  # the binding check (or, when infeasible, the first that fails at the caps)
+    iterations: int
+
+
+def _pools(scn: Scenario, amounts: FloatArray) -> tuple[Pool, ...]:
+    """Every pool giving exactly ``amounts[k]`` (shape (pools, batch, years))."""
+    return tuple(replace(p, amount=amounts[k]) for k, p in enumerate(scn.pools))
+
+
+def plan(
+    scn: Scenario, shares: FloatArray | None, kind: str, discount: float = 0.0
+) -> tuple[list[Plan], int]:
+    """Least amounts from the sources of ``kind`` for each share path (row of ``shares``;
+    None: the scenario's own defence path, one row).
+
+    Returns one plan per row and the number of engine rows run.
+    """
+    from scipy.optimize import linprog  # type: ignore[import-untyped]
+
+    nrows, n = (1, scn.n_years) if shares is None else shares.shape
+
+    def rows_of(idx: IntArray) -> FloatArray | None:
+        return None if shares is None else shares[idx]
+
+    var = [k for k, p in enumerate(scn.pools) if p.kind == kind]
+    nv = len(var) * n
+    base = run_rows(scn, shares)
+    used = nrows
+    extra, gdp, as_run = base.extra, base.gdp, base.pools
+    fixed = np.zeros_like(extra)
+    for k, p in enumerate(scn.pools):
+        if p.kind != kind:
+            fixed += as_run[k]
+    avail = np.maximum(np.maximum(extra, 0.0) - fixed, 0.0)
+    caps = np.empty((len(var), nrows, n))
+    for v, k in enumerate(var):
+        p = scn.pools[k]
+        caps[v] = (
+            p.cap_cash
+            if p.cap_cash is not None
+            else (p.cap_gdp * gdp if p.cap_gdp is not None else np.inf)
+        )
+
+    def amounts_for(x: FloatArray, rows: IntArray) -> FloatArray:
+        """Pool amounts (pools, len(rows), years) with the solved sources at ``x``."""
+        out = as_run[:, rows].copy()
+        out[var] = x
+        return out
+
+    # The most the sources can give: each in turn up to its cap. If that fails, nothing does.
+    xmax = np.empty((len(var), nrows, n))
+    left = avail.copy()
+    for v in range(len(var)):
+        xmax[v] = np.minimum(caps[v], left)
+        left = left - xmax[v]
+    all_rows = np.arange(nrows, dtype=np.int64)
+    at_max = run_rows(scn, shares, _pools(scn, amounts_for(xmax, all_rows)))
+    used += nrows
+    headroom, passed = checks(scn, at_max)
+    plans: list[Plan | None] = [None] * nrows
+    for r in range(nrows):
+        if not passed[r].all():
+            plans[r] = Plan(False, xmax[:, r], int(np.argmax(~passed[r])), 0)
+
+    scale = scn.gdp0
+    step, margin, tol = STEP * scale, MARGIN * scale, TOLERANCE * scale
+    years_from_base = np.arange(1, n + 1, dtype=np.float64)
+    # Equal costs are broken in the sources' listed order (a waterfall's order) by a tiny
+    # premium on later sources, so the answer does not depend on the solver's tie-breaking.
+    order = 1.0 + 1e-9 * np.repeat(np.arange(len(var), dtype=np.float64), n)
+    weights = np.tile((1.0 + discount) ** -years_from_base, len(var)) * order
+    active = [r for r in range(nrows) if plans[r] is None]
+    x = {r: xmax[:, r] for r in active}
+    best = {r: xmax[:, r] for r in active}  # the last amounts seen to pass on the full model
+    binding: dict[int, int | None] = dict.fromkeys(active)
+    iterations = dict.fromkeys(active, 0)
+    m = headroom.shape[1]
+    # sum over the solved sources in each year <= what is left to fund
+    year_sum = np.tile(np.eye(n), len(var))
+    for _ in range(MAX_ITERATIONS):
+        if not active:
+            break
+        # Rows: for each active problem its current amounts, then one step in each amount.
+        bump = np.concatenate([np.zeros((1, nv)), np.eye(nv) * step])  # (1 + nv, nv)
+        xs = np.stack([x[r].reshape(-1)[None, :] + bump for r in active])  # (a, 1+nv, nv)
+        rows = np.repeat(np.array(active, dtype=np.int64), 1 + nv)
+        xb = xs.reshape(-1, len(var), n).transpose(1, 0, 2)
+        paths = run_rows(scn, rows_of(rows), _pools(scn, amounts_for(xb, rows)))
+        used += len(rows)
+        h, ok = checks(scn, paths)
+        h = h.reshape(len(active), 1 + nv, m)
+        ok = ok.reshape(len(active), 1 + nv, m)
+        still = []
+        for i, r in enumerate(active):
+            h0 = h[i, 0]
+            if ok[i, 0].all() and (h0 >= margin).all():
+                best[r] = x[r]
+            sens = (h[i, 1:] - h0) / step  # (nv, checks): d headroom / d amount
+            x0 = x[r].reshape(-1)
+            a_ub = np.concatenate([-sens.T, year_sum])
+            b_ub = np.concatenate([h0 - sens.T @ x0 - margin, avail[r]])
+            bounds = [(0.0, None if np.isinf(c) else float(c)) for c in caps[:, r].reshape(-1)]
+            res = linprog(weights, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+            iterations[r] += 1
+            if res.status != 0 or not np.isfinite(h0).all():
+                continue  # keep the last amounts that passed
+            duals = np.abs(res.ineqlin.marginals[:m])
+            new = np.clip(res.x, 0.0, None).reshape(len(var), n)
+            if duals.max() > 0.0:
+                binding[r] = int(np.argmax(duals))
+            moved = float(np.max(np.abs(new - x[r]))) if nv else 0.0
+            x[r] = new
+            if moved > tol:
+                still.append(r)
+        active = still
+
+    # The answer is checked on the full model; one that fails (a linearisation the last
+    # iteration could not correct) gives way to the last amounts that passed.
+    solved = [r for r in range(nrows) if plans[r] is None]
+    if solved:
+        idx = np.array(solved, dtype=np.int64)
+        final = np.stack([x[r] for r in solved], axis=1)
+        h, ok = checks(scn, run_rows(scn, rows_of(idx), _pools(scn, amounts_for(final, idx))))
+        used += len(solved)
+        for i, r in enumerate(solved):
+            good = bool(ok[i].all())
+            # No rule constraint priced in the last programme: nothing binds; name the
+            # check closest to failing instead.
+            b = binding[r]
+            k = tightest(np.ones(h.shape[1], bool), h[i]) if b is None else b
+            plans[r] = Plan(True, x[r] if good else best[r], k, iterations[r])
+    return [p for p in plans if p is not None], used
+
+
+def min_sources(
+    scn: Scenario,
+    kind: str = "cuts",
+    year: int | None = None,
+    share: float | None = None,
+    discount: float = 0.0,
+) -> Solution:
+    """The least cuts (``kind="cuts"``) or tax rise (``kind="tax"``) that passes every rule.
+
+    With ``share`` (% of GDP), the defence path is first retargeted to reach it in ``year``
+    (default: the scenario's target year); otherwise the scenario's own path is kept.
+    ``discount`` (a fraction a year) discounts later years in the total minimised.
+    """
+    require_rules(scn)
+    what = "min-cuts" if kind == "cuts" else "tax-rise"
+    if kind == "tax" and scn.tax_freeze:
+        raise SolveError(
+            "tax-rise: the tax freeze is on (funding.tax_freeze: true), so no tax may rise; "
+            "set funding.tax_freeze: false and list a source with kind: tax"
+        )
+    if not any(p.kind == kind for p in scn.pools):
+        raise SolveError(
+            f"{what}: the scenario lists no funding source with kind: {kind} "
+            "(funding.sources) to solve for"
+        )
+    spec = scn.spec
+    if share is not None:
+        if scn.basis != "share":
+            raise SolveError(f"{what} --share moves the share path; this scenario is cash-based")
+        lo, hi = share_bounds()
+        if not lo <= share <= hi:
+            raise SolveError(f"the share {share:g} is outside {lo:g} to {hi:g} % of GDP")
+        spec = with_target(
+            spec, check_year(scn, default_year(scn) if year is None else year), share
+        )
+        scn = rebuild(spec, scn.source)
+    elif year is not None:
+        raise SolveError(f"{what}: --year goes with --share (the share to reach in that year)")
+    (found,), rows = plan(scn, None, kind, discount)
+    names = [p.name for p in scn.pools if p.kind == kind]
+    pools_word = "pool cut" if kind == "cuts" else "tax source raised"
+    method = (
+        "successive linear programmes (scipy.optimize.linprog, HiGHS) on a constraint matrix "
+        f"from unit perturbations in one batched run; {found.iterations} iteration(s)"
+    )
+    if not found.feasible:
+        check = make_check(scn, found.check, np.nan)
+        return Solution(
+            kind=what,
+            feasible=False,
+            answer=None,
+            unit=scn.currency,
+            binding=check,
+            message=(
+                f"no path passes: {check.rule} fails in {check.label} even with every "
+                f"{pools_word} to its cap"
+            ),
+            method=method,
+            model_rows=rows,
+        )
+    base = run(scn)
+    amounts = {
+        name: tuple(float(v) for v in vals[0])
+        for name, vals in base.sources.items()
+        if name not in names
+    }
+    amounts.update(
+        {name: tuple(float(v) for v in found.amounts[i]) for i, name in enumerate(names)}
+    )
+    solved_spec = with_amounts(spec, amounts)
+    result = run(rebuild(solved_spec, scn.source))
+    binding = make_check(scn, found.check, 0.0)
+    binding = make_check(scn, found.check, result_check(result, binding.rule, binding.year))
+    total = sum(sum(amounts[name]) for name in names)
+    noun = "cuts" if kind == "cuts" else "tax rise"
+    return Solution(
+        kind=what,
+        feasible=True,
+        answer=total,
+        unit=scn.currency,
+        binding=binding,
+        message=(
+            f"least {noun}: {total:,.3f} {scn.currency} over the projection; {binding.rule} "
+            f"binds in {binding.label} (headroom {binding.headroom:+,.3f} {scn.currency})"
+        ),
+        method=method,
+        spec=solved_spec,
+        result=result,
+        amounts={name: amounts[name] for name in names},
+        model_rows=rows,
+    )

@@ -1,0 +1,217 @@
+"""Solving for what is affordable: the highest share by a year, the earliest year for a share.
+
+Both searches run many candidate paths at once along the engine's batch axis:
+
+- max-share: the pass/fail frontier is monotone in the target share, so a grid of candidate
+  shares over the whole range a milestone may take (0 to 100 % of GDP, from the parameter
+  registry, so no new data can put the answer outside it) is run in one batch, the interval
+  where "every rule passes" turns into "some rule fails" is kept, and the grid is laid again
+  inside it until it is narrower than the tolerance (batched bisection);
+- earliest-year: every candidate target year is run in one batch and the first that passes
+  is the answer.
+
+Minimum cuts and the least tax rise are in :mod:`budgetsim.mincost`; the frontier over
+targets and years in :mod:`budgetsim.frontier`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from budgetsim.result import run, year_label
+from budgetsim.scenario import Scenario
+from budgetsim.solvecore import (
+    Solution,
+    SolveError,
+    check_year,
+    checks,
+    default_year,
+    make_check,
+    require_rules,
+    require_share_basis,
+    result_check,
+    run_rows,
+    share_bounds,
+    share_rows,
+    tightest,
+)
+from budgetsim.specedit import rebuild, with_target
+
+if TYPE_CHECKING:
+    from budgetsim.frontier import Frontier
+
+GRID = 65  # candidate shares per batched run
+TOLERANCE_PCT = 1e-6  # width of the final interval, percentage points of GDP
+
+
+def max_share(scn: Scenario, year: int | None = None, tol: float = TOLERANCE_PCT) -> Solution:
+    """The highest share of GDP reached in ``year`` (default: the scenario's target year, or
+    the last year a rule is checked) with every rule passing, other settings unchanged."""
+    require_rules(scn)
+    require_share_basis(scn, "max-share")
+    target_year = check_year(scn, default_year(scn) if year is None else year)
+    label = year_label(target_year, scn.spec.years.label)
+    lo, hi = share_bounds()
+    rows = 0
+    fail_at: float | None = None
+    first = True
+    while hi - lo > tol:
+        grid = np.linspace(lo, hi, GRID)
+        paths = run_rows(scn, share_rows(scn, [(target_year, float(s)) for s in grid]))
+        rows += GRID
+        headroom, passed = checks(scn, paths)
+        ok = np.asarray(passed.all(axis=1))
+        if first and not ok[0]:
+            k = int(np.argmax(~passed[0]))
+            check = make_check(scn, k, headroom[0, k])
+            return Solution(
+                kind="max-share",
+                feasible=False,
+                answer=None,
+                unit="% of GDP",
+                binding=check,
+                message=(
+                    f"no path passes: {check.rule} fails in {check.label} even with defence "
+                    f"at {lo:g} % of GDP in {label}"
+                ),
+                method="batched bisection",
+                model_rows=rows,
+            )
+        first = False
+        if ok.all():  # the whole range passes
+            lo = hi
+            break
+        j = int(np.argmin(ok))  # the first failing candidate
+        lo, hi, fail_at = float(grid[j - 1]), float(grid[j]), float(grid[j])
+    spec = with_target(scn.spec, target_year, lo)
+    solved = rebuild(spec, scn.source)
+    result = run(solved)
+    binding = None
+    if fail_at is not None:
+        both = run_rows(scn, share_rows(scn, [(target_year, lo), (target_year, fail_at)]))
+        rows += 2
+        headroom, passed = checks(scn, both)
+        k = tightest(~passed[1], headroom[0])
+        binding = make_check(scn, k, headroom[0, k])
+        binding = make_check(scn, k, result_check(result, binding.rule, binding.year))
+        why = (
+            f"; {binding.rule} binds in {binding.label} "
+            f"(headroom {binding.headroom:+,.3f} {scn.currency})"
+        )
+    else:
+        why = f"; every share up to the largest a milestone may take ({lo:g} %) passes"
+    return Solution(
+        kind="max-share",
+        feasible=True,
+        answer=lo,
+        unit="% of GDP",
+        binding=binding,
+        message=f"highest share in {label}: {lo:.4f} % of GDP{why}",
+        method=f"batched bisection: {GRID} candidate shares a run, to {tol:g} pp of GDP",
+        spec=spec,
+        result=result,
+        model_rows=rows,
+    )
+
+
+def earliest_year(scn: Scenario, share: float | None = None) -> Solution:
+    """The first target year in which ``share`` % of GDP (default: the scenario's target)
+    can be reached, and held after, with every rule passing."""
+    require_rules(scn)
+    require_share_basis(scn, "earliest-year")
+    if share is None:
+        if scn.target_share is None:
+            raise SolveError("the scenario has no milestones; give the target share (--share)")
+        share = scn.target_share * 100.0
+    lo, hi = share_bounds()
+    if not lo <= share <= hi:
+        raise SolveError(f"the share {share:g} is outside {lo:g} to {hi:g} % of GDP")
+    years = [int(y) for y in scn.years]
+    paths = run_rows(scn, share_rows(scn, [(y, share) for y in years]))
+    headroom, passed = checks(scn, paths)
+    ok = passed.all(axis=1)
+    rows = len(years)
+    if not ok.any():
+        k = int(np.argmax(~passed[-1]))
+        check = make_check(scn, k, headroom[-1, k])
+        last = year_label(years[-1], scn.spec.years.label)
+        return Solution(
+            kind="earliest-year",
+            feasible=False,
+            answer=None,
+            unit="year",
+            binding=check,
+            message=(
+                f"no path passes: {check.rule} fails in {check.label} even with "
+                f"{share:g} % of GDP first reached in {last}"
+            ),
+            method="every candidate year in one batched run",
+            model_rows=rows,
+        )
+    i = int(np.argmax(ok))
+    spec = with_target(scn.spec, years[i], share)
+    result = run(rebuild(spec, scn.source))
+    # The binding check: the one that fails a year earlier (least headroom at the answer),
+    # or, when the first projected year already passes, the tightest one.
+    k = tightest(~passed[i - 1] if i > 0 else np.ones(passed.shape[1], bool), headroom[i])
+    binding = make_check(scn, k, headroom[i, k])
+    binding = make_check(scn, k, result_check(result, binding.rule, binding.year))
+    label = year_label(years[i], scn.spec.years.label)
+    why = (
+        f"a year earlier {binding.rule} fails in {binding.label}"
+        if i > 0
+        else f"it passes from the first projected year; tightest: {binding.rule} in {binding.label}"
+    )
+    return Solution(
+        kind="earliest-year",
+        feasible=True,
+        answer=float(years[i]),
+        unit="year",
+        binding=binding,
+        message=(
+            f"earliest year for {share:g} % of GDP: {label}; {why} "
+            f"(headroom at the answer {binding.headroom:+,.3f} {scn.currency})"
+        ),
+        method="every candidate year in one batched run",
+        spec=spec,
+        result=result,
+        model_rows=rows,
+    )
+
+
+def solve_max_share(scn: Scenario, year: int | None = None) -> Solution:
+    """The highest target share by ``year`` with every rule passing (see :func:`max_share`)."""
+    return max_share(scn, year)
+
+
+def solve_earliest_year(scn: Scenario, share: float | None = None) -> Solution:
+    """The first target year in which ``share`` passes every rule."""
+    return earliest_year(scn, share)
+
+
+def solve_min_cuts(
+    scn: Scenario, year: int | None = None, share: float | None = None, discount: float = 0.0
+) -> Solution:
+    """The least (optionally discounted) cuts path, within each pool's cap, that passes."""
+    from budgetsim.mincost import min_sources
+
+    return min_sources(scn, "cuts", year, share, discount)
+
+
+def solve_tax_rise(
+    scn: Scenario, year: int | None = None, share: float | None = None, discount: float = 0.0
+) -> Solution:
+    """The least tax-rise path that passes; a SolveError under the tax freeze."""
+    from budgetsim.mincost import min_sources
+
+    return min_sources(scn, "tax", year, share, discount)
+
+
+def solve_frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> Frontier:
+    """Feasible or the binding rule, extra cost and cuts needed, per target and year."""
+    from budgetsim.frontier import frontier
+
+    return frontier(scn, targets, years)
