@@ -94,12 +94,12 @@ def check_year(scn: Scenario, year: int) -> int:
 def share_rows(scn: Scenario, targets: Sequence[tuple[int, float]]) -> FloatArray:
     """Share paths (fractions), one row per ``(year, share %)`` target, shape (len, years).
 
-    Milestones before the target year are kept, later ones dropped, as
+    The target replaces the last milestone; earlier ones before the target year are kept, as
     :func:`budgetsim.specedit.with_target` writes them; the arithmetic is the loader's, so a
     row equals the path of the edited scenario exactly.
     """
     d = scn.spec.defence
-    milestones = sorted((d.milestones or {}).items())
+    milestones = sorted((d.milestones or {}).items())[:-1]  # the last is the target
     out = np.empty((len(targets), scn.n_years))
     by_year: dict[int, list[int]] = {}
     for i, (year, _) in enumerate(targets):

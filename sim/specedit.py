@@ -19,9 +19,11 @@ from budgetsim.schema import ScenarioSpec
 def with_target(spec: ScenarioSpec, year: int, share_pct: float) -> ScenarioSpec:
     """The defence path reaching ``share_pct`` % of GDP in ``year`` and held after it.
 
-    Milestones before ``year`` are kept; those from ``year`` on are replaced.
+    The new target takes the place of the last milestone (the scenario's target); the
+    milestones before it are kept where they fall before ``year``, the rest dropped.
     """
-    kept = {y: v for y, v in (spec.defence.milestones or {}).items() if y < year}
+    before = sorted((spec.defence.milestones or {}).items())[:-1]
+    kept = {y: v for y, v in before if y < year}
     kept[year] = float(share_pct)
     defence = spec.defence.model_copy(update={"milestones": kept})
     return spec.model_copy(update={"defence": defence})
