@@ -53,8 +53,9 @@ def test_max_share_names_the_answer_and_binding_rule_in_every_format() -> None:
     rows = list(
         csv.DictReader(
             io.StringIO(
-                invoke("solve", UK_BASELINE, "--for", "max-share", "--year", "2029", "-f", "csv")
-                .stdout
+                invoke(
+                    "solve", UK_BASELINE, "--for", "max-share", "--year", "2029", "-f", "csv"
+                ).stdout
             )
         )
     )
@@ -137,8 +138,9 @@ def test_frontier_table_and_json() -> None:
     assert res.exit_code == 0, res.output
     assert "2027-28" in res.stdout and "extra cost" in res.stdout
     data = json.loads(
-        invoke("frontier", UK_2030, "--targets", "2.5,3", "--years", "2027..2030", "-f", "json")
-        .stdout
+        invoke(
+            "frontier", UK_2030, "--targets", "2.5,3", "--years", "2027..2030", "-f", "json"
+        ).stdout
     )
     cells = data["cells"]
     assert len(cells) == 8
