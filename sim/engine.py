@@ -125,12 +125,14 @@ def simulate(scn: Scenario) -> Paths:
     shares = np.array([p_.share or 0.0 for p_ in scn.pools], dtype=np.float64)
     npools = len(scn.pools)
 
+    # Outputs are (batch, years) views of year-major memory, so writing one year of every
+    # row, as the loop below does, is a contiguous write.
     def out() -> FloatArray:
-        return np.empty((nb, n), dtype=np.float64)
+        return np.empty((n, nb), dtype=np.float64).T
 
     Y, D, Dreal, D0, E, C, T, F = (out() for _ in range(8))
     REC, OTH, INT, RL, PSNB, N, CB, B = (out() for _ in range(8))
-    pools = np.zeros((npools, nb, n), dtype=np.float64)
+    pools = np.zeros((npools, n, nb), dtype=np.float64).transpose(0, 2, 1)
 
     f, q, M = scn.floating, scn.index_linked, scn.maturity
     conventional = 1.0 - f - q
