@@ -284,3 +284,8 @@ def schema_command(
 
 # The solver commands live in their own module; importing it registers them.
 from budgetsim.cli import solve_cmd as _solve_cmd  # noqa: E402, F401
+
+# fan, stress and calibrate live in their own module (docs/uncertainty.md).
+from budgetsim.cli import uncertainty_cmd  # noqa: E402
+
+uncertainty_cmd.register(app)

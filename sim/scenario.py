@@ -16,6 +16,7 @@ import numpy as np
 from budgetsim.defence import share_path
 from budgetsim.errors import Loc
 from budgetsim.schema import ScenarioSpec
+from budgetsim.shocks import ShockModel, Uncertainty, correlation_problem
 from budgetsim.timepath import PathError, PathValue, expand
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ class Scenario:
     premium_slope: float
     premium_threshold: float
     rules: tuple[RuleSpec, ...]
+    uncertainty: Uncertainty | None = None  # the shocks of `fan`, if the file sets them
 
     @property
     def title(self) -> str:
@@ -189,6 +191,7 @@ class _Builder:
         )
         pools = self._pools()
         rules = self._rules()
+        uncertainty = self._uncertainty()
         if it.floating_share + it.index_linked_share > 100.0:
             self.error(
                 ("interest", "index_linked_share"),
@@ -244,6 +247,7 @@ class _Builder:
             premium_slope=it.risk_premium.slope,
             premium_threshold=it.risk_premium.threshold * PCT,
             rules=rules,
+            uncertainty=uncertainty,
             **values,
         )
 
@@ -288,6 +292,31 @@ class _Builder:
                 ("funding", "sources"), f"shares add up to {total_share:g} %, more than 100 %"
             )
         return tuple(pools)
+
+    def _uncertainty(self) -> Uncertainty | None:
+        u = self.spec.uncertainty
+        if u is None:
+            return None
+        corr = np.eye(3)
+        for (i, j), rho in (
+            ((0, 1), u.corr_growth_deflator),
+            ((0, 2), u.corr_growth_rate),
+            ((1, 2), u.corr_deflator_rate),
+        ):
+            corr[i, j] = corr[j, i] = rho
+        problem = correlation_problem(corr)
+        if problem is not None:
+            self.error(("uncertainty", "corr_growth_deflator"), problem)
+        shocks = ShockModel(
+            sd=_frozen(np.array([u.growth_sd, u.deflator_sd, u.rate_sd]) * PCT),
+            corr=_frozen(corr),
+            persistence=_frozen(
+                np.array([u.growth_persistence, u.deflator_persistence, u.rate_persistence])
+            ),
+        )
+        return Uncertainty(
+            shocks=shocks, draws=u.draws, seed=u.seed, debt_threshold=u.debt_threshold * PCT
+        )
 
     def _rules(self) -> tuple[RuleSpec, ...]:
         out: list[RuleSpec] = []

@@ -498,6 +498,96 @@ class Rule(Section):
     escape_clause: EscapeClause | None = Field(None, description=EscapeClause.__doc__)
 
 
+class Uncertainty(Section):
+    """Random shocks for `budgetsim fan`: u_t = A u_{t-1} + e_t, e_t ~ N(0, S), added to
+    real growth, the deflator and the change in market rates (see docs/uncertainty.md)."""
+
+    growth_sd: float = param(
+        doc="Standard deviation of the shock e_t to real growth.",
+        unit="pp",
+        symbol="sigma_g",
+        lo=0.0,
+        hi=20.0,
+    )
+    deflator_sd: float = param(
+        doc="Standard deviation of the shock e_t to GDP deflator growth.",
+        unit="pp",
+        symbol="sigma_p",
+        lo=0.0,
+        hi=20.0,
+    )
+    rate_sd: float = param(
+        doc="Standard deviation of the shock e_t to the year-on-year change in market rates "
+        "(short and long rates move together, by the running sum of the shocks).",
+        unit="pp",
+        symbol="sigma_i",
+        lo=0.0,
+        hi=10.0,
+    )
+    corr_growth_deflator: float = param(
+        0.0, doc="Correlation of the growth and deflator shocks.", unit="correlation", lo=-1, hi=1
+    )
+    corr_growth_rate: float = param(
+        0.0,
+        doc="Correlation of the growth and rate-change shocks.",
+        unit="correlation",
+        lo=-1,
+        hi=1,
+    )
+    corr_deflator_rate: float = param(
+        0.0,
+        doc="Correlation of the deflator and rate-change shocks.",
+        unit="correlation",
+        lo=-1,
+        hi=1,
+    )
+    growth_persistence: float = param(
+        0.0,
+        doc="Share of last year's growth shock carried into this year (diagonal of A).",
+        unit="fraction",
+        symbol="a_g",
+        lo=-0.99,
+        hi=0.99,
+    )
+    deflator_persistence: float = param(
+        0.0,
+        doc="Share of last year's deflator shock carried into this year.",
+        unit="fraction",
+        symbol="a_p",
+        lo=-0.99,
+        hi=0.99,
+    )
+    rate_persistence: float = param(
+        0.0,
+        doc="Share of last year's rate-change shock carried into this year.",
+        unit="fraction",
+        symbol="a_i",
+        lo=-0.99,
+        hi=0.99,
+    )
+    draws: int = param(
+        10000,
+        doc="Number of Monte Carlo draws (`fan --draws` overrides).",
+        unit="draws",
+        lo=1,
+        hi=1e9,
+    )
+    seed: int = param(
+        0,
+        doc="Seed of the random numbers (`fan --seed` overrides).",
+        unit="integer",
+        lo=0,
+        hi=2**63 - 1,
+    )
+    debt_threshold: float = param(
+        100.0,
+        doc="Debt ratio whose chance of being exceeded `fan` reports, year by year.",
+        unit="% of GDP",
+        lo=-1000.0,
+        hi=10000.0,
+    )
+
+
 class ScenarioSpec(Section):
     """A budgetsim scenario file."""
 
@@ -514,3 +604,4 @@ class ScenarioSpec(Section):
     finances: Finances
     interest: Interest
     rules: list[Rule] = Field(default_factory=list, description="Fiscal rules to check.")
+    uncertainty: Uncertainty | None = Field(None, description=Uncertainty.__doc__)

@@ -1,0 +1,133 @@
+r"""Estimate the shock model (S and A) from a yearly history of growth, inflation and yields.
+
+The three shocked series are real growth :math:`g_t`, deflator growth :math:`p_t` and the
+change in the long yield :math:`\Delta i_t` (shocks act on yield changes, not levels). Each
+gets an AR(1) with a constant, fitted by least squares equation by equation,
+
+.. math::
+
+    x_t = c + a\,x_{t-1} + e_t,
+
+so A is diagonal, as in the scenario's ``uncertainty:`` section. S is the covariance of the
+three residual series over the years all three have (ddof 2, one per fitted parameter), split
+into standard deviations and correlations.
+
+Years can be left out (``exclude``); the years either side are then joined, as DATA.md does
+for its "excl. 2020-21" column. The inputs are in percent and so are the outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from budgetsim.shocks import ShockModel
+
+if TYPE_CHECKING:
+    from budgetsim.arrays import FloatArray
+
+NAMES = ("real_growth", "deflator", "rate_change")
+MIN_YEARS = 8
+
+
+class CalibrationError(ValueError):
+    """The series cannot be calibrated (too short, constant, not consecutive)."""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Estimates, in percent (pp) for standard deviations; labelled by series in NAMES."""
+
+    years: tuple[int, ...]  # the years used, after exclusions
+    excluded: tuple[int, ...]
+    # Description of the data (DATA.md section 5 reports the same statistics)
+    mean: FloatArray  # (3,) growth, deflator, yield level
+    sd: FloatArray  # (3,) growth, deflator, yield change (ddof 1)
+    corr: FloatArray  # (3, 3) of growth, deflator and yield change, each pair over its years
+    autocorr: FloatArray  # (3,) lag-1 correlations (DATA.md's "AR(1)" row)
+    # The shock model
+    persistence: FloatArray  # (3,) least-squares AR(1) coefficients, the diagonal of A
+    shock_sd: FloatArray  # (3,) innovation standard deviations
+    shock_corr: FloatArray  # (3, 3) innovation correlations
+    observations: int  # residual years used for S
+
+    def model(self) -> ShockModel:
+        """The estimates in model units (fractions), for :func:`budgetsim.montecarlo.fan`."""
+        return ShockModel(
+            sd=self.shock_sd / 100.0, corr=self.shock_corr, persistence=self.persistence
+        )
+
+    def section(self) -> dict[str, float]:
+        """The scenario's ``uncertainty:`` keys, rounded as a file would write them."""
+        c = self.shock_corr
+        return {
+            "growth_sd": round(float(self.shock_sd[0]), 2),
+            "deflator_sd": round(float(self.shock_sd[1]), 2),
+            "rate_sd": round(float(self.shock_sd[2]), 2),
+            "corr_growth_deflator": round(float(c[0, 1]), 2),
+            "corr_growth_rate": round(float(c[0, 2]), 2),
+            "corr_deflator_rate": round(float(c[1, 2]), 2),
+            "growth_persistence": round(float(self.persistence[0]), 2),
+            "deflator_persistence": round(float(self.persistence[1]), 2),
+            "rate_persistence": round(float(self.persistence[2]), 2),
+        }
+
+
+def _ar1(x: FloatArray) -> tuple[float, FloatArray]:
+    """Least-squares x_t = c + a x_{t-1} + e_t: the coefficient a and the residuals."""
+    lag, now = x[:-1], x[1:]
+    design = np.column_stack([np.ones_like(lag), lag])
+    coef, *_ = np.linalg.lstsq(design, now, rcond=None)
+    return float(coef[1]), now - design @ coef
+
+
+def calibrate(
+    years: Sequence[int],
+    growth: Sequence[float],
+    deflator: Sequence[float],
+    yield_level: Sequence[float],
+    exclude: Iterable[int] = (),
+) -> Calibration:
+    """Estimate the shock model from consecutive years of growth, deflator and yield (%)."""
+    yrs = np.asarray(years, dtype=np.int64)
+    if not (len(yrs) == len(growth) == len(deflator) == len(yield_level)):
+        raise CalibrationError("the columns have different lengths")
+    if len(yrs) and np.any(np.diff(yrs) != 1):
+        raise CalibrationError("the years must be consecutive and ascending")
+    skip = sorted(set(exclude))
+    keep = ~np.isin(yrs, skip)
+    g = np.asarray(growth, dtype=np.float64)[keep]
+    p = np.asarray(deflator, dtype=np.float64)[keep]
+    i = np.asarray(yield_level, dtype=np.float64)[keep]
+    if len(g) < MIN_YEARS:
+        raise CalibrationError(f"{len(g)} years left; at least {MIN_YEARS} are needed")
+    di = np.diff(i)
+    x = np.vstack([g[1:], p[1:], di])  # the three shocked series, years with a yield change
+    sd = np.array([g.std(ddof=1), p.std(ddof=1), di.std(ddof=1)])
+    if np.any(sd == 0.0):
+        constant = [NAMES[k] for k in range(3) if sd[k] == 0.0]
+        raise CalibrationError(f"constant series cannot be calibrated: {', '.join(constant)}")
+    corr = np.asarray(np.corrcoef(x), dtype=np.float64)
+    corr[0, 1] = corr[1, 0] = np.corrcoef(g, p)[0, 1]  # growth and deflator: every year
+    fits = [_ar1(series) for series in (g, p, di)]
+    a = np.array([f[0] for f in fits])
+    # Residuals over the years all three have: growth and deflator lose their first two
+    # years' worth (one to the difference, one to the lag), the yield change one.
+    resid = np.vstack([fits[0][1][1:], fits[1][1][1:], fits[2][1]])
+    cov = np.cov(resid, ddof=2)
+    shock_sd = np.sqrt(np.diag(cov))
+    return Calibration(
+        years=tuple(int(y) for y in yrs[keep]),
+        excluded=tuple(int(y) for y in skip if y in set(yrs.tolist())),
+        mean=np.array([g.mean(), p.mean(), i.mean()]),
+        sd=sd,
+        corr=corr,
+        autocorr=np.array([np.corrcoef(s[:-1], s[1:])[0, 1] for s in (g, p, di)]),
+        persistence=a,
+        shock_sd=shock_sd,
+        shock_corr=cov / np.outer(shock_sd, shock_sd),
+        observations=resid.shape[1],
+    )

@@ -1,0 +1,381 @@
+"""Monte Carlo: the scenario's engine run over draws of the shocks, in chunks, on all cores.
+
+Draws are rows of the engine's batch axis (``budgetsim.engine.simulate``), so a draw is
+computed by exactly the code of a deterministic run. A run is cut into chunks of draws;
+threads take chunks in turn (numpy releases the GIL in its array loops) and each thread
+adds its chunks into its own histograms and counters. Counts are integers, so merging the
+threads' totals is exact and the result does not depend on the number of threads or the
+chunk size; the random numbers belong to fixed blocks of draws (:mod:`budgetsim.shocks`).
+
+Memory is bounded by the chunk size and the histograms, never by the number of draws.
+
+Percentiles come from per-year histograms with a fixed bin width, centred on the
+deterministic value of that year: a reported percentile is within one bin width
+(:data:`GRIDS`; 0.01 percentage points for debt and borrowing) of the sample percentile
+(``numpy.percentile(..., method="inverted_cdf")``). A value beyond the grid's range is
+counted in its end bin; a percentile that falls there is listed in ``Fan.clipped``.
+Probabilities are exact counts.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from budgetsim.engine import Paths, simulate
+from budgetsim.result import DivergenceError, year_label
+from budgetsim.rules import evaluate_all
+from budgetsim.scenario import Scenario
+from budgetsim.shocks import ShockModel, normals, shock_paths
+
+if TYPE_CHECKING:
+    from budgetsim.arrays import BoolArray, FloatArray, IntArray
+
+PERCENTILES: tuple[float, ...] = (5, 10, 25, 50, 75, 90, 95)
+
+#: Histogram grid of each fanned series: (bin width, bins either side of the centre), in
+#: the series' unit (percentage points). Rule headroom uses HEADROOM_GRID in units of the
+#: base-year GDP (1e-5 of it is GBP 0.03bn for the UK).
+GRIDS: dict[str, tuple[float, int]] = {
+    "debt_pct_gdp": (0.01, 25_000),
+    "psnb_pct_gdp": (0.01, 5_000),
+    "defence_pct_gdp": (0.001, 5_000),
+}
+HEADROOM_GRID = (1e-5, 50_000)
+
+DEFAULT_CHUNK = 8192
+
+Progress = Callable[[int], None]
+
+
+class NoUncertaintyError(ValueError):
+    """The scenario has no ``uncertainty:`` section and none was given."""
+
+
+def with_shocks(scn: Scenario, model: ShockModel, z: FloatArray) -> Scenario:
+    """The scenario with its growth, deflator and market-rate paths shocked, one row a draw.
+
+    ``z`` are standard normals (3, years, draws) from :func:`budgetsim.shocks.normals`.
+    """
+    u = shock_paths(model, z)
+    return replace(
+        scn,
+        real_growth=scn.real_growth + u.real_growth,
+        deflator=scn.deflator + u.deflator,
+        short_rate=scn.short_rate + u.rate,
+        long_rate=scn.long_rate + u.rate,
+    )
+
+
+def _model(scn: Scenario, model: ShockModel | None) -> ShockModel:
+    if model is not None:
+        return model
+    if scn.uncertainty is None:
+        raise NoUncertaintyError(
+            f"{scn.source}: uncertainty: the scenario sets no shocks; add an 'uncertainty:' "
+            "section (docs/uncertainty.md)"
+        )
+    return scn.uncertainty.shocks
+
+
+def simulate_draws(
+    scn: Scenario, start: int, stop: int, *, seed: int = 0, model: ShockModel | None = None
+) -> Paths:
+    """The engine's paths for draws ``start`` to ``stop - 1`` of the run seeded ``seed``."""
+    m = _model(scn, model)
+    return simulate(with_shocks(scn, m, normals(seed, start, stop, scn.n_years)))
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A block of histogram columns: one series over some years."""
+
+    name: str
+    centre: FloatArray  # (cols,), the deterministic values
+    width: float
+    half: int
+
+    @property
+    def bins(self) -> int:
+        return 2 * self.half
+
+
+@dataclass
+class _Counts:
+    """One thread's histograms and counters (integers, so merging is exact)."""
+
+    hist: dict[str, IntArray]
+    rule_pass: dict[str, IntArray]
+    all_pass: int
+    target_met: int
+    debt_above: IntArray
+    draws: int
+
+    def add(self, other: _Counts) -> None:
+        for k, v in other.hist.items():
+            self.hist[k] += v
+        for k, v in other.rule_pass.items():
+            self.rule_pass[k] += v
+        self.all_pass += other.all_pass
+        self.target_met += other.target_met
+        self.debt_above += other.debt_above
+        self.draws += other.draws
+
+
+def _measures(scn: Scenario, paths: Paths) -> tuple[dict[str, FloatArray], dict[str, BoolArray]]:
+    """The fanned series (draws, cols) and each rule's pass/fail (draws, rule years)."""
+    y = paths.gdp
+    values = {
+        "debt_pct_gdp": paths.debt / y * 100.0,
+        "psnb_pct_gdp": paths.psnb / y * 100.0,
+        "defence_pct_gdp": paths.defence / y * 100.0,
+    }
+    passed = {}
+    for rule in evaluate_all(scn, paths):
+        values[f"headroom:{rule.name}"] = rule.headroom
+        passed[rule.name] = rule.passed
+    return values, passed
+
+
+class _Layout:
+    """Where each series' histogram lives, from the deterministic run."""
+
+    def __init__(self, scn: Scenario) -> None:
+        central, _ = _measures(scn, simulate(scn))
+        self.central = {k: v[0] for k, v in central.items()}
+        self.columns: list[_Column] = []
+        for name, values in self.central.items():
+            if name.startswith("headroom:"):
+                width, half = HEADROOM_GRID[0] * scn.gdp0, HEADROOM_GRID[1]
+            else:
+                width, half = GRIDS[name]
+            self.columns.append(_Column(name, values, width, half))
+        self.rule_years = {r.name: r.years for r in scn.rules}
+        self.target = None
+        if scn.target_year is not None and scn.target_share is not None:
+            j = int(np.searchsorted(scn.years, scn.target_year))
+            self.target = (j, scn.target_share * 100.0)
+
+    def empty(self, n_years: int) -> _Counts:
+        return _Counts(
+            hist={c.name: np.zeros(len(c.centre) * c.bins, dtype=np.int64) for c in self.columns},
+            rule_pass={k: np.zeros(len(v), dtype=np.int64) for k, v in self.rule_years.items()},
+            all_pass=0,
+            target_met=0,
+            debt_above=np.zeros(n_years, dtype=np.int64),
+            draws=0,
+        )
+
+
+def _bin(col: _Column, x: FloatArray) -> IntArray:
+    """Flat histogram index of every value of ``x`` (draws, cols)."""
+    z = (x - col.centre) * (1.0 / col.width)
+    z += 0.5  # bins are centred on the deterministic value
+    np.floor(z, out=z)
+    np.clip(z, -col.half, col.half - 1, out=z)
+    z += col.half + col.bins * np.arange(len(col.centre), dtype=np.float64)
+    return z.astype(np.int64)
+
+
+def _chunk(
+    scn: Scenario,
+    model: ShockModel,
+    seed: int,
+    start: int,
+    stop: int,
+    layout: _Layout,
+    threshold: float,
+    acc: _Counts,
+) -> None:
+    z = normals(seed, start, stop, scn.n_years)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        paths = simulate(with_shocks(scn, model, z))
+        values, passed = _measures(scn, paths)
+    debt = values["debt_pct_gdp"]
+    if not np.isfinite(debt).all():
+        bad = int((~np.isfinite(debt)).any(axis=1).sum())
+        raise DivergenceError(
+            f"debt is not a finite number in {bad} of draws {start}-{stop - 1}: the scenario "
+            "diverges under these shocks (check rates, growth, the horizon and the shock sizes)"
+        )
+    for col in layout.columns:
+        acc.hist[col.name] += np.bincount(
+            _bin(col, values[col.name]).ravel(), minlength=len(col.centre) * col.bins
+        )
+    every = np.ones(stop - start, dtype=bool)
+    for name, ok in passed.items():
+        acc.rule_pass[name] += ok.sum(axis=0)
+        every &= ok.all(axis=1)
+    acc.all_pass += int(every.sum())
+    if layout.target is not None:
+        j, share = layout.target
+        acc.target_met += int((values["defence_pct_gdp"][:, j] >= share - 1e-9).sum())
+    acc.debt_above += (debt > threshold * 100.0).sum(axis=0)
+    acc.draws += stop - start
+
+
+@dataclass(frozen=True)
+class Fan:
+    """Percentiles and probabilities of a Monte Carlo run, labelled by year and percentile.
+
+    ``series[name]`` has shape (len(percentiles), len(years)); ``headroom[rule]`` has shape
+    (len(percentiles), len(rule_years[rule])), in currency; ``central`` and
+    ``headroom_central`` are the deterministic run's values. ``resolution`` is each series'
+    histogram bin width in its own unit: percentiles are within it of the sample's.
+    """
+
+    title: str
+    source: str
+    unit: str
+    years: tuple[int, ...]
+    year_labels: tuple[str, ...]
+    draws: int
+    seed: int
+    percentiles: tuple[float, ...]
+    series: dict[str, FloatArray]
+    central: dict[str, FloatArray]
+    headroom: dict[str, FloatArray]
+    headroom_central: dict[str, FloatArray]
+    rule_years: dict[str, tuple[int, ...]]
+    p_rule_pass: dict[str, FloatArray]
+    p_all_rules_pass: float | None
+    target_year: int | None
+    target_pct_gdp: float | None
+    p_target_met: float | None
+    debt_threshold_pct_gdp: float
+    p_debt_above: FloatArray
+    resolution: dict[str, float]
+    clipped: tuple[str, ...]
+
+
+def _percentiles(
+    counts: IntArray, col: _Column, pcts: tuple[float, ...], n: int
+) -> tuple[FloatArray, bool]:
+    h = counts.reshape(len(col.centre), col.bins)
+    cum = np.cumsum(h, axis=1)
+    out = np.empty((len(pcts), len(col.centre)))
+    clipped = False
+    rows = np.arange(len(col.centre))
+    for k, q in enumerate(pcts):
+        r = q / 100.0 * n
+        j = np.minimum((cum < r).sum(axis=1), col.bins - 1)
+        before = np.where(j > 0, cum[rows, np.maximum(j - 1, 0)], 0)
+        inside = h[rows, j]
+        frac = np.clip((r - before) / np.maximum(inside, 1), 0.0, 1.0)
+        out[k] = col.centre + (j - col.half - 0.5 + frac) * col.width
+        clipped = clipped or bool(((j == 0) | (j == col.bins - 1)).any())
+    return out, clipped
+
+
+def fan(
+    scn: Scenario,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    model: ShockModel | None = None,
+    percentiles: tuple[float, ...] = PERCENTILES,
+    chunk: int = DEFAULT_CHUNK,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Fan:
+    """Run ``draws`` draws of the scenario's shocks and summarise them (see :class:`Fan`).
+
+    ``draws``, ``seed`` and ``model`` default to the scenario's ``uncertainty:`` section.
+    ``workers`` threads (default: the number of CPUs) take chunks of ``chunk`` draws in turn;
+    neither changes the result. ``progress(n)`` is called after each chunk of ``n`` draws,
+    from the worker threads.
+    """
+    m = _model(scn, model)
+    u = scn.uncertainty
+    n = draws if draws is not None else (u.draws if u is not None else 10_000)
+    s = seed if seed is not None else (u.seed if u is not None else 0)
+    threshold = u.debt_threshold if u is not None else 1.0
+    if n < 1 or chunk < 1:
+        raise ValueError("draws and chunk must be at least 1")
+    if any(not 0.0 < q < 100.0 for q in percentiles):
+        raise ValueError("percentiles must lie strictly between 0 and 100")
+    layout = _Layout(scn)
+    bounds = [(a, min(a + chunk, n)) for a in range(0, n, chunk)]
+    nworkers = max(1, min(workers or os.cpu_count() or 1, len(bounds)))
+    lock = threading.Lock()
+    order = iter(bounds)
+
+    def work() -> _Counts:
+        acc = layout.empty(scn.n_years)
+        while True:
+            with lock:
+                nxt = next(order, None)
+            if nxt is None:
+                return acc
+            _chunk(scn, m, s, nxt[0], nxt[1], layout, threshold, acc)
+            if progress is not None:
+                progress(nxt[1] - nxt[0])
+
+    if nworkers == 1:
+        total = work()
+    else:
+        with ThreadPoolExecutor(nworkers) as pool:
+            parts = [f.result() for f in [pool.submit(work) for _ in range(nworkers)]]
+        total = parts[0]
+        for part in parts[1:]:
+            total.add(part)
+    return _summarise(scn, layout, total, percentiles, s, threshold)
+
+
+def _summarise(
+    scn: Scenario,
+    layout: _Layout,
+    total: _Counts,
+    pcts: tuple[float, ...],
+    seed: int,
+    threshold: float,
+) -> Fan:
+    n = total.draws
+    series: dict[str, FloatArray] = {}
+    headroom: dict[str, FloatArray] = {}
+    clipped = []
+    for col in layout.columns:
+        values, hit_edge = _percentiles(total.hist[col.name], col, pcts, n)
+        if hit_edge:
+            clipped.append(col.name)
+        if col.name.startswith("headroom:"):
+            headroom[col.name.removeprefix("headroom:")] = values
+        else:
+            series[col.name] = values
+    central = {k: v for k, v in layout.central.items() if not k.startswith("headroom:")}
+    target = layout.target
+    style = scn.spec.years.label
+    return Fan(
+        title=scn.title,
+        source=scn.source,
+        unit=scn.currency,
+        years=tuple(int(y) for y in scn.years),
+        year_labels=tuple(year_label(int(y), style) for y in scn.years),
+        draws=n,
+        seed=seed,
+        percentiles=tuple(pcts),
+        series=series,
+        central=central,
+        headroom=headroom,
+        headroom_central={
+            k.removeprefix("headroom:"): v
+            for k, v in layout.central.items()
+            if k.startswith("headroom:")
+        },
+        rule_years=dict(layout.rule_years),
+        p_rule_pass={k: v / n for k, v in total.rule_pass.items()},
+        p_all_rules_pass=total.all_pass / n if scn.rules else None,
+        target_year=scn.target_year,
+        target_pct_gdp=None if target is None else target[1],
+        p_target_met=None if target is None else total.target_met / n,
+        debt_threshold_pct_gdp=threshold * 100.0,
+        p_debt_above=total.debt_above / n,
+        resolution={c.name: c.width for c in layout.columns},
+        clipped=tuple(clipped),
+    )

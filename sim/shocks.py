@@ -1,0 +1,137 @@
+r"""Stochastic shocks to real growth, the GDP deflator and the market interest rate.
+
+The shock vector :math:`u_t = (u^g_t, u^p_t, u^i_t)` follows a VAR(1) with diagonal
+persistence, starting from zero before the first projected year:
+
+.. math::
+
+    u_t = A\,u_{t-1} + e_t, \qquad e_t \sim N(0, S), \qquad
+    S = \operatorname{diag}(\sigma)\,R\,\operatorname{diag}(\sigma), \qquad u_0 = 0
+
+with :math:`A = \operatorname{diag}(a)`. Growth and inflation shocks add to the scenario's
+paths; the rate shock is a shock to the *change* in market yields, so the short and long
+rates move by its running sum :math:`\sum_{s \le t} u^i_s` (MODEL.md, Uncertainty).
+
+Random numbers are tied to fixed blocks of draws, never to workers or chunks: block ``k``
+(draws ``k*BLOCK`` to ``(k+1)*BLOCK - 1``) always uses the stream
+``SeedSequence(seed, spawn_key=(k,))``, the ``k``-th child of ``SeedSequence(seed).spawn``.
+Any range of draws is therefore the same numbers however a run is cut into chunks and
+however many threads run them, and the first N draws of a longer run are the N draws of
+a shorter one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from budgetsim.arrays import FloatArray
+
+#: Draws per random stream. Part of the definition of a seed's numbers: do not change.
+BLOCK = 1024
+
+SHOCK_NAMES = ("real_growth", "deflator", "rate")
+
+
+@dataclass(frozen=True)
+class ShockModel:
+    """The VAR(1) parameters in model units (fractions a year).
+
+    ``sd`` (3,) innovation standard deviations; ``corr`` (3, 3) innovation correlations;
+    ``persistence`` (3,) the diagonal of A. Order: real growth, deflator, rate change.
+    """
+
+    sd: FloatArray
+    corr: FloatArray
+    persistence: FloatArray
+
+    @property
+    def cov(self) -> FloatArray:
+        """S, the innovation covariance matrix (3, 3)."""
+        return np.asarray(self.corr * np.outer(self.sd, self.sd))
+
+    def factor(self) -> FloatArray:
+        """F with F F' = S (3, 3), from the eigen-decomposition of the correlations, so a
+        singular (perfectly correlated) matrix works too."""
+        w, v = np.linalg.eigh(self.corr)
+        return np.asarray(self.sd[:, None] * (v * np.sqrt(np.clip(w, 0.0, None))))
+
+    @property
+    def is_zero(self) -> bool:
+        return bool(np.all(self.sd == 0.0))
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """A scenario's ``uncertainty:`` section in model units, with the run's settings."""
+
+    shocks: ShockModel
+    draws: int
+    seed: int
+    debt_threshold: float  # fraction of GDP
+
+
+def correlation_problem(corr: FloatArray) -> str | None:
+    """Why a correlation matrix is impossible, or None if it is a valid one."""
+    if float(np.linalg.eigvalsh(corr).min()) < -1e-10:
+        return (
+            "the three correlations cannot hold together (their matrix is not positive "
+            "semi-definite); make them less extreme"
+        )
+    return None
+
+
+def _block_normals(seed: int, block: int, n_years: int) -> FloatArray:
+    """Standard normals of one block, shape (3, n_years, BLOCK), from its own stream."""
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
+    return rng.standard_normal((3, n_years, BLOCK))
+
+
+def normals(seed: int, start: int, stop: int, n_years: int) -> FloatArray:
+    """Standard normals for draws ``start`` to ``stop - 1``, shape (3, n_years, stop - start).
+
+    Built from the fixed blocks that cover the range, so the result does not depend on how
+    a run is divided into ranges.
+    """
+    if not 0 <= start <= stop:
+        raise ValueError(f"bad draw range {start}..{stop}")
+    first, last = start // BLOCK, (stop - 1) // BLOCK if stop > start else start // BLOCK - 1
+    parts = [_block_normals(seed, k, n_years) for k in range(first, last + 1)]
+    if not parts:
+        return np.empty((3, n_years, 0))
+    z = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=2)
+    off = start - first * BLOCK
+    return z[:, :, off : off + stop - start]
+
+
+@dataclass(frozen=True)
+class ShockPaths:
+    """Deviations from the scenario's paths, each of shape (draws, years), in fractions.
+
+    The arrays are column-major (years outermost in memory), which is how the engine reads
+    them, one year at a time."""
+
+    real_growth: FloatArray
+    deflator: FloatArray
+    rate: FloatArray  # level shift of market rates: the running sum of the change shocks
+
+
+def shock_paths(model: ShockModel, z: FloatArray) -> ShockPaths:
+    """Turn standard normals ``z`` (3, years, draws) into the VAR(1) deviations."""
+    _, years, n = z.shape
+    f = model.factor()
+    a = model.persistence
+    u = np.empty((3, years, n))
+    for k in range(3):
+        ek = u[k]
+        np.multiply(z[0], f[k, 0], out=ek)
+        ek += f[k, 1] * z[1]
+        ek += f[k, 2] * z[2]  # row k of F z: e_t ~ N(0, S)
+        if a[k] != 0.0:
+            for t in range(1, years):
+                ek[t] += a[k] * ek[t - 1]
+    rate = np.cumsum(u[2], axis=0)
+    return ShockPaths(real_growth=u[0].T, deflator=u[1].T, rate=rate.T)
