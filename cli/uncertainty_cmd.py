@@ -273,10 +273,10 @@ def _render_fan(fan: Fan, output: Path | None) -> None:
 # --- stress --------------------------------------------------------------------------
 
 
-def stress_table(res: StressResult) -> tuple[list[str], list[list[str]]]:
+def stress_table(res: StressResult, label: str = "fiscal") -> tuple[list[str], list[list[str]]]:
     header = ["Test", "PSNB % GDP", "change", "Debt % GDP", "change"]
     for rule, year in res.rule_years.items():
-        header += [f"{rule} {year}", "change"]
+        header += [f"{rule} {year_label(year, label)}", "change"]
     header.append("what it does")
     rows = []
     for row in (res.base, *res.rows):
@@ -345,7 +345,7 @@ def stress_command(
         res = stress(scn, names)
     except DivergenceError as exc:
         _fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
-    header, rows = stress_table(res)
+    header, rows = stress_table(res, scn.spec.years.label)
     year_text = year_label(res.year, scn.spec.years.label)
     if format is Format.json:
         _emit(to_json(stress_dict(res)), output)

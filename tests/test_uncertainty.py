@@ -332,3 +332,11 @@ def test_calibrate_bad_csv(tmp_path: Path) -> None:
     g.write_text("year,real_gdp_growth_pct,gdp_deflator_growth_pct,gilt10y_avg_pct\n2000,1,2,3\n")
     r = runner.invoke(app, ["calibrate", str(g)])
     assert r.exit_code == 2 and "at least" in r.stderr
+
+
+@pytest.mark.usefixtures("_at_repo_root")
+def test_stress_headers_name_rule_years_as_tables_do() -> None:
+    r = runner.invoke(app, ["stress", "scenarios/uk_2030.yaml", "-f", "csv"])
+    assert r.exit_code == 0, r.output
+    header = r.stdout.splitlines()[0].split(",")
+    assert "stability rule 2029-30" in header and "investment rule 2029-30" in header, header
