@@ -119,6 +119,15 @@ def _read(
     return base, base_origins
 
 
+def read_merged(
+    text: str, source: str, resolve: Resolver | None = None
+) -> tuple[dict[str, Any], Origins]:
+    """The scenario's data after ``extends`` (before validation) and where each key path
+    was written: ``loc -> (source, line)``. The report uses it to show each figure's
+    source comment."""
+    return _read(text, source, resolve, ())
+
+
 def parse_override(assignment: str) -> tuple[Loc, Any]:
     """``"defence.milestones={2030: 3}"`` -> (key path, value parsed as YAML)."""
     key, sep, raw = assignment.partition("=")

@@ -84,6 +84,10 @@ class Result:
     source_kinds: dict[str, str]  # each funding source's kind: "cuts" or "tax"
     rules: tuple[RuleOutcome, ...]
     summary: Summary
+    #: The scenario's defence milestones, (year, % of GDP), and where its figures come from
+    #: (``meta.reference``): read by the charts and the report.
+    milestones: tuple[tuple[int, float], ...] = ()
+    reference: str = ""
 
     def row(self, name: str, i: int = 0) -> list[float]:
         """One series of batch row ``i`` as a list of floats."""
@@ -175,6 +179,8 @@ def run(scn: Scenario) -> Result:
         source_kinds={p.name: p.kind for p in scn.pools},
         rules=rules,
         summary=summary,
+        milestones=tuple(sorted((scn.spec.defence.milestones or {}).items())),
+        reference=scn.spec.meta.reference,
     )
 
 
