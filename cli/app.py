@@ -289,3 +289,6 @@ from budgetsim.cli import solve_cmd as _solve_cmd  # noqa: E402, F401
 from budgetsim.cli import uncertainty_cmd  # noqa: E402
 
 uncertainty_cmd.register(app)
+
+# `plot` and `report` live in their own module, which adds them to `app` when imported.
+from budgetsim.cli import plot_cmd as _plot_cmd  # noqa: E402, F401

@@ -1,0 +1,379 @@
+"""Charts: draw Results with matplotlib (the optional extra ``budgetsim[plot]``).
+
+Presenters read only Results. matplotlib is imported inside :func:`render`, with the Agg
+backend, so ``budgetsim run`` never pays for it. Every chart uses one fixed style (reset to
+matplotlib's defaults first, so a user's matplotlibrc changes nothing), tells scenarios apart
+by line style, marker and hatch as well as colour (readable in greyscale), and writes no
+date or software version into the file: the same Results give byte-identical PNG and SVG.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from budgetsim import __version__
+from budgetsim.result import Result
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+INSTALL_HINT = "pip install 'budgetsim[plot]'"
+
+#: NATO's core defence target agreed at The Hague, 25 June 2025: 3.5 % of GDP by 2035
+#: (../shared/DATA.md section 4, S).
+NATO_CORE_PCT, NATO_CORE_YEAR = 3.5, 2035
+NATO_NOTE = "NATO core target 3.5 % of GDP by 2035 (The Hague summit, 25 June 2025)."
+
+WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.8, 100
+#: Pixel size of every chart (PNG), width by height.
+SIZE_PX = (int(WIDTH_IN * DPI), int(HEIGHT_IN * DPI))
+
+# Okabe-Ito colours (distinct for colour-blind readers), with line styles, markers and
+# hatches so that the scenarios stay apart in greyscale too.
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+LINESTYLES = ("-", "--", ":", "-.")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+HATCHES = ("//", "\\\\", "..", "xx", "--", "++", "oo", "||")
+GREYS = ("#404040", "#808080", "#b0b0b0", "#d8d8d8", "#606060", "#a0a0a0", "#f0f0f0")
+
+STYLE: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 9,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "grid.color": "#d0d0d0",
+    "grid.linewidth": 0.6,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "lines.linewidth": 1.8,
+    "hatch.linewidth": 0.8,
+    "svg.hashsalt": "budgetsim",  # fixed ids in SVG output
+    "svg.fonttype": "path",
+    "savefig.dpi": DPI,
+}
+
+
+class ChartError(Exception):
+    """A chart cannot be drawn (matplotlib missing, or inputs it cannot show)."""
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    description: str
+    title: str
+    draw: Callable[[Figure, Sequence[Result]], None]
+
+
+def _name(result: Result) -> str:
+    return Path(result.source).stem
+
+
+def _style(k: int) -> dict[str, Any]:
+    return {
+        "color": COLOURS[k % len(COLOURS)],
+        "linestyle": LINESTYLES[k % len(LINESTYLES)],
+        "marker": MARKERS[k % len(MARKERS)],
+        "markersize": 3.5,
+    }
+
+
+def _year_axis(ax: Axes, results: Sequence[Result]) -> None:
+    """Years on the x axis, labelled as the scenarios label them (2029-30 or 2029)."""
+    labels = {y: lab for r in results for y, lab in zip(r.years, r.year_labels, strict=True)}
+    years = sorted(labels)
+    step = max(1, len(years) // 12 + (1 if len(years) > 12 else 0))
+    ticks = years[::step]
+    ax.set_xticks(ticks, [labels[y] for y in ticks])
+    fiscal = any("-" in labels[y] for y in ticks)
+    if fiscal:
+        ax.tick_params(axis="x", labelrotation=45)
+    ax.set_xlabel("Fiscal year" if fiscal else "Year")
+
+
+def _one_unit(results: Sequence[Result], what: str) -> str:
+    units = sorted({r.unit for r in results})
+    if len(units) > 1:
+        raise ChartError(
+            f"{what} needs scenarios in one currency unit; got {', '.join(units)} "
+            "(plot them one at a time, or use a chart in % of GDP)"
+        )
+    return units[0]
+
+
+def _subtitle(ax: Axes, results: Sequence[Result]) -> None:
+    if len(results) == 1:
+        ax.set_title(results[0].title, loc="left", fontsize=8, fontweight="normal")
+
+
+def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
+    ax = fig.add_subplot()
+    for k, r in enumerate(results):
+        ax.plot(r.years, r.row("defence_pct_gdp"), label=_name(r), **_style(k))
+        if r.milestones:
+            ys, vs = zip(*r.milestones, strict=True)
+            ax.plot(
+                ys,
+                vs,
+                linestyle="none",
+                marker="*",
+                markersize=10,
+                markerfacecolor="white",
+                markeredgecolor=COLOURS[k % len(COLOURS)],
+                label="milestones" if k == 0 else "_nolegend_",
+            )
+    last = max(max(r.years) for r in results)
+    if last >= NATO_CORE_YEAR - 5:
+        ax.axhline(NATO_CORE_PCT, color="black", linewidth=0.9, linestyle=(0, (6, 3)))
+        ax.annotate(
+            f"NATO core target {NATO_CORE_PCT} % by {NATO_CORE_YEAR}",
+            (min(min(r.years) for r in results), NATO_CORE_PCT),
+            xytext=(0, 3),
+            textcoords="offset points",
+            fontsize=7,
+        )
+    _subtitle(ax, results)
+    ax.set_ylabel("% of GDP")
+    ax.set_ylim(bottom=0)
+    _year_axis(ax, results)
+    ax.legend(loc="lower right")
+
+
+def draw_defence_cash(fig: Figure, results: Sequence[Result]) -> None:
+    unit = _one_unit(results, "the cash chart")
+    ax = fig.add_subplot()
+    for k, r in enumerate(results):
+        style = _style(k)
+        ax.plot(r.years, r.row("defence"), label=f"{_name(r)}: nominal", **style)
+        style["linestyle"] = (0, (1, 1.5))
+        style["markerfacecolor"] = "white"
+        ax.plot(
+            r.years,
+            r.row("defence_real"),
+            label=f"{_name(r)}: real, {r.base_year} prices",
+            **style,
+        )
+    _subtitle(ax, results)
+    ax.set_ylabel(f"{unit} (real: at base-year prices)")
+    ax.set_ylim(bottom=0)
+    _year_axis(ax, results)
+    ax.legend(loc="lower right")
+
+
+def _funding_parts(r: Result) -> list[tuple[str, list[float]]]:
+    parts = []
+    for kind, word in (("cuts", "cut"), ("tax", "tax")):
+        for name, values in r.sources.items():
+            if r.source_kinds[name] == kind:
+                parts.append((f"{word}: {name}", [float(v) for v in values[0]]))
+    parts.append(("borrowed", r.row("borrowing_for_defence")))
+    return parts
+
+
+def draw_funding(fig: Figure, results: Sequence[Result]) -> None:
+    unit = _one_unit(results, "the funding chart")
+    axes = fig.subplots(len(results), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
+    for ax, r in zip(axes, results, strict=True):
+        bottom = [0.0] * len(r.years)
+        for k, (label, values) in enumerate(_funding_parts(r)):
+            ax.bar(
+                r.years,
+                values,
+                bottom=bottom,
+                label=label,
+                color=GREYS[k % len(GREYS)] if label != "borrowed" else "white",
+                edgecolor="black",
+                linewidth=0.6,
+                hatch=HATCHES[k % len(HATCHES)],
+            )
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        ax.plot(
+            r.years,
+            r.row("extra_defence"),
+            linestyle="none",
+            marker="_",
+            markersize=12,
+            color="black",
+            label="extra defence",
+        )
+        ax.set_ylabel(unit)
+        if len(results) > 1:
+            ax.set_title(_name(r), loc="left", fontsize=8, fontweight="normal")
+    if len(results) == 1:
+        _subtitle(axes[0], results)
+    # One legend for every panel: the parts of all scenarios, in stacking order.
+    handles: dict[str, Any] = {}
+    for ax in axes:
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, h)
+    fig.legend(handles.values(), handles.keys(), loc="outside right upper")
+    _year_axis(axes[-1], results)
+
+
+def draw_debt(fig: Figure, results: Sequence[Result]) -> None:
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    for k, r in enumerate(results):
+        top.plot(r.years, r.row("debt_pct_gdp"), label=_name(r), **_style(k))
+        bottom.plot(r.years, r.row("psnb_pct_gdp"), label=_name(r), **_style(k))
+    _subtitle(top, results)
+    top.set_ylabel("Debt, % of GDP")
+    bottom.set_ylabel("Borrowing, % of GDP")
+    bottom.axhline(0, color="black", linewidth=0.6)
+    top.legend(loc="best")
+    _year_axis(bottom, results)
+
+
+def draw_headroom(fig: Figure, results: Sequence[Result]) -> None:
+    unit = _one_unit(results, "the headroom chart")
+    ax = fig.add_subplot()
+    groups: list[tuple[str, int]] = []
+    for r in results:
+        for rule in r.rules:
+            for year in rule.years:
+                if (rule.name, year) not in groups:
+                    groups.append((rule.name, year))
+    width = 0.8 / len(results)
+    for k, r in enumerate(results):
+        xs, hs = [], []
+        for rule in r.rules:
+            for j, year in enumerate(rule.years):
+                xs.append(groups.index((rule.name, year)) + (k - (len(results) - 1) / 2) * width)
+                hs.append(float(rule.headroom[0, j]))
+        ax.bar(
+            xs,
+            hs,
+            width=width,
+            label=_name(r),
+            color=GREYS[k % len(GREYS)],
+            edgecolor="black",
+            linewidth=0.6,
+            hatch=HATCHES[k % len(HATCHES)],
+        )
+    labels = {y: lab for r in results for y, lab in zip(r.years, r.year_labels, strict=True)}
+    ax.set_xticks(range(len(groups)), [f"{name}\n{labels[year]}" for name, year in groups])
+    ax.axhline(0, color="black", linewidth=0.9)
+    _subtitle(ax, results)
+    ax.set_ylabel(unit)
+    ax.set_xlabel("Rule and year checked")
+    if not groups:
+        ax.text(0.5, 0.5, "No fiscal rules are set", transform=ax.transAxes, ha="center")
+    else:
+        ax.legend(loc="best")
+
+
+CHARTS: dict[str, Chart] = {
+    c.name: c
+    for c in (
+        Chart(
+            "defence-share",
+            "defence % of GDP against the milestones and NATO's target",
+            "Defence spending, % of GDP",
+            draw_defence_share,
+        ),
+        Chart(
+            "defence-cash",
+            "defence in cash, nominal and real at base-year prices",
+            "Defence spending in cash, nominal and real",
+            draw_defence_cash,
+        ),
+        Chart(
+            "funding",
+            "the extra spending as stacked bars: cuts by pool, tax, borrowing",
+            "How the extra defence spending is paid for",
+            draw_funding,
+        ),
+        Chart(
+            "debt",
+            "debt % of GDP and borrowing % of GDP",
+            "Debt and borrowing, % of GDP",
+            draw_debt,
+        ),
+        Chart(
+            "headroom",
+            "each fiscal rule's headroom in the years it is checked",
+            "Fiscal rule headroom (below zero: the rule fails)",
+            draw_headroom,
+        ),
+    )
+}
+DEFAULT_CHART = "defence-share"
+
+
+def footnote(results: Sequence[Result], width: int = 160, max_lines: int = 3) -> list[str]:
+    """Where the numbers come from: the scenario files and, if it fits, their references."""
+    files = ", ".join(r.source for r in results)
+    head = f"Source: budgetsim {__version__}, scenario "
+    head += ("files " if len(results) > 1 else "file ") + files
+    refs = [" ".join(r.reference.split()) for r in results if r.reference.strip()]
+    full = textwrap.wrap(head + (". Figures: " + " | ".join(refs) if refs else "."), width)
+    if len(full) <= max_lines:
+        return full
+    short = head + "; each file's meta.reference and comments cite its figures."
+    return textwrap.wrap(short, width)
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError:
+        raise ChartError(
+            f"charts need matplotlib, which is not installed; install it with: {INSTALL_HINT}"
+        ) from None
+    matplotlib.use("Agg", force=True)
+    return matplotlib
+
+
+def _rc(mpl: Any) -> dict[str, Any]:
+    rc = dict(mpl.rcParamsDefault)
+    rc.pop("backend", None)
+    rc.update(STYLE)
+    return rc
+
+
+def build(results: Sequence[Result], chart: str = DEFAULT_CHART) -> Figure:
+    """The chart as a matplotlib Figure (not yet saved). Raises :class:`ChartError`."""
+    mpl = _pyplot()
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    spec = CHARTS[chart]
+    with mpl.rc_context(_rc(mpl)):
+        fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+        fig.suptitle(spec.title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+        spec.draw(fig, results)
+        note = footnote(results)
+        if spec.name == "defence-share":
+            note.insert(0, NATO_NOTE)
+        fig.text(0.01, 0.01, "\n".join(note), fontsize=6, color="#404040", va="bottom")
+        engine = fig.get_layout_engine()
+        if isinstance(engine, ConstrainedLayoutEngine):
+            margin = 0.015 + 0.022 * len(note)
+            engine.set(rect=(0, margin, 1, 1 - margin))
+    return fig
+
+
+def render(results: Sequence[Result], chart: str = DEFAULT_CHART, fmt: str = "png") -> bytes:
+    """One chart of ``results`` as PNG or SVG bytes, the same bytes for the same Results.
+
+    Raises :class:`ChartError`.
+    """
+    fig = build(results, chart)
+    mpl = _pyplot()
+    buf = io.BytesIO()
+    with mpl.rc_context(_rc(mpl)):
+        if fmt == "svg":
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        else:
+            fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
