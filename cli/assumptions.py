@@ -1,0 +1,155 @@
+"""A scenario's assumptions as the report shows them: each figure with its unit (from the
+registry) and the source comment written beside it in the YAML file that set it.
+
+Scenario files cite their figures in comments (``# GBP bn, PSNB 2024-25 (S)``); the loader
+keeps where every key was written, so this module can read back the comment on that line,
+and on the comment-only lines continuing it, in whichever file of the ``extends`` chain set
+the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+from budgetsim.cli.files import _resolve, read_text
+from budgetsim.errors import Loc, format_loc
+from budgetsim.loader import read_merged
+from budgetsim.schema import ScenarioSpec, Section
+
+
+@dataclass(frozen=True)
+class Assumption:
+    key: str  # key path, e.g. "economy.real_growth"
+    value: str  # as written, compactly: "2025: 1.2, 2026: 1.9"
+    unit: str  # from the registry
+    source: str  # the comments beside it in the file
+    where: str  # FILE:LINE that set it
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    source: str
+    meta: dict[str, str]
+    notes: tuple[tuple[str, str], ...]  # (file, its opening comment block), child first
+    rows: tuple[Assumption, ...]
+
+
+def _comment(line: str) -> str:
+    """The comment on a YAML line ('' if none): a '#' after a space, outside quotes."""
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
+            return line[i + 1 :].strip()
+    return ""
+
+
+def _comments_at(lines: list[str], n: int) -> list[str]:
+    """The comment on line ``n`` (from 1) and on the comment-only lines continuing it
+    (indented past the key, as a comment wrapped beside a value is)."""
+    text = lines[n - 1]
+    indent = len(text) - len(text.lstrip())
+    out = [_comment(text)]
+    for nxt in lines[n:]:
+        stripped = nxt.lstrip()
+        if not stripped.startswith("#") or len(nxt) - len(stripped) <= indent:
+            break
+        out.append(stripped[1:].strip())
+    return [c for c in out if c]
+
+
+def _header(lines: list[str]) -> str:
+    """The comment block a file opens with."""
+    out = []
+    for line in lines:
+        if not line.strip().startswith("#"):
+            break
+        out.append(line.strip()[1:].removeprefix(" "))
+    return "\n".join(out).strip()
+
+
+def _unit(loc: Loc) -> str:
+    model: type[BaseModel] | None = ScenarioSpec
+    unit = ""
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return ""
+        extra = field.json_schema_extra
+        unit = str(extra.get("x-unit", "")) if isinstance(extra, dict) else ""
+        model = _section(field.annotation)
+    return unit
+
+
+def _section(ann: Any) -> type[BaseModel] | None:
+    candidates = [ann, *get_args(ann)]
+    for c in list(candidates):
+        if get_origin(c) is list:
+            candidates.extend(get_args(c))
+    return next((c for c in candidates if isinstance(c, type) and issubclass(c, Section)), None)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _leaves(data: Any, loc: Loc) -> list[tuple[Loc, Any]]:
+    """Key paths down to values; a {year: value} map or a list of numbers is one value."""
+    if isinstance(data, dict) and data and all(isinstance(k, str) for k in data):
+        return [leaf for k, v in data.items() for leaf in _leaves(v, (*loc, k))]
+    if isinstance(data, list) and any(isinstance(v, dict) for v in data):
+        return [leaf for i, v in enumerate(data) for leaf in _leaves(v, (*loc, i))]
+    return [(loc, data)]
+
+
+def assumptions_of(path: Path) -> Assumptions:
+    """Read a scenario file (and its ``extends`` chain) for the report."""
+    name = str(path)
+    data, origins = read_merged(read_text(path, name), name, _resolve)
+    texts: dict[str, list[str]] = {}
+
+    def lines_of(source: str) -> list[str]:
+        if source not in texts:
+            texts[source] = read_text(Path(source), source).splitlines()
+        return texts[source]
+
+    meta = {str(k): " ".join(str(v).split()) for k, v in (data.get("meta") or {}).items()}
+    currency = meta.get("currency", "currency")
+    rows = []
+    for loc, value in _leaves({k: v for k, v in data.items() if k != "meta"}, ()):
+        where = [(src, line) for k, (src, line) in origins.items() if k[: len(loc)] == loc]
+        comments: list[str] = []
+        for src, line in sorted({w for w in where if w[1] is not None}, key=lambda w: w[1] or 0):
+            assert line is not None
+            for c in _comments_at(lines_of(src), line):
+                if c not in comments:
+                    comments.append(c)
+        src, line = origins.get(loc, (name, None))
+        rows.append(
+            Assumption(
+                key=format_loc(loc),
+                value=_show(value),
+                unit=_unit(loc).replace("currency", currency),
+                source=" ".join(comments),
+                where=f"{src}:{line}" if line is not None else src,
+            )
+        )
+    chain = list(dict.fromkeys([name, *(src for src, _ in origins.values())]))
+    notes = tuple((src, _header(lines_of(src))) for src in chain if src != "--set")
+    return Assumptions(source=name, meta=meta, notes=notes, rows=tuple(rows))

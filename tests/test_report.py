@@ -1,0 +1,222 @@
+"""The report (``budgetsim report``): one self-contained HTML file, or Markdown with PNGs
+beside it, with the assumptions and their sources, summary, year-by-year table, rule checks,
+charts and, for several files, the comparison. The HTML is also opened in a real headless
+browser (Debian's chromium) when one is installed.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from budgetsim.cli.app import app
+from budgetsim.cli.charts import CHARTS, SIZE_PX
+from tests.conftest import ROOT
+
+pytest.importorskip("matplotlib", reason="the report's charts need the extra budgetsim[plot]")
+
+UK_2030 = "scenarios/uk_2030.yaml"
+UK_NATO = "scenarios/uk_nato_2035.yaml"
+EUR_TAX = "tests/fixtures/extends/child.yaml"
+CHROMIUM = "/usr/bin/chromium"
+# The flags the issue gives: no sandbox (CI runs as root), no GPU, nothing fetched in the
+# background, a throw-away profile.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def report(tmp_path: Path, *files: str, name: str = "report.html") -> Path:
+    out = tmp_path / name
+    res = runner.invoke(app, ["report", *files, "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout == ""
+    return out
+
+
+def embedded_pngs(html: str) -> list[bytes]:
+    return [base64.b64decode(m) for m in re.findall(r'src="data:image/png;base64,([^"]+)"', html)]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.fixture(scope="module")
+def one_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    tmp = tmp_path_factory.mktemp("one")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        return report(tmp, UK_2030).read_text(encoding="utf-8")
+
+
+def test_html_embeds_every_chart(one_html: str) -> None:
+    pngs = embedded_pngs(one_html)
+    assert len(pngs) == len(CHARTS)
+    assert all(png_size(p) == SIZE_PX for p in pngs)
+    for chart in CHARTS.values():
+        assert f"{chart.title}: uk_2030" in one_html
+
+
+def test_html_is_self_contained(one_html: str) -> None:
+    """No scripts, nothing fetched: every src is a data: URI and the policy forbids fetches."""
+    assert "<script" not in one_html
+    assert re.findall(r'(?:src|href)="(?!data:)', one_html) == []
+    assert "http://" not in one_html and "https://" not in one_html
+    assert "default-src 'none'; img-src data:" in one_html
+
+
+def test_html_has_summary_table_rules_and_sources(one_html: str) -> None:
+    assert "<h3>Summary</h3>" in one_html
+    assert "Target 3.00 % of GDP in 2030-31: met (3.00 %)" in one_html
+    # The year-by-year table, with a row of the run table.
+    assert "<th>2025-26</th>" in one_html and "<th>2035-36</th>" in one_html
+    assert "<td>Defence % GDP</td>" in one_html
+    # Rule checks.
+    assert re.search(
+        r"<td>stability rule</td>\s*<td>current_balance</td>\s*<td>2029-30</td>", one_html
+    )
+    # Assumptions: the meta text and each figure's source comment, from the file setting it.
+    assert "OBR March 2025 EFO" in one_html
+    assert '<td>finances.psnb</td><td class="num">137.3</td><td>GBP bn</td>' in one_html
+    assert "GBP bn, PSNB 2024-25, March 2025 EFO (S)" in one_html
+    assert "scenarios/uk_baseline.yaml:60" in one_html
+    assert "<td>defence.milestones</td><td>2027: 2.5, 2030: 3</td>" in one_html
+    assert "scenarios/uk_2030.yaml:20" in one_html
+    # No comparison for one file.
+    assert "<h2>Comparison</h2>" not in one_html
+
+
+def test_html_compares_several_files(tmp_path: Path) -> None:
+    html = report(tmp_path, UK_2030, UK_NATO).read_text(encoding="utf-8")
+    assert "<h2>Comparison</h2>" in html
+    assert "Compared in 2035-36." in html
+    assert "<td>uk_2030</td>" in html and "<td>uk_nato_2035</td>" in html
+    assert len(embedded_pngs(html)) == len(CHARTS)  # both scenarios on every chart
+    assert html.count("<h3>Assumptions and their sources</h3>") == 2
+
+
+def test_html_mixed_currencies_get_their_own_cash_charts(tmp_path: Path) -> None:
+    html = report(tmp_path, UK_2030, EUR_TAX).read_text(encoding="utf-8")
+    # Two charts in % of GDP of both, three cash charts of each.
+    assert len(embedded_pngs(html)) == 2 + 3 * 2
+    assert 'id="chart-funding-2"' in html
+    assert "income_tax" in html
+
+
+def test_report_is_byte_identical(tmp_path: Path) -> None:
+    a = report(tmp_path, UK_2030, name="a.html").read_bytes()
+    b = report(tmp_path, UK_2030, name="b.html").read_bytes()
+    assert a == b
+
+
+def test_markdown_report_with_pngs_beside(tmp_path: Path) -> None:
+    out = report(tmp_path, UK_2030, UK_NATO, name="report.md")
+    text = out.read_text(encoding="utf-8")
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert sorted(links) == sorted(f"report-{name}.png" for name in CHARTS)
+    for link in links:
+        assert png_size((tmp_path / link).read_bytes()) == SIZE_PX
+    assert "## Comparison" in text
+    assert "| finances.psnb | 137.3 | GBP bn | GBP bn, PSNB 2024-25, March 2025 EFO (S) |" in text
+    assert "### Rule checks" in text
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "report"])
+def test_report_needs_html_or_md(tmp_path: Path, name: str) -> None:
+    res = runner.invoke(app, ["report", UK_2030, "-o", str(tmp_path / name)])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.endswith(": give a file name ending in .html or .md\n"), res.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_bad_scenario_writes_nothing(tmp_path: Path) -> None:
+    res = runner.invoke(
+        app, ["report", "tests/fixtures/bad/unknown_key.yaml", "-o", str(tmp_path / "r.html")]
+    )
+    assert res.exit_code == 2, res.output
+    assert res.stderr.startswith("tests/fixtures/bad/unknown_key.yaml:")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- in a real browser ---------------------------------------------------------------------
+
+
+def chromium(page: Path, tmp_path: Path) -> tuple[list[str], np.ndarray]:
+    """Load ``page`` headless: the console messages it logged and its screenshot (RGB)."""
+    from matplotlib.image import imread
+
+    shot = tmp_path / f"{page.stem}.screenshot.png"
+    profile = tmp_path / f"{page.stem}.profile"
+    proc = subprocess.run(
+        [
+            CHROMIUM,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--hide-scrollbars",
+            "--window-size=1000,2600",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
+    return console, np.asarray(imread(shot))[..., :3]
+
+
+def chart_pixels(image: np.ndarray) -> int:
+    """Pixels of the first scenario's line colour (#0072B2), which only the charts use."""
+    target = np.array([0x00, 0x72, 0xB2]) / 255.0
+    return int((np.abs(image - target).max(axis=-1) < 0.08).sum())
+
+
+@pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None,
+    reason=f"no headless browser: {CHROMIUM} is not installed (apt-get install chromium)",
+)
+def test_report_in_headless_chromium(tmp_path: Path) -> None:
+    page = report(tmp_path, UK_2030, UK_NATO)
+    console, image = chromium(page, tmp_path)
+    assert console == [], console
+    assert image.shape[:2] == (2600, 1000)
+    print("chart pixels in the report screenshot:", chart_pixels(image))
+    assert chart_pixels(image) > 500, chart_pixels(image)
+
+    # The same checks see a console error and a missing chart where there is one: a page
+    # that tries to fetch an image (the policy blocks it) and whose charts do not decode.
+    broken = tmp_path / "broken.html"
+    html = page.read_text(encoding="utf-8")
+    html = re.sub(r"base64,[^\"]+", "base64,AAAA", html)
+    broken.write_text(html.replace("</body>", '<img src="http://192.0.2.1/x.png"></body>'))
+    console, image = chromium(broken, tmp_path)
+    assert any("violates the following Content Security Policy" in c for c in console), console
+    assert chart_pixels(image) == 0
