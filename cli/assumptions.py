@@ -104,8 +104,9 @@ def _show(value: Any) -> str:
         return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, float):  # as written, every digit: 2746.6, 3.0 -> 3
+        text = repr(value)
+        return text.removesuffix(".0")
     return str(value)
 
 

@@ -227,3 +227,51 @@ def test_report_in_headless_chromium(two_html: Path, tmp_path: Path) -> None:
     console, image = chromium(broken, tmp_path)
     assert any("violates the following Content Security Policy" in c for c in console), console
     assert chart_pixels(image) == 0
+
+
+# --- source comments -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "comment"),
+    [
+        ("  gdp: 2864       # GBP bn (S3)", "GBP bn (S3)"),
+        ('  title: "UK # 1"  # the title', "the title"),
+        ("  title: 'a#b'", ""),
+        ("  url: a#b  # real one", "real one"),
+        ("# a whole-line comment", "a whole-line comment"),
+        ("  gdp: 2864", ""),
+    ],
+)
+def test_comment_on_a_line(line: str, comment: str) -> None:
+    from budgetsim.cli.assumptions import _comment
+
+    assert _comment(line) == comment
+
+
+def test_wrapped_comment_is_taken_but_not_the_next_keys() -> None:
+    from budgetsim.cli.assumptions import _comments_at
+
+    lines = [
+        "interest:",
+        "  floating_share: 14.6   # % of debt (D): OBR ready reckoner,",
+        "                         # continued here",
+        "  # about the next key, at the key's indent",
+        "  maturity: 15",
+    ]
+    assert _comments_at(lines, 2) == ["% of debt (D): OBR ready reckoner,", "continued here"]
+
+
+def test_assumptions_follow_the_extends_chain() -> None:
+    from budgetsim.cli.assumptions import assumptions_of
+
+    a = assumptions_of(ROOT / "tests/fixtures/extends/child.yaml")
+    rows = {r.key: r for r in a.rows}
+    assert rows["economy.real_growth"].value == "2025: 3"  # the child's map replaces
+    assert rows["economy.real_growth"].where.endswith("child.yaml:6")
+    assert rows["economy.gdp"].where.endswith("parent.yaml:11")
+    assert rows["economy.gdp"].unit == "EUR bn"
+    assert rows["funding.sources[0].cap"].value == "5"
+    assert rows["economy.feedback.defence_multiplier"].value == "0.8"
+    assert [Path(src).name for src, _ in a.notes] == ["child.yaml", "parent.yaml"]
+    assert a.meta["title"] == "Child" and a.meta["author"] == "parent author"
