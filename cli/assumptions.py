@@ -104,6 +104,8 @@ def _show(value: Any) -> str:
         return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, bool):  # as YAML spells it
+        return "true" if value else "false"
     if isinstance(value, float):  # as written, every digit: 2746.6, 3.0 -> 3
         text = repr(value)
         return text.removesuffix(".0")

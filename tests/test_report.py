@@ -273,5 +273,6 @@ def test_assumptions_follow_the_extends_chain() -> None:
     assert rows["economy.gdp"].unit == "EUR bn"
     assert rows["funding.sources[0].cap"].value == "5"
     assert rows["economy.feedback.defence_multiplier"].value == "0.8"
+    assert rows["funding.tax_freeze"].value == "false"
     assert [Path(src).name for src, _ in a.notes] == ["child.yaml", "parent.yaml"]
     assert a.meta["title"] == "Child" and a.meta["author"] == "parent author"
