@@ -29,7 +29,7 @@ from budgetsim.cli.present import (
 )
 from budgetsim.result import Result
 
-#: Charts whose axis is in cash: scenarios in different currencies get one chart each.
+#: Charts whose axis is in cash: drawn once per currency unit when the scenarios differ.
 CASH_CHARTS = ("defence-cash", "funding", "headroom")
 
 META_LABELS = (
@@ -57,12 +57,15 @@ class Plot:
 
 
 def plan(results: Sequence[Result]) -> list[Plot]:
-    """Every chart, of all the scenarios together where they share a currency unit."""
-    one_unit = len({r.unit for r in results}) == 1
+    """Every chart of all the scenarios together; a chart in cash once per currency unit."""
+    by_unit: dict[str, list[Result]] = {}
+    for r in results:
+        by_unit.setdefault(r.unit, []).append(r)
+    groups = list(by_unit.values())
     out = []
     for name in CHARTS:
-        if name in CASH_CHARTS and not one_unit:
-            out += [Plot(f"{name}-{k + 1}", name, (r,)) for k, r in enumerate(results)]
+        if name in CASH_CHARTS and len(groups) > 1:
+            out += [Plot(f"{name}-{k + 1}", name, tuple(g)) for k, g in enumerate(groups)]
         else:
             out.append(Plot(name, name, tuple(results)))
     return out

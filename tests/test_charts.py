@@ -22,6 +22,7 @@ from tests.conftest import ROOT
 pytest.importorskip("matplotlib", reason="charts need the extra budgetsim[plot]")
 
 UK = ("uk_2030", "uk_nato_2035", "uk_5pct_2035")
+CASH = ("defence-cash", "funding", "headroom")
 EUR_TAX = ROOT / "tests/fixtures/extends/child.yaml"  # EUR bn, a tax source, a yearly rule
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -153,6 +154,25 @@ def test_every_chart_has_title_units_and_source(uk: list[Result]) -> None:
         assert any("Source: budgetsim" in t and "uk_2030.yaml" in t for t in texts), texts
         labels = [ax.get_ylabel() for ax in fig.axes]
         assert all(("%" in lab or "GBP bn" in lab) for lab in labels if lab), labels
+
+
+def test_every_chart_draws_from_every_shipped_scenario() -> None:
+    """Issue 5 is done when every chart renders from the shipped scenarios: each chart of
+    all of them (the cash charts once per currency unit), with a line or bar for each."""
+    results = [run(load_file(f)) for f in sorted((ROOT / "scenarios").glob("*.yaml"))]
+    by_unit: dict[str, list[Result]] = {}
+    for r in results:
+        by_unit.setdefault(r.unit, []).append(r)
+    for chart in CHARTS:
+        groups = list(by_unit.values()) if chart in CASH else [results]
+        for group in groups:
+            fig = build(group, chart)
+            drawn = sum(len(ax.get_lines()) + len(ax.patches) for ax in fig.axes)
+            if chart == "headroom" and not any(r.rules for r in group):
+                drawn = len(group) * any(
+                    t.get_text() == "No fiscal rules are set" for t in fig.axes[0].texts
+                )
+            assert drawn >= len(group), (chart, [r.source for r in group])
 
 
 def test_cash_charts_refuse_mixed_currencies(uk: list[Result], eur: Result) -> None:

@@ -135,6 +135,21 @@ def test_html_mixed_currencies_get_their_own_cash_charts(tmp_path: Path) -> None
     assert "income_tax" in html
 
 
+def test_report_plan_groups_cash_charts_by_currency() -> None:
+    from budgetsim.cli.files import load_file
+    from budgetsim.cli.report import plan
+    from budgetsim.result import run
+
+    gbp1, eur, gbp2 = (run(load_file(f)) for f in (UK_2030, EUR_TAX, UK_NATO))
+    plots = {p.key: [r.source for r in p.results] for p in plan([gbp1, eur, gbp2])}
+    assert plots["defence-share"] == [UK_2030, EUR_TAX, UK_NATO]
+    assert plots["debt"] == [UK_2030, EUR_TAX, UK_NATO]
+    for chart in ("defence-cash", "funding", "headroom"):
+        assert plots[f"{chart}-1"] == [UK_2030, UK_NATO]
+        assert plots[f"{chart}-2"] == [EUR_TAX]
+    assert len(plots) == 2 + 3 * 2
+
+
 def test_report_is_byte_identical(one_html: str, tmp_path: Path) -> None:
     again = report(tmp_path, UK_2030).read_text(encoding="utf-8")
     assert again == one_html
