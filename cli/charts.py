@@ -341,34 +341,26 @@ def _rc(mpl: Any) -> dict[str, Any]:
     return rc
 
 
-def build(results: Sequence[Result], chart: str = DEFAULT_CHART) -> Figure:
-    """The chart as a matplotlib Figure (not yet saved). Raises :class:`ChartError`."""
+def figure(title: str, draw: Callable[[Figure], None], notes: Sequence[str]) -> Figure:
+    """A Figure in the house style: the title, what ``draw`` puts on it, footnote lines."""
     mpl = _pyplot()
     from matplotlib.figure import Figure
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-    spec = CHARTS[chart]
     with mpl.rc_context(_rc(mpl)):
         fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
-        fig.suptitle(spec.title, x=0.01, ha="left", fontsize=11, fontweight="bold")
-        spec.draw(fig, results)
-        note = footnote(results)
-        if spec.name == "defence-share":
-            note.insert(0, NATO_NOTE)
-        fig.text(0.01, 0.01, "\n".join(note), fontsize=6, color="#404040", va="bottom")
+        fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+        draw(fig)
+        fig.text(0.01, 0.01, "\n".join(notes), fontsize=6, color="#404040", va="bottom")
         engine = fig.get_layout_engine()
         if isinstance(engine, ConstrainedLayoutEngine):
-            margin = 0.015 + 0.022 * len(note)
+            margin = 0.015 + 0.022 * len(notes)
             engine.set(rect=(0, margin, 1, 1 - margin))
     return fig
 
 
-def render(results: Sequence[Result], chart: str = DEFAULT_CHART, fmt: str = "png") -> bytes:
-    """One chart of ``results`` as PNG or SVG bytes, the same bytes for the same Results.
-
-    Raises :class:`ChartError`.
-    """
-    fig = build(results, chart)
+def save(fig: Figure, fmt: str = "png") -> bytes:
+    """PNG or SVG bytes with no date or software version in them: same Figure, same bytes."""
     mpl = _pyplot()
     buf = io.BytesIO()
     with mpl.rc_context(_rc(mpl)):
@@ -377,3 +369,20 @@ def render(results: Sequence[Result], chart: str = DEFAULT_CHART, fmt: str = "pn
         else:
             fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
+
+
+def build(results: Sequence[Result], chart: str = DEFAULT_CHART) -> Figure:
+    """The chart as a matplotlib Figure (not yet saved). Raises :class:`ChartError`."""
+    spec = CHARTS[chart]
+    notes = footnote(results)
+    if spec.name == "defence-share":
+        notes.insert(0, NATO_NOTE)
+    return figure(spec.title, lambda fig: spec.draw(fig, results), notes)
+
+
+def render(results: Sequence[Result], chart: str = DEFAULT_CHART, fmt: str = "png") -> bytes:
+    """One chart of ``results`` as PNG or SVG bytes, the same bytes for the same Results.
+
+    Raises :class:`ChartError`.
+    """
+    return save(build(results, chart), fmt)
