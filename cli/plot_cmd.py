@@ -12,11 +12,16 @@ from typing import Annotated
 
 import typer
 
-from budgetsim.cli.app import EXIT_BAD_INPUT, _fail, _run_file, app
+from budgetsim.cli.app import EXIT_BAD_INPUT, SetOpt, _fail, _run_file, app
 from budgetsim.cli.charts import CHARTS, DEFAULT_CHART, ChartError, render
 from budgetsim.cli.files import write_atomic
 from budgetsim.errors import ScenarioError
 from budgetsim.result import Result
+
+#: The solver's frontier as a heat map: drawn from one scenario's Frontier, not from Results.
+FRONTIER = "frontier"
+FRONTIER_TARGETS = "2.5,3,3.5,5"  # as `budgetsim frontier`
+ALL_CHARTS = (*CHARTS, FRONTIER)
 
 FilesArg = Annotated[
     list[Path],
@@ -53,17 +58,68 @@ def plot_command(
     ],
     chart: Annotated[
         str,
-        typer.Option(help=f"Chart to draw: {', '.join(CHARTS)}.", metavar="NAME"),
+        typer.Option(help=f"Chart to draw: {', '.join(ALL_CHARTS)}.", metavar="NAME"),
     ] = DEFAULT_CHART,
+    targets: Annotated[
+        str | None,
+        typer.Option(
+            help="--chart frontier: target shares, % of GDP, comma-separated "
+            f"[default: {FRONTIER_TARGETS}].",
+            metavar="PCT,...",
+            show_default=False,
+        ),
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(
+            help="--chart frontier: target years, FIRST..LAST or comma-separated "
+            "(default: every projected year).",
+            metavar="YEARS",
+        ),
+    ] = None,
+    set_: SetOpt = None,
 ) -> None:
     """Draw one chart of one or several scenarios as PNG or SVG (needs matplotlib)."""
-    if chart not in CHARTS:
-        _fail(f"--chart: unknown chart {chart!r}; one of: {', '.join(CHARTS)}")
+    if chart not in ALL_CHARTS:
+        _fail(f"--chart: unknown chart {chart!r}; one of: {', '.join(ALL_CHARTS)}")
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
         _fail(f"--output: {output}: give a file name ending in .png or .svg")
-    results = [_run_file(f) for f in files]
+    if chart == FRONTIER:
+        _write(output, _frontier(files, targets or FRONTIER_TARGETS, years, set_, fmt))
+        return
+    if targets is not None or years is not None:
+        _fail("--targets, --years: only for --chart frontier")
+    results = [_run_file(f, set_) for f in files]
     _write(output, _draw(results, chart, fmt))
+
+
+def _frontier(
+    files: list[Path], targets: str, years: str | None, overrides: list[str] | None, fmt: str
+) -> bytes:
+    """The solver's frontier of one scenario as a heat map (``budgetsim frontier``'s grid)."""
+    from budgetsim.cli.frontier_chart import render_frontier
+    from budgetsim.cli.solve_cmd import _load, _numbers, _years
+    from budgetsim.result import year_label
+    from budgetsim.solve import solve_frontier
+    from budgetsim.solvecore import SolveError
+
+    if len(files) != 1:
+        _fail(f"--chart frontier: give one scenario file, not {len(files)}")
+    scn = _load(files[0], overrides)
+    shares = _numbers(targets, "targets")
+    if not shares:
+        _fail("--targets: give at least one share")
+    target_years = [int(y) for y in scn.years] if years is None else _years(years)
+    try:
+        fr = solve_frontier(scn, shares, target_years)
+    except SolveError as exc:
+        _fail(f"{files[0]}: {exc}")
+    labels = {int(y): year_label(int(y), scn.spec.years.label) for y in scn.years}
+    try:
+        return render_frontier(fr, scn.title, str(files[0]), labels, fmt)
+    except ChartError as exc:
+        _fail(str(exc))
 
 
 @app.command("report")

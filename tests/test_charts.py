@@ -275,3 +275,13 @@ def test_plot_to_a_missing_folder_is_one_line(tmp_path: Path) -> None:
     res = runner.invoke(app, ["plot", "scenarios/uk_2030.yaml", "-o", str(out)])
     assert res.exit_code == 2, res.output
     assert res.stderr == f"{out}: cannot write: No such file or directory\n"
+
+
+def test_plot_set_changes_every_file(tmp_path: Path) -> None:
+    out = tmp_path / "x.png"
+    args = ["plot", "scenarios/uk_2030.yaml", "--chart", "debt", "-o", str(out)]
+    res = runner.invoke(app, [*args, "--set", "defence.milestones={2030: 3.5}"])
+    assert res.exit_code == 0, res.output
+    changed = run(load_file("scenarios/uk_2030.yaml", ["defence.milestones={2030: 3.5}"]))
+    assert out.read_bytes() == render([changed], "debt")
+    assert out.read_bytes() != render([run(load_file("scenarios/uk_2030.yaml"))], "debt")
