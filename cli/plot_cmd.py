@@ -12,16 +12,18 @@ from typing import Annotated
 
 import typer
 
-from budgetsim.cli.app import EXIT_BAD_INPUT, SetOpt, _fail, _run_file, app
+from budgetsim.cli.app import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, SetOpt, _fail, _run_file, app
 from budgetsim.cli.charts import CHARTS, DEFAULT_CHART, ChartError, render
 from budgetsim.cli.files import write_atomic
 from budgetsim.errors import ScenarioError
-from budgetsim.result import Result
+from budgetsim.result import DivergenceError, Result
 
 #: The solver's frontier as a heat map: drawn from one scenario's Frontier, not from Results.
 FRONTIER = "frontier"
 FRONTIER_TARGETS = "2.5,3,3.5,5"  # as `budgetsim frontier`
-ALL_CHARTS = (*CHARTS, FRONTIER)
+#: The Monte Carlo fan of debt % of GDP: drawn from one scenario's Fan.
+FAN = "fan"
+ALL_CHARTS = (*CHARTS, FAN, FRONTIER)
 
 FilesArg = Annotated[
     list[Path],
@@ -77,6 +79,16 @@ def plot_command(
             metavar="YEARS",
         ),
     ] = None,
+    draws: Annotated[
+        int | None,
+        typer.Option(
+            help="--chart fan: number of draws (default: uncertainty.draws).", min=1, max=10**9
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="--chart fan: random seed (default: uncertainty.seed).", min=0),
+    ] = None,
     set_: SetOpt = None,
 ) -> None:
     """Draw one chart of one or several scenarios as PNG or SVG (needs matplotlib)."""
@@ -85,17 +97,24 @@ def plot_command(
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
         _fail(f"--output: {output}: give a file name ending in .png or .svg")
-    if chart == FRONTIER:
-        _write(output, _frontier(files, targets or FRONTIER_TARGETS, years, set_, fmt))
-        return
-    if targets is not None or years is not None:
+    if chart != FRONTIER and (targets is not None or years is not None):
         _fail("--targets, --years: only for --chart frontier")
+    if chart != FAN and (draws is not None or seed is not None):
+        _fail("--draws, --seed: only for --chart fan")
+    if chart in (FRONTIER, FAN) and len(files) != 1:
+        _fail(f"--chart {chart}: give one scenario file, not {len(files)}")
+    if chart == FRONTIER:
+        _write(output, _frontier(files[0], targets or FRONTIER_TARGETS, years, set_, fmt))
+        return
+    if chart == FAN:
+        _write(output, _fan(files[0], draws, seed, set_, fmt))
+        return
     results = [_run_file(f, set_) for f in files]
     _write(output, _draw(results, chart, fmt))
 
 
 def _frontier(
-    files: list[Path], targets: str, years: str | None, overrides: list[str] | None, fmt: str
+    file: Path, targets: str, years: str | None, overrides: list[str] | None, fmt: str
 ) -> bytes:
     """The solver's frontier of one scenario as a heat map (``budgetsim frontier``'s grid)."""
     from budgetsim.cli.frontier_chart import render_frontier
@@ -104,9 +123,7 @@ def _frontier(
     from budgetsim.solve import solve_frontier
     from budgetsim.solvecore import SolveError
 
-    if len(files) != 1:
-        _fail(f"--chart frontier: give one scenario file, not {len(files)}")
-    scn = _load(files[0], overrides)
+    scn = _load(file, overrides)
     shares = _numbers(targets, "targets")
     if not shares:
         _fail("--targets: give at least one share")
@@ -114,10 +131,31 @@ def _frontier(
     try:
         fr = solve_frontier(scn, shares, target_years)
     except SolveError as exc:
-        _fail(f"{files[0]}: {exc}")
+        _fail(f"{file}: {exc}")
     labels = {int(y): year_label(int(y), scn.spec.years.label) for y in scn.years}
     try:
-        return render_frontier(fr, scn.title, str(files[0]), labels, fmt)
+        return render_frontier(fr, scn.title, str(file), labels, fmt)
+    except ChartError as exc:
+        _fail(str(exc))
+
+
+def _fan(
+    file: Path, draws: int | None, seed: int | None, overrides: list[str] | None, fmt: str
+) -> bytes:
+    """The Monte Carlo fan of debt % of GDP (``budgetsim fan``'s percentiles) of one scenario."""
+    from budgetsim.cli.fan_chart import render_fan
+    from budgetsim.cli.solve_cmd import _load
+    from budgetsim.montecarlo import NoUncertaintyError, fan
+
+    scn = _load(file, overrides)
+    try:
+        result = fan(scn, draws=draws, seed=seed)
+    except NoUncertaintyError as exc:
+        _fail(str(exc))
+    except DivergenceError as exc:
+        _fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
+    try:
+        return render_fan(result, fmt)
     except ChartError as exc:
         _fail(str(exc))
 

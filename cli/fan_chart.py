@@ -1,0 +1,97 @@
+"""The fan chart of debt % of GDP from a Monte Carlo run (``budgetsim fan``).
+
+It reads a :class:`budgetsim.montecarlo.Fan` (the uncertainty run's result): nested bands
+between symmetric percentiles (P5-P95 lightest, P25-P75 darkest), the median as a solid
+line, the deterministic path dashed, and the scenario's debt threshold dotted. Bands are
+told apart by shade and named in the legend, so the chart reads in greyscale.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+from budgetsim import __version__
+from budgetsim.cli.charts import figure, save
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from budgetsim.montecarlo import Fan
+
+TITLE = "Debt, % of GDP: the range of outcomes"
+SERIES = "debt_pct_gdp"
+BAND_GREYS = ("#e4e4e4", "#c4c4c4", "#9a9a9a", "#707070")
+
+
+def bands(fan: Fan) -> list[tuple[float, float]]:
+    """Pairs of percentiles (low, high) symmetric about the median, widest first."""
+    qs = fan.percentiles
+    return [(q, 100.0 - q) for q in qs if q < 50.0 and (100.0 - q) in qs]
+
+
+def _pct(q: float) -> str:
+    return f"P{q:g}"
+
+
+def notes(fan: Fan) -> list[str]:
+    last = fan.year_labels[-1]
+    text = (
+        f"Source: budgetsim {__version__}, budgetsim fan of {fan.source}: {fan.draws:,} draws, "
+        f"seed {fan.seed}, shocks to growth, the deflator and gilt yields from the scenario's "
+        f"uncertainty section. Percentiles within {fan.resolution[SERIES]:g} pp. Chance debt "
+        f"is above {fan.debt_threshold_pct_gdp:g} % of GDP in {last}: "
+        f"{float(fan.p_debt_above[-1]) * 100:.1f} %."
+    )
+    return textwrap.wrap(text, 160)
+
+
+def build_fan(fan: Fan) -> Figure:
+    values = fan.series[SERIES]
+    row = {q: values[k] for k, q in enumerate(fan.percentiles)}
+    years = list(fan.years)
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        for k, (lo, hi) in enumerate(bands(fan)):
+            ax.fill_between(
+                years,
+                row[lo],
+                row[hi],
+                color=BAND_GREYS[min(k, len(BAND_GREYS) - 1)],
+                linewidth=0,
+                label=f"{_pct(lo)} to {_pct(hi)}",
+            )
+        if 50.0 in row:
+            ax.plot(years, row[50.0], color="black", linewidth=1.8, label="median")
+        ax.plot(
+            years,
+            fan.central[SERIES],
+            color="#0072B2",
+            linestyle="--",
+            marker="o",
+            markersize=3.5,
+            label="central (no shocks)",
+        )
+        ax.axhline(
+            fan.debt_threshold_pct_gdp,
+            color="black",
+            linewidth=0.9,
+            linestyle=":",
+            label=f"threshold {fan.debt_threshold_pct_gdp:g} % of GDP",
+        )
+        ax.set_xticks(years, list(fan.year_labels))
+        if any("-" in lab for lab in fan.year_labels):
+            ax.tick_params(axis="x", labelrotation=45)
+            ax.set_xlabel("Fiscal year")
+        else:
+            ax.set_xlabel("Year")
+        ax.set_ylabel("Debt, % of GDP")
+        ax.set_title(fan.title, loc="left", fontsize=8, fontweight="normal")
+        ax.legend(loc="upper left", frameon=True, framealpha=0.9, edgecolor="none")
+
+    return figure(TITLE, draw, notes(fan))
+
+
+def render_fan(fan: Fan, fmt: str = "png") -> bytes:
+    return save(build_fan(fan), fmt)
