@@ -17,7 +17,9 @@ from budgetsim.engine import Paths
 from budgetsim.scenario import RuleSpec, Scenario
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import BoolArray, FloatArray
+    from budgetsim.arrays import BoolArray, FloatArray, IntArray
+
+    Cols = slice | IntArray
 
 
 @dataclass(frozen=True)
@@ -38,61 +40,80 @@ class RuleOutcome:
         return np.asarray(self.passed.all(axis=1))
 
 
-def _exempt(rule: RuleSpec, paths: Paths) -> FloatArray:
+def _exempt(rule: RuleSpec, paths: Paths, cols: Cols) -> FloatArray:
+    defence = paths.defence[:, cols]
     if rule.defence_exemption is None:
-        return np.zeros_like(paths.defence)
-    return np.maximum(0.0, paths.defence - rule.defence_exemption * paths.gdp)
+        return np.zeros_like(defence)
+    return np.maximum(0.0, defence - rule.defence_exemption * paths.gdp[:, cols])
 
 
-def _escape(rule: RuleSpec, scn: Scenario, paths: Paths) -> FloatArray:
-    allowed = np.zeros_like(paths.defence)
+def _escape(rule: RuleSpec, scn: Scenario, paths: Paths, cols: IntArray) -> FloatArray:
+    extra = paths.extra[:, cols]
     if rule.escape_limit <= 0.0:
-        return allowed
-    in_years = np.isin(scn.years, rule.escape_years)
-    room = np.minimum(np.maximum(paths.extra, 0.0), rule.escape_limit * paths.gdp)
+        return np.zeros_like(extra)
+    in_years = np.isin(scn.years[cols], rule.escape_years)
+    room = np.minimum(np.maximum(extra, 0.0), rule.escape_limit * paths.gdp[:, cols])
     return np.where(in_years[None, :], room, 0.0)
 
 
 def evaluate(rule: RuleSpec, scn: Scenario, paths: Paths) -> RuleOutcome:
-    y = paths.gdp
-    exempt = _exempt(rule, paths)
+    """The rule in its years. Only those years' columns are computed (the previous year's
+    too for a falling-debt rule, and every year up to them for a cumulated exemption)."""
+    idx = np.searchsorted(scn.years, np.asarray(rule.years))
+    y = paths.gdp[:, idx]
     if rule.type == "deficit_ceiling":
         assert rule.limit is not None
-        deficit = paths.psnb - exempt - _escape(rule, scn, paths)
+        deficit = paths.psnb[:, idx] - _exempt(rule, paths, idx) - _escape(rule, scn, paths, idx)
         headroom = rule.limit * y - deficit
         measured = deficit / y
         ok = headroom >= 0.0
     elif rule.type == "current_balance":
-        balance = paths.current_balance + exempt + _escape(rule, scn, paths)
+        balance = (
+            paths.at("current_balance", idx)
+            + _exempt(rule, paths, idx)
+            + _escape(rule, scn, paths, idx)
+        )
         headroom, measured = balance, balance / y
         ok = headroom >= 0.0
     elif rule.type in ("debt_ceiling", "debt_falling"):
-        debt = paths.debt - np.cumsum(exempt, axis=1)
-        ratio = debt / y
+        # exemptions cumulate over every year; without one, subtracting 0 changes nothing
+        cumulated = None
+        if rule.defence_exemption is not None:
+            cumulated = np.cumsum(_exempt(rule, paths, slice(None)), axis=1)
+
+        def ratio_at(cols: IntArray) -> tuple[FloatArray, FloatArray]:
+            debt = paths.debt[:, cols]
+            if cumulated is not None:
+                debt = debt - cumulated[:, cols]
+            return debt, debt / paths.gdp[:, cols]
+
+        debt, ratio = ratio_at(idx)
         if rule.type == "debt_ceiling":
             assert rule.limit is not None
             headroom = rule.limit * y - debt
             ok = headroom >= 0.0
         else:
-            before = np.concatenate([(paths.debt0 / paths.gdp0)[:, None], ratio[:, :-1]], axis=1)
+            _, ratio_before = ratio_at(np.maximum(idx - 1, 0))
+            start = (paths.debt0 / paths.gdp0)[:, None]
+            before = np.where(idx[None, :] == 0, start, ratio_before)
             headroom = (before - ratio) * y
             ok = headroom > 0.0
         measured = ratio
     elif rule.type == "interest_ceiling":
         assert rule.limit is not None
-        headroom = rule.limit * paths.receipts - paths.interest
-        measured = paths.interest / paths.receipts
+        receipts, interest = paths.receipts[:, idx], paths.interest[:, idx]
+        headroom = rule.limit * receipts - interest
+        measured = interest / receipts
         ok = headroom >= 0.0
     else:  # pragma: no cover - the schema admits no other type
         raise ValueError(f"unknown rule type {rule.type!r}")
-    idx = np.searchsorted(scn.years, np.asarray(rule.years))
     return RuleOutcome(
         name=rule.name,
         type=rule.type,
         years=rule.years,
-        passed=np.asarray(ok[:, idx]),
-        headroom=np.asarray(headroom[:, idx]),
-        measured=np.asarray(measured[:, idx]),
+        passed=np.asarray(ok),
+        headroom=np.asarray(headroom),
+        measured=np.asarray(measured),
         limit=rule.limit,
     )
 
