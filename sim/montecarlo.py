@@ -33,6 +33,7 @@ from budgetsim.result import DivergenceError, year_label
 from budgetsim.rules import evaluate_all
 from budgetsim.scenario import Scenario
 from budgetsim.shocks import ShockModel, normals, shock_paths
+from budgetsim.workspace import Workspace, empty
 
 if TYPE_CHECKING:
     from budgetsim.arrays import BoolArray, FloatArray, IntArray
@@ -49,7 +50,7 @@ GRIDS: dict[str, tuple[float, int]] = {
 }
 HEADROOM_GRID = (1e-5, 50_000)
 
-DEFAULT_CHUNK = 8192
+DEFAULT_CHUNK = 16384
 
 Progress = Callable[[int], None]
 
@@ -58,18 +59,27 @@ class NoUncertaintyError(ValueError):
     """The scenario has no ``uncertainty:`` section and none was given."""
 
 
-def with_shocks(scn: Scenario, model: ShockModel, z: FloatArray) -> Scenario:
+def with_shocks(
+    scn: Scenario, model: ShockModel, z: FloatArray, ws: Workspace | None = None
+) -> Scenario:
     """The scenario with its growth, deflator and market-rate paths shocked, one row a draw.
 
     ``z`` are standard normals (3, years, draws) from :func:`budgetsim.shocks.normals`.
+    The shocked paths are (draws, years) views of year-major arrays (the workspace's, if
+    one is given), as the engine reads them a year at a time.
     """
-    u = shock_paths(model, z)
+    u = shock_paths(model, z, ws)
+    shape = (scn.n_years, z.shape[2])
+
+    def add(name: str, base: FloatArray, shock: FloatArray) -> FloatArray:
+        return np.add(base[:, None], shock.T, out=empty(ws, f"shocked.{name}", shape)).T
+
     return replace(
         scn,
-        real_growth=scn.real_growth + u.real_growth,
-        deflator=scn.deflator + u.deflator,
-        short_rate=scn.short_rate + u.rate,
-        long_rate=scn.long_rate + u.rate,
+        real_growth=add("growth", scn.real_growth, u.real_growth),
+        deflator=add("deflator", scn.deflator, u.deflator),
+        short_rate=add("short", scn.short_rate, u.rate),
+        long_rate=add("long", scn.long_rate, u.rate),
     )
 
 
@@ -173,14 +183,28 @@ class _Layout:
         )
 
 
-def _bin(col: _Column, x: FloatArray) -> IntArray:
-    """Flat histogram index of every value of ``x`` (draws, cols)."""
-    z = (x - col.centre) * (1.0 / col.width)
+def _count(
+    hist: IntArray, col: _Column, j: int, x: FloatArray, z: FloatArray, bins: IntArray
+) -> None:
+    """Add the values ``x`` (draws,) of column ``j`` to the histogram ``hist`` (flat);
+    ``z`` and ``bins`` are work arrays of the same length as ``x``.
+
+    Bin of a value: ``floor((x - centre) / width + 0.5)``, clipped to the grid. Only the
+    range of bins this chunk reaches is counted and added, not the whole grid.
+    """
+    np.subtract(x, col.centre[j], out=z)
+    z *= 1.0 / col.width
     z += 0.5  # bins are centred on the deterministic value
     np.floor(z, out=z)
-    np.clip(z, -col.half, col.half - 1, out=z)
-    z += col.half + col.bins * np.arange(len(col.centre), dtype=np.float64)
-    return z.astype(np.int64)
+    lo, hi = float(z.min()), float(z.max())
+    if not (-col.half <= lo and hi <= col.half - 1):
+        np.clip(z, -col.half, col.half - 1, out=z)
+        lo, hi = max(lo, -col.half), min(hi, col.half - 1)
+    z -= lo
+    np.copyto(bins, z, casting="unsafe")  # whole numbers from 0 up, so exact
+    counts = np.bincount(bins, minlength=int(hi - lo) + 1)
+    first = j * col.bins + col.half + int(lo)
+    hist[first : first + len(counts)] += counts
 
 
 def _chunk(
@@ -192,32 +216,53 @@ def _chunk(
     layout: _Layout,
     threshold: float,
     acc: _Counts,
+    ws: Workspace,
 ) -> None:
-    z = normals(seed, start, stop, scn.n_years)
+    nd = stop - start
+    z = normals(seed, start, stop, scn.n_years, ws)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        paths = simulate(with_shocks(scn, model, z))
-        values, passed = _measures(scn, paths)
-    debt = values["debt_pct_gdp"]
-    if not np.isfinite(debt).all():
-        bad = int((~np.isfinite(debt)).any(axis=1).sum())
-        raise DivergenceError(
-            f"debt is not a finite number in {bad} of draws {start}-{stop - 1}: the scenario "
-            "diverges under these shocks (check rates, growth, the horizon and the shock sizes)"
-        )
-    for col in layout.columns:
-        acc.hist[col.name] += np.bincount(
-            _bin(col, values[col.name]).ravel(), minlength=len(col.centre) * col.bins
-        )
-    every = np.ones(stop - start, dtype=bool)
-    for name, ok in passed.items():
-        acc.rule_pass[name] += ok.sum(axis=0)
-        every &= ok.all(axis=1)
+        paths = simulate(with_shocks(scn, model, z, ws), ws)
+        rules = evaluate_all(scn, paths)
+        # The fanned series, a year at a time: each year's values are contiguous.
+        x, work = empty(ws, "fan.x", (nd,)), empty(ws, "fan.work", (nd,))
+        bins = ws.indices("fan.bins", (nd,))
+        cols = {c.name: c for c in layout.columns}
+        for t in range(scn.n_years):
+            y = paths.gdp[:, t]
+            for name, num in (
+                ("debt_pct_gdp", paths.debt),
+                ("psnb_pct_gdp", paths.psnb),
+                ("defence_pct_gdp", paths.defence),
+            ):
+                np.divide(num[:, t], y, out=x)
+                x *= 100.0
+                if name == "debt_pct_gdp":
+                    if not np.isfinite(x).all():
+                        _diverged(paths, start, stop)
+                    acc.debt_above[t] += np.count_nonzero(x > threshold * 100.0)
+                elif name == "defence_pct_gdp" and layout.target is not None:
+                    j, share = layout.target
+                    if t == j:
+                        acc.target_met += int(np.count_nonzero(x >= share - 1e-9))
+                _count(acc.hist[name], cols[name], t, x, work, bins)
+    every = np.ones(nd, dtype=bool)
+    for rule in rules:
+        name = f"headroom:{rule.name}"
+        for j in range(len(rule.years)):
+            np.copyto(x, rule.headroom[:, j])
+            _count(acc.hist[name], cols[name], j, x, work, bins)
+        acc.rule_pass[rule.name] += rule.passed.sum(axis=0)
+        every &= rule.passed.all(axis=1)
     acc.all_pass += int(every.sum())
-    if layout.target is not None:
-        j, share = layout.target
-        acc.target_met += int((values["defence_pct_gdp"][:, j] >= share - 1e-9).sum())
-    acc.debt_above += (debt > threshold * 100.0).sum(axis=0)
-    acc.draws += stop - start
+    acc.draws += nd
+
+
+def _diverged(paths: Paths, start: int, stop: int) -> None:
+    bad = int((~np.isfinite(paths.debt / paths.gdp)).any(axis=1).sum())
+    raise DivergenceError(
+        f"debt is not a finite number in {bad} of draws {start}-{stop - 1}: the scenario "
+        "diverges under these shocks (check rates, growth, the horizon and the shock sizes)"
+    )
 
 
 @dataclass(frozen=True)
@@ -308,12 +353,13 @@ def fan(
 
     def work() -> _Counts:
         acc = layout.empty(scn.n_years)
+        ws = Workspace()
         while True:
             with lock:
                 nxt = next(order, None)
             if nxt is None:
                 return acc
-            _chunk(scn, m, s, nxt[0], nxt[1], layout, threshold, acc)
+            _chunk(scn, m, s, nxt[0], nxt[1], layout, threshold, acc, ws)
             if progress is not None:
                 progress(nxt[1] - nxt[0])
 

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from budgetsim.workspace import Workspace, empty
+
 if TYPE_CHECKING:
     from budgetsim.arrays import FloatArray
 
@@ -84,27 +86,31 @@ def correlation_problem(corr: FloatArray) -> str | None:
     return None
 
 
-def _block_normals(seed: int, block: int, n_years: int) -> FloatArray:
-    """Standard normals of one block, shape (3, n_years, BLOCK), from its own stream."""
+def _block_normals(seed: int, block: int, out: FloatArray) -> FloatArray:
+    """Fill ``out`` (3, n_years, BLOCK) with the standard normals of one block, from the
+    block's own stream."""
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
-    return rng.standard_normal((3, n_years, BLOCK))
+    return rng.standard_normal(out=out)
 
 
-def normals(seed: int, start: int, stop: int, n_years: int) -> FloatArray:
+def normals(
+    seed: int, start: int, stop: int, n_years: int, ws: Workspace | None = None
+) -> FloatArray:
     """Standard normals for draws ``start`` to ``stop - 1``, shape (3, n_years, stop - start).
 
     Built from the fixed blocks that cover the range, so the result does not depend on how
-    a run is divided into ranges.
+    a run is divided into ranges. With a workspace the result is its array (overwritten by
+    the next call).
     """
     if not 0 <= start <= stop:
         raise ValueError(f"bad draw range {start}..{stop}")
-    first, last = start // BLOCK, (stop - 1) // BLOCK if stop > start else start // BLOCK - 1
-    parts = [_block_normals(seed, k, n_years) for k in range(first, last + 1)]
-    if not parts:
-        return np.empty((3, n_years, 0))
-    z = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=2)
-    off = start - first * BLOCK
-    return z[:, :, off : off + stop - start]
+    z = empty(ws, "normals", (3, n_years, stop - start))
+    block = empty(ws, "normals.block", (3, n_years, BLOCK))
+    for k in range(start // BLOCK, (stop - 1) // BLOCK + 1 if stop > start else 0):
+        lo, hi = max(start, k * BLOCK), min(stop, (k + 1) * BLOCK)
+        _block_normals(seed, k, block)
+        z[:, :, lo - start : hi - start] = block[:, :, lo - k * BLOCK : hi - k * BLOCK]
+    return z
 
 
 @dataclass(frozen=True)
@@ -119,19 +125,26 @@ class ShockPaths:
     rate: FloatArray  # level shift of market rates: the running sum of the change shocks
 
 
-def shock_paths(model: ShockModel, z: FloatArray) -> ShockPaths:
-    """Turn standard normals ``z`` (3, years, draws) into the VAR(1) deviations."""
+def shock_paths(model: ShockModel, z: FloatArray, ws: Workspace | None = None) -> ShockPaths:
+    """Turn standard normals ``z`` (3, years, draws) into the VAR(1) deviations.
+
+    Computed a year at a time, so each step works on vectors of one year's draws."""
     _, years, n = z.shape
     f = model.factor()
     a = model.persistence
-    u = np.empty((3, years, n))
-    for k in range(3):
-        ek = u[k]
-        np.multiply(z[0], f[k, 0], out=ek)
-        ek += f[k, 1] * z[1]
-        ek += f[k, 2] * z[2]  # row k of F z: e_t ~ N(0, S)
-        if a[k] != 0.0:
-            for t in range(1, years):
-                ek[t] += a[k] * ek[t - 1]
-    rate = np.cumsum(u[2], axis=0)
+    u = empty(ws, "shocks.u", (3, years, n))
+    rate = empty(ws, "shocks.rate", (years, n))
+    tmp = empty(ws, "shocks.tmp", (n,))
+    for t in range(years):
+        for k in range(3):
+            ek = u[k, t]
+            np.multiply(z[0, t], f[k, 0], out=ek)
+            ek += np.multiply(f[k, 1], z[1, t], out=tmp)
+            ek += np.multiply(f[k, 2], z[2, t], out=tmp)  # row k of F z: e_t ~ N(0, S)
+            if a[k] != 0.0 and t > 0:
+                ek += np.multiply(a[k], u[k, t - 1], out=tmp)
+        if t == 0:
+            np.copyto(rate[0], u[2, 0])
+        else:  # the running sum of the rate shocks
+            np.add(rate[t - 1], u[2, t], out=rate[t])
     return ShockPaths(real_growth=u[0].T, deflator=u[1].T, rate=rate.T)
