@@ -1,0 +1,51 @@
+"""Reused memory and partial evaluation change no number (issue 4, performance).
+
+The engine may run in a reused workspace and compute some series, or a rule's years, only
+when asked; each test states that this gives exactly the numbers of a plain full run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from budgetsim.cli.files import load_file
+from budgetsim.engine import simulate
+from budgetsim.scenario import Scenario
+from budgetsim.shocks import normals
+from budgetsim.workspace import Workspace
+
+from .conftest import SCENARIOS
+
+SERIES = (
+    "gdp", "real_growth", "deflator", "defence", "defence_real", "baseline_defence", "extra",
+    "cuts", "tax", "borrowing_for_defence", "pools", "receipts", "other_spending", "interest",
+    "conventional_rate", "psnb", "net_investment", "current_balance", "sfa", "debt",
+)  # fmt: skip
+
+
+def _batch(seed: int) -> Scenario:
+    """uk_2030 with 50 draws of growth and long-rate shocks."""
+    scn = load_file(SCENARIOS / "uk_2030.yaml")
+    z = normals(seed, 0, 50, scn.n_years)
+    return replace(
+        scn, real_growth=scn.real_growth + 0.02 * z[0].T, long_rate=scn.long_rate + 0.01 * z[2].T
+    )
+
+
+def test_a_reused_workspace_gives_the_numbers_of_fresh_memory() -> None:
+    """Running batch B in a workspace that just ran batch A gives B's plain-run numbers."""
+    ws = Workspace()
+    simulate(_batch(1), ws)  # leaves A's numbers in the workspace
+    reused, fresh = simulate(_batch(2), ws), simulate(_batch(2))
+    for name in SERIES:
+        assert np.array_equal(getattr(reused, name), getattr(fresh, name)), name
+
+
+def test_series_at_some_years_equal_those_years_of_the_full_series() -> None:
+    """Paths.at(name, cols) is the full series' columns, for stored and derived series."""
+    cols = np.array([0, 3, 7])
+    for name in ("current_balance", "net_investment", "borrowing_for_defence", "debt"):
+        partial = simulate(_batch(3)).at(name, cols)  # before the full series is computed
+        assert np.array_equal(partial, getattr(simulate(_batch(3)), name)[:, cols]), name
