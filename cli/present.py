@@ -333,12 +333,22 @@ def compare_csv(records: Sequence[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
+def metric_columns(results: Sequence[Result], metric: str) -> list[str]:
+    """One column name a scenario; with the unit when the scenarios' units differ, so a cash
+    series across countries never shows two currencies under one unnamed unit."""
+    names = [Path(r.source).stem for r in results]
+    units = [r.unit_of(metric) for r in results]
+    if len(set(units)) <= 1:
+        return names
+    return [f"{name} ({unit})" for name, unit in zip(names, units, strict=True)]
+
+
 def metric_csv(results: Sequence[Result], metric: str) -> str:
     """Years down, one column a scenario; raw numbers like ``run --format csv``."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     labels = {y: lab for r in results for y, lab in zip(r.years, r.year_labels, strict=True)}
-    writer.writerow(["year", "label", *(Path(r.source).stem for r in results)])
+    writer.writerow(["year", "label", *metric_columns(results, metric)])
     for year in sorted(labels):
         writer.writerow(
             [
@@ -358,7 +368,7 @@ def metric_rows(results: Sequence[Result], metric: str) -> tuple[list[str], list
     labels = {y: lab for r in results for y, lab in zip(r.years, r.year_labels, strict=True)}
     years = sorted(labels)
     kind = "cash" if SERIES_UNITS[metric] == "currency" else "pct"
-    header = ["Year", *(Path(r.source).stem for r in results)]
+    header = ["Year", *metric_columns(results, metric)]
     rows = []
     for year in years:
         cells = [labels[year]]
