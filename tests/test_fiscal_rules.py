@@ -221,7 +221,7 @@ def test_rule_verdicts_do_not_depend_on_the_currency_unit(data: dict[str, Any], 
     p1, pk = simulate(one), simulate(scaled)
     for spec1, speck in zip(one.rules, scaled.rules, strict=True):
         r1, rk = evaluate(spec1, one, p1), evaluate(speck, scaled, pk)
-        assert_allclose(rk.headroom, k * r1.headroom, rtol=1e-9, atol=1e-9 * k * tol(p1))
+        assert_allclose(rk.headroom, k * r1.headroom, rtol=1e-9, atol=k * tol(p1))
         assert_allclose(rk.measured, r1.measured, rtol=1e-9, atol=1e-12)
-        clear = np.abs(r1.headroom) > 1e-6 * tol(p1) * 1e9
+        clear = np.abs(r1.headroom) > 1e3 * tol(p1)  # verdicts away from a rounding tie
         assert_array_equal(rk.passed[clear], r1.passed[clear])
