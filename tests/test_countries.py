@@ -193,3 +193,12 @@ def test_compare_allies_metric_names_each_currency() -> None:
     assert "nato_united_states (USD bn)" in csv_header.split(",")
     ratio = _compare("--metric", "debt_pct_gdp", "--format", "markdown").splitlines()[0]
     assert "(" not in ratio and "nato_denmark" in ratio
+
+
+def test_docs_show_the_real_compare_table() -> None:
+    """docs/countries.md pastes `budgetsim compare scenarios/nato_*.yaml --format markdown`;
+    a change to a file or to the model that moves a figure must update the page too."""
+    page = (ROOT / "docs" / "countries.md").read_text(encoding="utf-8")
+    for args in (("--format", "markdown"), ("--metric", "debt_pct_gdp", "--format", "markdown")):
+        out = _compare(*args).strip()
+        assert out in page, out
