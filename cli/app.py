@@ -38,6 +38,7 @@ from budgetsim.cli.present import (
 )
 from budgetsim.errors import ScenarioError
 from budgetsim.result import SERIES_UNITS, DivergenceError, Result, run
+from budgetsim.scenario import Scenario
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -56,9 +57,17 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
+def warn(scenario: Scenario) -> None:
+    """Print a scenario's implausible-value warnings to stderr; they change no exit code."""
+    for problem in scenario.warnings:
+        sys.stderr.write(f"{problem}\n")
+
+
 def _run_file(path: Path, overrides: list[str] | None = None) -> Result:
     try:
-        return run(load_file(path, overrides or ()))
+        scenario = load_file(path, overrides or ())
+        warn(scenario)
+        return run(scenario)
     except ScenarioError as exc:
         _fail(str(exc))
     except DivergenceError as exc:
@@ -251,11 +260,12 @@ def validate_command(
     bad = False
     for f in files:
         try:
-            load_file(f)
+            scenario = load_file(f)
         except ScenarioError as exc:
             bad = True
             sys.stderr.write(f"{exc}\n")
         else:
+            warn(scenario)
             sys.stdout.write(f"{f}: OK\n")
     if bad:
         raise typer.Exit(EXIT_BAD_INPUT)

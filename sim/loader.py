@@ -8,6 +8,7 @@ scenarios from strings.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from budgetsim.errors import Loc, Problem, ScenarioError, format_loc
+from budgetsim.plausibility import implausible
 from budgetsim.scenario import Scenario, build_scenario
 from budgetsim.schema import ScenarioSpec, Section
 from budgetsim.yamltext import parse_value, parse_yaml
@@ -218,6 +220,8 @@ def load_text(
     """Parse, merge ``extends``, apply ``key.path=value`` overrides, validate, build.
 
     Raises :class:`ScenarioError` listing every problem as ``SOURCE:LINE: key.path: message``.
+    Values that are valid but implausible for their key come back as
+    :attr:`Scenario.warnings`, located the same way.
     """
     data, origins = _read(text, source, resolve, ())
     for assignment in overrides:
@@ -238,4 +242,8 @@ def load_text(
         raise ScenarioError(
             Problem(*_locate(origins, loc, source), loc, message) for loc, message in cross
         )
-    return scenario
+    warnings = tuple(
+        Problem(*_locate(origins, loc, source), loc, f"warning: {message}")
+        for loc, message in implausible(spec)
+    )
+    return dataclasses.replace(scenario, warnings=warnings) if warnings else scenario

@@ -89,6 +89,11 @@ def _bounds(extra: dict[str, Any]) -> str:
     return f"{'' if lo is None else f'{lo:g}'} to {'' if hi is None else f'{hi:g}'}".strip()
 
 
+def _plausible(extra: dict[str, Any]) -> str:
+    lo, hi = extra.get("x-plausible-min"), extra.get("x-plausible-max")
+    return "" if lo is None or hi is None else f"{lo:g} to {hi:g}"
+
+
 def _walk(model: type[BaseModel], prefix: str, out: list[str]) -> None:
     nested: list[tuple[str, type[BaseModel]]] = []
     rows = []
@@ -100,19 +105,20 @@ def _walk(model: type[BaseModel], prefix: str, out: list[str]) -> None:
             many = get_origin(info.annotation) is list
             nested.append((f"{key}[]" if many else key, sub))
             meaning = info.description or (sub.__doc__ or "").strip().split("\n")[0]
-            rows.append(f"| `{key}` | | section | | {_default(info)} | {meaning} |")
+            rows.append(f"| `{key}` | | section | | | {_default(info)} | {meaning} |")
             continue
         symbol = extra.get("x-symbol", "")
         rows.append(
             f"| `{key}` | {f'`{symbol}`' if symbol else ''} | {extra.get('x-unit', '')} | "
-            f"{_bounds(extra)} | {_default(info)} | {info.description or ''} |"
+            f"{_bounds(extra)} | {_plausible(extra)} | {_default(info)} | "
+            f"{info.description or ''} |"
         )
     title = f"`{prefix.rstrip('.')}`" if prefix else "Top level"
     out.append(f"\n## {title}\n")
     if model.__doc__ and prefix:
         out.append(f"{model.__doc__.strip()}\n")
-    out.append("| key | symbol | unit | bounds | default | meaning |")
-    out.append("|---|---|---|---|---|---|")
+    out.append("| key | symbol | unit | bounds | plausible | default | meaning |")
+    out.append("|---|---|---|---|---|---|---|")
     out.extend(rows)
     for key, sub in nested:
         _walk(sub, f"{key}.", out)
@@ -129,6 +135,11 @@ def markdown_reference() -> str:
         "`meta.currency`. A *path* is a number, a list (one value a year from the year after",
         "`years.base`) or a `{year: value}` map (straight lines between years, the last value",
         "held). See docs/model.md for the equations each symbol appears in.",
+        "",
+        "A value outside *bounds* is an error. A value outside *plausible* (the range real",
+        "budgets fall in) loads, with a warning on stderr: it is usually a wrong unit, such",
+        "as 0.025 written for 2.5 %. A percent key whose every non-zero value is under 0.1",
+        "gets the same warning. Warnings do not change the exit code.",
     ]
     _walk(ScenarioSpec, "", out)
     return "\n".join(out) + "\n"

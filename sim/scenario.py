@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from budgetsim.defence import share_path
-from budgetsim.errors import Loc
+from budgetsim.errors import Loc, Problem
 from budgetsim.schema import ScenarioSpec
 from budgetsim.shocks import ShockModel, Uncertainty, correlation_problem
 from budgetsim.timepath import PathError, PathValue, expand
@@ -104,6 +104,9 @@ class Scenario:
     premium_threshold: float
     rules: tuple[RuleSpec, ...]
     uncertainty: Uncertainty | None = None  # the shocks of `fan`, if the file sets them
+    #: Values that loaded but are implausible for their key (sim/plausibility.py), each as
+    #: a Problem whose message starts with "warning: ". The CLI prints them to stderr.
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def title(self) -> str:

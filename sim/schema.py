@@ -72,10 +72,17 @@ def param(
     symbol: str = "",
     lo: float | None = None,
     hi: float | None = None,
+    plausible: tuple[float, float] | None = None,
     source: str = "",
 ) -> Any:
-    """A registry entry: the meaning, unit, model symbol, bounds and default of a key."""
+    """A registry entry: the meaning, unit, model symbol, bounds and default of a key.
+
+    ``lo``/``hi`` are hard bounds (a value outside is an error); ``plausible`` is the range
+    real budgets fall in (a value outside loads, with a warning: usually a wrong unit).
+    """
     extra: dict[str, Any] = {"x-unit": unit}
+    if plausible is not None:
+        extra["x-plausible-min"], extra["x-plausible-max"] = plausible
     if symbol:
         extra["x-symbol"] = symbol
     if source:
@@ -175,6 +182,7 @@ class Feedback(Section):
         symbol="m_D",
         lo=0.0,
         hi=5.0,
+        plausible=(0, 2),
     )
     cuts_multiplier: float = param(
         0.0,
@@ -183,6 +191,7 @@ class Feedback(Section):
         symbol="m_C",
         lo=0.0,
         hi=5.0,
+        plausible=(0, 2),
     )
     tax_multiplier: float = param(
         0.0,
@@ -191,6 +200,7 @@ class Feedback(Section):
         symbol="m_T",
         lo=0.0,
         hi=5.0,
+        plausible=(0, 2),
     )
 
 
@@ -201,10 +211,20 @@ class Economy(Section):
         doc="Nominal GDP in the base year.", unit="currency", symbol="Y_t0", lo=1e-9, hi=1e15
     )
     real_growth: TimePath = param(
-        doc="Real GDP growth.", unit="% a year", symbol="g_t", lo=-50.0, hi=50.0
+        doc="Real GDP growth.",
+        unit="% a year",
+        symbol="g_t",
+        lo=-50.0,
+        hi=50.0,
+        plausible=(-15, 15),
     )
     deflator: TimePath = param(
-        doc="GDP deflator growth.", unit="% a year", symbol="p_t", lo=-50.0, hi=100.0
+        doc="GDP deflator growth.",
+        unit="% a year",
+        symbol="p_t",
+        lo=-50.0,
+        hi=100.0,
+        plausible=(-10, 30),
     )
     feedback: Feedback = Field(default_factory=Feedback, description=Feedback.__doc__)
 
@@ -213,7 +233,12 @@ class Defence(Section):
     """Defence spending: its base-year share, the target path and how it is reached."""
 
     base_share: float = param(
-        doc="Defence spending in the base year.", unit="% of GDP", symbol="s_t0", lo=0.0, hi=100.0
+        doc="Defence spending in the base year.",
+        unit="% of GDP",
+        symbol="s_t0",
+        lo=0.0,
+        hi=100.0,
+        plausible=(0.1, 40),
     )
     baseline_share: TimePath | None = param(
         None,
@@ -223,6 +248,7 @@ class Defence(Section):
         symbol="s0_t",
         lo=0.0,
         hi=100.0,
+        plausible=(0.1, 40),
     )
     basis: Literal["share", "cash"] = param(
         "share",
@@ -237,6 +263,7 @@ class Defence(Section):
         symbol="(year_k, share_k)",
         lo=0.0,
         hi=100.0,
+        plausible=(0.1, 40),
     )
     shape: Literal["linear", "front", "back", "step"] = param(
         "linear",
@@ -272,6 +299,7 @@ class Defence(Section):
         symbol="d",
         lo=-20.0,
         hi=50.0,
+        plausible=(-5, 10),
     )
     capital_share: float = param(
         0.0,
@@ -281,6 +309,7 @@ class Defence(Section):
         symbol="k_D",
         lo=0.0,
         hi=100.0,
+        plausible=(0, 60),
     )
 
 
@@ -304,6 +333,7 @@ class Source(Section):
         unit="% of GDP",
         lo=0.0,
         hi=100.0,
+        plausible=(0, 20),
     )
     share: float | None = param(
         None,
@@ -354,6 +384,7 @@ class Finances(Section):
         symbol="rho_t",
         lo=0.0,
         hi=100.0,
+        plausible=(5, 70),
     )
     other_spending: TimePath = param(
         doc="Other primary spending: total managed expenditure less defence and debt "
@@ -362,6 +393,7 @@ class Finances(Section):
         symbol="omega_t",
         lo=0.0,
         hi=100.0,
+        plausible=(5, 70),
     )
     other_investment: TimePath = param(
         0.0,
@@ -370,6 +402,7 @@ class Finances(Section):
         symbol="nu_t",
         lo=-50.0,
         hi=100.0,
+        plausible=(-5, 10),
     )
     sfa: TimePath = param(
         0.0,
@@ -391,6 +424,7 @@ class RiskPremium(Section):
         symbol="phi",
         lo=0.0,
         hi=1.0,
+        plausible=(0, 0.2),
     )
     threshold: float = param(
         90.0,
@@ -399,6 +433,7 @@ class RiskPremium(Section):
         symbol="b_bar",
         lo=0.0,
         hi=1000.0,
+        plausible=(20, 300),
     )
 
 
@@ -411,6 +446,7 @@ class Interest(Section):
         symbol="M",
         lo=1.0,
         hi=100.0,
+        plausible=(2, 30),
     )
     floating_share: float = param(
         0.0,
@@ -419,9 +455,16 @@ class Interest(Section):
         symbol="f",
         lo=0.0,
         hi=100.0,
+        plausible=(0, 80),
     )
     index_linked_share: float = param(
-        0.0, doc="Index-linked debt.", unit="% of debt", symbol="q", lo=0.0, hi=100.0
+        0.0,
+        doc="Index-linked debt.",
+        unit="% of debt",
+        symbol="q",
+        lo=0.0,
+        hi=100.0,
+        plausible=(0, 50),
     )
     conventional_rate: float = param(
         doc="Effective rate on conventional debt in the base year.",
@@ -429,12 +472,23 @@ class Interest(Section):
         symbol="rL_t0",
         lo=-20.0,
         hi=100.0,
+        plausible=(-2, 15),
     )
     short_rate: TimePath = param(
-        doc="Short (policy) rate.", unit="%", symbol="iS_t", lo=-20.0, hi=100.0
+        doc="Short (policy) rate.",
+        unit="%",
+        symbol="iS_t",
+        lo=-20.0,
+        hi=100.0,
+        plausible=(-2, 20),
     )
     long_rate: TimePath = param(
-        doc="Market yield on new long-term debt.", unit="%", symbol="iL_t", lo=-20.0, hi=100.0
+        doc="Market yield on new long-term debt.",
+        unit="%",
+        symbol="iL_t",
+        lo=-20.0,
+        hi=100.0,
+        plausible=(-2, 20),
     )
     real_index_linked_rate: TimePath = param(
         0.0,
@@ -443,6 +497,7 @@ class Interest(Section):
         symbol="rr_t",
         lo=-20.0,
         hi=100.0,
+        plausible=(-5, 10),
     )
     index_inflation: TimePath = param(
         0.0,
@@ -451,6 +506,7 @@ class Interest(Section):
         symbol="pi_t",
         lo=-50.0,
         hi=100.0,
+        plausible=(-5, 25),
     )
     risk_premium: RiskPremium = Field(default_factory=RiskPremium, description=RiskPremium.__doc__)
 
@@ -458,7 +514,9 @@ class Interest(Section):
 class EscapeClause(Section):
     """Deviation allowed for extra defence spending in the stated years."""
 
-    limit: float = param(doc="Largest deviation allowed.", unit="% of GDP", lo=0.0, hi=100.0)
+    limit: float = param(
+        doc="Largest deviation allowed.", unit="% of GDP", lo=0.0, hi=100.0, plausible=(0, 5)
+    )
     years: list[int] = Field(description="Years the clause applies to.")
 
 
@@ -494,6 +552,7 @@ class Rule(Section):
         unit="% of GDP",
         lo=0.0,
         hi=100.0,
+        plausible=(0, 10),
     )
     escape_clause: EscapeClause | None = Field(None, description=EscapeClause.__doc__)
 

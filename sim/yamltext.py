@@ -16,10 +16,14 @@ from budgetsim.errors import Loc, ScenarioError
 #: Where each key path was written: ``loc -> (source, line)``, lines counted from 1.
 LineMap = dict[Loc, tuple[str, int]]
 
-MAX_NODES = 100_000
-#: No scenario nests deeper than a handful of levels; this bound keeps a hostile file from
-#: exhausting Python's recursion limit.
+#: Structure limits. A real scenario has a few hundred values, nests four or five levels
+#: deep, has lists no longer than its horizon (at most 200 years) and uses few aliases, if
+#: any. The limits are far above that and far below what could hurt: a "billion laughs"
+#: alias bomb stops at MAX_ALIASES, a hostile file cannot exhaust the recursion limit.
+MAX_NODES = 20_000
 MAX_DEPTH = 32
+MAX_ITEMS = 1_000
+MAX_ALIASES = 1_000
 
 # libyaml's parser where PyYAML was built with it (the wheels are): same nodes and marks,
 # several times faster, which matters for a command started many times.
@@ -32,7 +36,9 @@ class _Walker:
         self.lines: LineMap = {}
         self.loader = yaml.SafeLoader("")
         self.count = 0
+        self.aliases = 0
         self.open: set[int] = set()  # nodes being walked: an alias back to one is a cycle
+        self.seen: set[int] = set()  # collections walked once: meeting one again is an alias
 
     def fail(self, node: yaml.Node, loc: Loc, message: str) -> ScenarioError:
         return ScenarioError.single(self.source, message, node.start_mark.line + 1, loc)
@@ -46,6 +52,23 @@ class _Walker:
         if len(loc) > MAX_DEPTH:
             raise self.fail(node, _key_path(loc), f"nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, yaml.CollectionNode):
+            if id(node) in self.seen:
+                self.aliases += 1
+                if self.aliases > MAX_ALIASES:
+                    # The node's own line is its anchor's; the top-level key is where the
+                    # expansion happens.
+                    line = self.lines.get(loc[:1], (self.source, node.start_mark.line + 1))[1]
+                    raise ScenarioError.single(
+                        self.source,
+                        f"aliases expand to more than {MAX_ALIASES} copies (an alias bomb?)",
+                        line,
+                        loc[:1],
+                    )
+            self.seen.add(id(node))
+            if len(node.value) > MAX_ITEMS:
+                raise self.fail(
+                    node, _key_path(loc), f"has {len(node.value)} items; at most {MAX_ITEMS}"
+                )
             self.open.add(id(node))
             try:
                 return self._collection(node, loc)

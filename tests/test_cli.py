@@ -509,8 +509,8 @@ def test_schema_markdown() -> None:
     out = ok("schema", "--format", "markdown").stdout
     lines = out.splitlines()
     assert lines[0].startswith("# "), lines[0]
-    assert "| key | symbol | unit | bounds | default | meaning |" in lines
-    assert "|---|---|---|---|---|---|" in lines
+    assert "| key | symbol | unit | bounds | plausible | default | meaning |" in lines
+    assert "|---|---|---|---|---|---|---|" in lines
     for key in ("defence.milestones", "funding.tax_freeze", "interest.maturity"):
         assert any(line.startswith(f"| `{key}` |") for line in lines), key
 
