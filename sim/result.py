@@ -17,7 +17,7 @@ from budgetsim.rules import RuleOutcome, evaluate_all
 from budgetsim.scenario import Scenario
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import FloatArray
+    from budgetsim.arrays import BoolArray, FloatArray
 
 
 #: Every series a Result carries, with its unit ("currency" is the scenario's unit).
@@ -141,17 +141,51 @@ def series_from(scn: Scenario, paths: Paths) -> dict[str, FloatArray]:
 
 
 class DivergenceError(ArithmeticError):
-    """The model produced a non-finite number (for example debt exploding)."""
+    """The model left the range where its numbers mean anything; carries the first year.
+
+    Raised when GDP falls to zero or below (growth feedback stronger than the economy), when
+    debt passes :data:`MAX_DEBT_RATIO` times GDP either way (interest far above growth), or
+    when any series is not a finite number. No such number ever reaches a presenter.
+    """
+
+    def __init__(self, message: str, year: int) -> None:
+        super().__init__(message)
+        self.year = year
 
 
-def _check_finite(scn: Scenario, series: dict[str, FloatArray]) -> None:
+#: Debt beyond this many times GDP (10,000 % of GDP) is a diverging scenario, not a forecast:
+#: no country has carried more than about 2.6 times its GDP.
+MAX_DEBT_RATIO = 100.0
+
+
+def _first_year(scn: Scenario, bad: BoolArray) -> int | None:
+    """The first projection year in which any batch row of ``bad`` is true."""
+    years = bad.any(axis=0)
+    return int(scn.years[np.argmax(years)]) if years.any() else None
+
+
+def _check_finite(scn: Scenario, paths: Paths, series: dict[str, FloatArray]) -> None:
+    year = _first_year(scn, ~(paths.gdp > 0.0))
+    if year is not None:
+        raise DivergenceError(
+            f"GDP falls to zero or below in {year}: the growth feedback is stronger than the "
+            "economy (check economy.feedback)",
+            year,
+        )
+    year = _first_year(scn, ~(np.abs(paths.debt) <= MAX_DEBT_RATIO * paths.gdp))
+    if year is not None:
+        raise DivergenceError(
+            f"debt passes {MAX_DEBT_RATIO * 100:g} % of GDP in {year}: the scenario diverges "
+            "(interest far above growth); check rates and growth or shorten the horizon",
+            year,
+        )
     for name, values in series.items():
-        bad = ~np.isfinite(values)
-        if bad.any():
-            year = int(scn.years[np.argmax(bad.any(axis=0))])
+        year = _first_year(scn, ~np.isfinite(values))
+        if year is not None:
             raise DivergenceError(
                 f"{name} is not a finite number from {year}: the scenario diverges "
-                "(check rates, growth and the horizon)"
+                "(check rates, growth and the horizon)",
+                year,
             )
 
 
@@ -163,7 +197,9 @@ def run(scn: Scenario) -> Result:
         paths = simulate(scn)
         base = simulate(baseline_of(scn))
         series = series_from(scn, paths)
-    _check_finite(scn, series)
+        base_series = series_from(scn, base)
+        _check_finite(scn, paths, series)
+        _check_finite(scn, base, base_series)
     rules = evaluate_all(scn, paths)
     summary = _summarise(scn, paths, base, series, rules)
     return Result(

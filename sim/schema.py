@@ -26,7 +26,19 @@ def _bad(message: str) -> PydanticCustomError:
     return PydanticCustomError("path", message)
 
 
+def _numeric(text: str) -> bool:
+    try:
+        float(text.strip().replace("_", ""))
+    except ValueError:
+        return False
+    return bool(text.strip())
+
+
 def _number(v: Any, what: str) -> float:
+    if isinstance(v, str):
+        # YAML 1.1 reads 1e15 (no dot, no sign) as text; take it as the number it spells,
+        # as pydantic does for a plain number key.
+        v = float(v.strip().replace("_", "")) if _numeric(v) else v
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise _bad(f"{what} is {v!r}, not a number")
     if not math.isfinite(v):
@@ -38,7 +50,7 @@ def _parse_path(value: Any) -> PathValue:
     """Structure of a time path; bounds are checked per field from the registry."""
     if isinstance(value, bool):
         raise _bad(f"expected a number, a list or a {{year: value}} map, got {value!r}")
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) or (isinstance(value, str) and _numeric(value)):
         return _number(value, "the value")
     if isinstance(value, list):
         if not value:
@@ -238,7 +250,7 @@ class Defence(Section):
         symbol="s_t0",
         lo=0.0,
         hi=100.0,
-        plausible=(0.1, 40),
+        plausible=(0, 40),
     )
     baseline_share: TimePath | None = param(
         None,
@@ -248,7 +260,7 @@ class Defence(Section):
         symbol="s0_t",
         lo=0.0,
         hi=100.0,
-        plausible=(0.1, 40),
+        plausible=(0, 40),
     )
     basis: Literal["share", "cash"] = param(
         "share",
@@ -263,7 +275,7 @@ class Defence(Section):
         symbol="(year_k, share_k)",
         lo=0.0,
         hi=100.0,
-        plausible=(0.1, 40),
+        plausible=(0, 40),
     )
     shape: Literal["linear", "front", "back", "step"] = param(
         "linear",
@@ -382,7 +394,7 @@ class Finances(Section):
         doc="Receipts before any tax rise (existing policy included).",
         unit="% of GDP",
         symbol="rho_t",
-        lo=0.0,
+        lo=1.0,
         hi=100.0,
         plausible=(5, 70),
     )
