@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,6 +33,11 @@ def read_text(path: Path, shown: str | None = None) -> str:
         raise ScenarioError.single(name, "permission denied") from None
     except OSError as exc:
         raise ScenarioError.single(name, f"cannot be read: {exc.strerror or exc}") from None
+    if b"\0" in raw:
+        line = raw[: raw.index(b"\0")].count(b"\n") + 1
+        raise ScenarioError.single(
+            name, "is not UTF-8 text (it has a NUL byte: a binary file, or UTF-16?)", line
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -49,6 +55,12 @@ def load_file(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     """Load and validate a scenario file, following ``extends`` relative to each file."""
     name = str(path)
     return load_text(read_text(Path(path), name), name, resolve=_resolve, overrides=overrides)
+
+
+def warn(scenario: Scenario) -> None:
+    """Print a scenario's implausible-value warnings to stderr; they change no exit code."""
+    for problem in scenario.warnings:
+        sys.stderr.write(f"{problem}\n")
 
 
 def _umask() -> int:

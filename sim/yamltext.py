@@ -75,7 +75,15 @@ class _Walker:
             finally:
                 self.open.discard(id(node))
         self.lines[loc] = (self.source, node.start_mark.line + 1)
-        return self.loader.construct_object(node)
+        return self.construct(node, loc)
+
+    def construct(self, node: yaml.Node, loc: Loc) -> Any:
+        """A scalar's value; a tag safe loading does not know (``!!python/object``) is refused."""
+        try:
+            return self.loader.construct_object(node)
+        except yaml.YAMLError:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise self.fail(node, loc, f"unknown YAML tag {tag}: write a plain value") from None
 
     def _collection(self, node: yaml.CollectionNode, loc: Loc) -> Any:
         self.lines[loc] = (self.source, node.start_mark.line + 1)
@@ -84,7 +92,7 @@ class _Walker:
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self.fail(key_node, loc, "a key must be a plain name or a year")
-                key = self.loader.construct_object(key_node)
+                key = self.construct(key_node, loc)
                 if not isinstance(key, (str, int)) or isinstance(key, bool):
                     raise self.fail(key_node, loc, f"a key must be a name or a year, not {key!r}")
                 if key in out:
@@ -131,6 +139,13 @@ def _compose(text: str, source: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         message, line = _yaml_problem(exc, text)
         raise ScenarioError.single(source, message, line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else int(exc.character)
+        what = "a NUL byte" if code == 0 else f"character #x{code:04x}"
+        raise ScenarioError.single(
+            source, f"invalid YAML: {what} is not allowed in YAML text", line
+        ) from None
     except yaml.YAMLError as exc:
         message = " ".join(str(exc).split())
         raise ScenarioError.single(source, f"invalid YAML: {message}") from None
