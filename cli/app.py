@@ -17,7 +17,9 @@ from typing import Annotated, NoReturn
 import typer
 
 from budgetsim import __version__
-from budgetsim.cli.files import load_file, write_atomic
+from budgetsim.cli import EXIT_BAD_INPUT as EXIT_BAD_INPUT
+from budgetsim.cli import EXIT_CHECK_FAILED as EXIT_CHECK_FAILED
+from budgetsim.cli.files import load_file, warn, write_atomic
 from budgetsim.cli.present import (
     COMPARE_HEADERS,
     Format,
@@ -38,9 +40,6 @@ from budgetsim.cli.present import (
 )
 from budgetsim.errors import ScenarioError
 from budgetsim.result import SERIES_UNITS, DivergenceError, Result, run
-from budgetsim.scenario import Scenario
-
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 app = typer.Typer(
     name="budgetsim",
@@ -55,12 +54,6 @@ app = typer.Typer(
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     sys.stderr.write(message.rstrip("\n") + "\n")
     raise typer.Exit(code)
-
-
-def warn(scenario: Scenario) -> None:
-    """Print a scenario's implausible-value warnings to stderr; they change no exit code."""
-    for problem in scenario.warnings:
-        sys.stderr.write(f"{problem}\n")
 
 
 def _run_file(path: Path, overrides: list[str] | None = None) -> Result:
@@ -302,3 +295,8 @@ uncertainty_cmd.register(app)
 
 # `plot` and `report` live in their own module, which adds them to `app` when imported.
 from budgetsim.cli import plot_cmd as _plot_cmd  # noqa: E402, F401
+
+# check lives in its own module (docs/cli.md#budgetsim-check).
+from budgetsim.cli.check_cmd import check_command  # noqa: E402
+
+app.command("check")(check_command)

@@ -1,0 +1,97 @@
+"""``budgetsim check FILE...``: a pass/fail answer for scripts and CI.
+
+Each scenario is run; it passes when every fiscal rule holds in every year it is checked
+and the defence target (the last milestone) is met. One line per file on stdout, problems
+with the input on stderr. Exit code: 0 every file passes, 1 some file ran but failed (a
+rule breached, the target missed, or the model diverged), 2 some file is bad input (this
+wins over 1: every file is still checked).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK
+from budgetsim.cli.files import load_file, warn
+from budgetsim.errors import ScenarioError
+from budgetsim.result import DivergenceError, Result, run
+
+
+def failures(result: Result) -> list[str]:
+    """What a check fails on: each breached rule with its years, and a missed target."""
+    out: list[str] = []
+    for rule in result.rules:
+        bad = [j for j in range(len(rule.years)) if not bool(rule.passed[0, j])]
+        if bad:
+            where = ", ".join(
+                f"{result.year_labels[result.years.index(rule.years[j])]} "
+                f"(headroom {float(rule.headroom[0, j]):+,.1f} {result.unit})"
+                for j in bad
+            )
+            out.append(f"{rule.name} breached in {where}")
+    s = result.summary
+    if s.target_met is False and s.target_year is not None:
+        label = result.year_labels[result.years.index(s.target_year)]
+        out.append(
+            f"target {s.target_pct_gdp:.2f} % of GDP in {label} missed "
+            f"({s.defence_pct_gdp_in_target_year or 0.0:.2f} %)"
+        )
+    return out
+
+
+def passes(result: Result) -> str:
+    """The line for a scenario that passes: what was checked."""
+    parts = []
+    s = result.summary
+    if s.target_year is not None:
+        label = result.year_labels[result.years.index(s.target_year)]
+        parts.append(f"target {s.target_pct_gdp:.2f} % of GDP in {label} met")
+    else:
+        parts.append("no target set")
+    n = len(result.rules)
+    parts.append(f"{n} fiscal rule{'' if n == 1 else 's'} hold" if n else "no fiscal rules set")
+    return "; ".join(parts)
+
+
+def check_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
+    ],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY.PATH=VALUE",
+            help="Override a scenario key in every file, as for run. Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Exit 0 if every rule holds and the target is met in every file; 1 if not; 2 on bad input."""
+    code = EXIT_OK
+    for f in files:
+        try:
+            scenario = load_file(f, set_ or ())
+            warn(scenario)
+            result = run(scenario)
+        except ScenarioError as exc:
+            sys.stderr.write(f"{exc}\n")
+            code = EXIT_BAD_INPUT
+            continue
+        except DivergenceError as exc:
+            sys.stdout.write(f"{f}: FAIL: {exc}\n")
+            code = max(code, EXIT_CHECK_FAILED)
+            continue
+        failed = failures(result)
+        if failed:
+            sys.stdout.write(f"{f}: FAIL: {'; '.join(failed)}\n")
+            code = max(code, EXIT_CHECK_FAILED)
+        else:
+            sys.stdout.write(f"{f}: OK: {passes(result)}\n")
+    if code:
+        raise typer.Exit(code)
