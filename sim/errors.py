@@ -20,8 +20,18 @@ def format_loc(loc: Loc) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            # A key that is not a plain printable name (empty, spaces around it, a line
+            # break) is quoted, so the message stays one readable line.
+            name = str(part)
+            if not name or not name.isprintable() or name != name.strip():
+                name = repr(name)
+            out += f".{name}" if out else name
     return out
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,8 @@ class Problem:
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"
         key = format_loc(self.loc)
-        return f"{where}: {key}: {self.message}" if key else f"{where}: {self.message}"
+        message = one_line(self.message)
+        return f"{where}: {key}: {message}" if key else f"{where}: {message}"
 
 
 class ScenarioError(Exception):

@@ -193,7 +193,7 @@ def run(scn: Scenario) -> Result:
     """Run a scenario and its baseline; return labelled series, rules and the summary."""
     # An exploding path overflows to inf/nan; that is reported once, by _check_finite,
     # as a DivergenceError naming the series and year, not as numpy warnings on stderr.
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         paths = simulate(scn)
         base = simulate(baseline_of(scn))
         series = series_from(scn, paths)

@@ -1,0 +1,175 @@
+"""Fuzz tests: whatever the input, loading and running either succeeds with finite numbers in
+every output or raises budgetsim's own error (ScenarioError for bad input, DivergenceError
+for a scenario that diverges). Never another exception, never a NaN or an infinity.
+
+Three sources of input, from least to most structured:
+
+- arbitrary YAML text (printable characters, YAML punctuation, anchors, tags, tabs);
+- arbitrary YAML-shaped data dumped as YAML (nested maps and lists of any scalar);
+- valid scenario mappings (tests.strategies) with keys changed, removed or added, values
+  replaced by anything from NaN to huge numbers to lists, and ``--set`` overrides drawn
+  the same way.
+
+Settings are modest so `make test` stays fast; BUDGETSIM_HYPOTHESIS_PROFILE=random explores
+more (tests/conftest.py). The atheris harness (fuzz/) runs the same check for minutes.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import numpy as np
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budgetsim import DivergenceError, ScenarioError, load_text, run
+from budgetsim.errors import Problem
+from tests.strategies import scenario_dicts
+
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0, -1, 1e-300, 1e300, 1e15, -1e15, 2030, 2.5, 0.025, 100, 250]),
+    st.text(max_size=12),
+    st.sampled_from(["1e15", ".nan", ".inf", "-.inf", "2030", "3 %", "", "~", "yes"]),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=6),
+        st.dictionaries(st.one_of(st.text(max_size=8), st.integers(1990, 2110)), inner, max_size=5),
+    ),
+    max_leaves=12,
+)
+
+YAML_BITS = st.sampled_from(
+    [
+        ":", " ", "\n", "\t", "- ", "{", "}", "[", "]", ",", "&a ", "*a", "!!python/object ",
+        "!x ", "'", '"', "#", "?", "|", ">", "%YAML 1.1\n", "---\n", "...\n", "meta", "years",
+        "economy", "defence", "1e15", ".nan", "2030", "\x00", "\ufeff", "\x85", "<<: *a\n",
+    ]
+)  # fmt: skip
+YAML_TEXT = st.lists(st.one_of(YAML_BITS, st.text(max_size=4)), max_size=30).map("".join)
+
+
+def assert_own_outcome(text: str, overrides: tuple[str, ...] = ()) -> None:
+    """Load and run ``text``: a finite result, or one of budgetsim's own errors, one line each."""
+    try:
+        scn = load_text(text, "fuzz.yaml", overrides=overrides)
+        result = run(scn)
+    except ScenarioError as exc:
+        assert exc.problems, "a ScenarioError names at least one problem"
+        for problem in exc.problems:
+            assert isinstance(problem, Problem)
+            assert "\n" not in str(problem), str(problem)
+            assert str(problem).startswith(("fuzz.yaml", "--set")), str(problem)
+        return
+    except DivergenceError as exc:
+        assert scn.base_year < exc.year <= scn.horizon
+        return
+    for name, values in result.series.items():
+        assert np.isfinite(values).all(), name
+    for rule in result.rules:
+        assert np.isfinite(rule.headroom).all(), rule.name
+    for field, value in vars(result.summary).items():
+        if isinstance(value, float):
+            assert math.isfinite(value), field
+    for warning in scn.warnings:
+        assert warning.message.startswith("warning: "), warning
+
+
+@settings(max_examples=150)
+@given(YAML_TEXT)
+def test_arbitrary_yaml_text(text: str) -> None:
+    assert_own_outcome(text)
+
+
+@settings(max_examples=100)
+@given(VALUES)
+def test_arbitrary_yaml_data(data: Any) -> None:
+    assert_own_outcome(yaml.dump(data, Dumper=_DUMPER))
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+@st.composite
+def broken_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid scenario with up to three keys replaced, removed or added."""
+    data = copy.deepcopy(draw(scenario_dicts(max_years=30)))
+    for _ in range(draw(st.integers(0, 3))):
+        paths = _paths(data)
+        path = draw(st.sampled_from(paths))
+        parent: Any = data
+        for part in path[:-1]:
+            parent = parent[part]
+        action = draw(st.sampled_from(["replace", "remove", "add"]))
+        if action == "replace":
+            parent[path[-1]] = draw(VALUES)
+        elif action == "remove" and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[draw(st.text(min_size=1, max_size=8))] = draw(VALUES)
+    return data
+
+
+@settings(max_examples=100)
+@given(broken_scenarios())
+def test_broken_scenario_mappings(data: dict[str, Any]) -> None:
+    assert_own_outcome(yaml.dump(data, Dumper=_DUMPER, sort_keys=False))
+
+
+KEYS = st.sampled_from(
+    [
+        "economy.gdp", "economy.real_growth", "economy.deflator", "defence.milestones",
+        "defence.base_share", "defence.basis", "defence.cash", "finances.debt",
+        "finances.receipts", "interest.maturity", "interest.long_rate", "years.horizon",
+        "years.base", "rules.0.limit", "funding.sources", "funding.sources.0.cap", "nope",
+        "economy.feedback.cuts_multiplier", "interest.risk_premium.slope", "", ".", "a..b",
+    ]
+)  # fmt: skip
+OVERRIDE_VALUES = st.one_of(
+    st.sampled_from(["", "nan", ".nan", "1e400", "-1", "0", "100", "{2030: 3}", "[1, 2", "&a *a"]),
+    st.text(max_size=10),
+    VALUES.map(lambda v: yaml.dump(v, Dumper=_DUMPER, default_flow_style=True).strip()),
+)
+
+
+@settings(max_examples=100)
+@given(
+    scenario_dicts(max_years=30),
+    st.lists(st.tuples(KEYS, OVERRIDE_VALUES).map("=".join), max_size=3),
+)
+def test_arbitrary_set_overrides(data: dict[str, Any], overrides: list[str]) -> None:
+    assert_own_outcome(yaml.dump(data, Dumper=_DUMPER, sort_keys=False), tuple(overrides))
+
+
+def test_the_fuzz_check_can_fail() -> None:
+    """The check is not vacuous: a valid scenario really runs (no error swallowed)."""
+    text = "\n".join(
+        [
+            "meta: {title: t, country: c, currency: EUR bn}",
+            "years: {base: 2024, horizon: 2026}",
+            "economy: {gdp: 1000, real_growth: 1.5, deflator: 2}",
+            "defence: {base_share: 2, milestones: {2026: 3}}",
+            "finances: {debt: 900, psnb: 30, receipts: 40, other_spending: 38}",
+            "interest: {maturity: 10, conventional_rate: 3, short_rate: 3, long_rate: 4}",
+        ]
+    )
+    assert run(load_text(text)).years == (2025, 2026)
+    assert_own_outcome(text)
