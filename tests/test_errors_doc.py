@@ -1,0 +1,114 @@
+"""docs/errors.md explains every message a user can see: each message produced by a bad
+fixture, a hostile-input case, a warning or a divergence must match one of the doc's
+message templates (the first code span of a table row, with `…` standing for any text)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from budgetsim import DivergenceError, ScenarioError, run
+from budgetsim.cli.files import load_file
+from budgetsim.loader import load_text
+from tests.conftest import ROOT
+from tests.test_hostile import SMALL_TEXT, billion_laughs
+
+DOC = ROOT / "docs" / "errors.md"
+SMALL = ROOT / "tests" / "fixtures" / "small.yaml"
+
+
+def templates() -> list[re.Pattern[str]]:
+    out = []
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"\| `([^`]+)`", line)
+        if m:
+            parts = [re.escape(p) for p in m.group(1).split("…")]
+            out.append(re.compile(".*".join(parts), re.DOTALL))
+    return out
+
+
+def explained(message: str) -> bool:
+    return any(t.fullmatch(message) for t in templates())
+
+
+def messages_of(call: object) -> list[str]:
+    try:
+        call()  # type: ignore[operator]
+    except ScenarioError as exc:
+        return [p.message for p in exc.problems]
+    except DivergenceError as exc:
+        return [str(exc)]
+    raise AssertionError("no error")
+
+
+def test_the_doc_has_templates() -> None:
+    assert len(templates()) > 60
+
+
+@pytest.mark.parametrize("fixture", sorted((ROOT / "tests/fixtures/bad").glob("*.yaml")), ids=str)
+def test_every_fixture_message_is_explained(fixture: Path) -> None:
+    for message in messages_of(lambda: load_file(fixture)):
+        # a parent's problem seen from the child reads "parent.yaml: message"
+        assert explained(message) or explained(message.split(": ", 1)[-1]), message
+
+
+HOSTILE = {
+    "alias bomb": billion_laughs(),
+    "long list": SMALL_TEXT.replace("real_growth: 1.5", "real_growth: [" + "1, " * 1000 + "1]"),
+    "tag": SMALL_TEXT.replace("title: Small test scenario", "title: !!python/object x"),
+    "control character": "meta: {}\nyears: \x07\n",
+    "nul": "a: \x00\n",
+    "deep": "meta: " + "[" * 40 + "]" * 40 + "\n",
+    "horizon": SMALL_TEXT.replace("horizon: 2030", "horizon: 2299"),
+    "many values": "\n".join(f"k{i}: [" + ", ".join(["1"] * 100) + "]" for i in range(201)),
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_every_hostile_input_message_is_explained(text: str) -> None:
+    for message in messages_of(lambda: load_text(text, "f.yaml")):
+        assert explained(message), message
+
+
+SETS = [
+    "defence.base_share=0.023",
+    "interest.maturity=1.5",
+    "finances.receipts={2025: 3, 2030: 38}",
+]
+
+
+@pytest.mark.parametrize("assignment", SETS)
+def test_every_warning_is_explained(assignment: str) -> None:
+    (warning,) = load_file(SMALL, [assignment]).warnings
+    assert explained(warning.message), warning.message
+
+
+BAD_SETS = ["nope", "interest.maturity.x=1", "rules=x", "defence.milestones={2030: [", "rules.0=1"]
+
+
+@pytest.mark.parametrize("assignment", BAD_SETS)
+def test_every_set_message_is_explained(assignment: str) -> None:
+    for message in messages_of(lambda: load_file(SMALL, [assignment])):
+        assert explained(message), message
+
+
+DIVERGING = [
+    ("interest.long_rate=100", "interest.short_rate=100", "economy.real_growth=-50"),
+    (
+        "economy.feedback={persistence: 1, cuts_multiplier: 5}",
+        "funding.sources=[{name: all}]",
+        "defence.milestones={2030: 100}",
+    ),
+]
+
+
+@pytest.mark.parametrize("overrides", DIVERGING)
+def test_every_divergence_is_explained(overrides: tuple[str, ...]) -> None:
+    (message,) = messages_of(lambda: run(load_file(SMALL, overrides)))
+    assert explained(message), message
+
+
+def test_an_unexplained_message_is_caught() -> None:
+    assert not explained("something nobody wrote down")
