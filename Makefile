@@ -11,7 +11,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check 
 	--config-settings editable_mode=strict
 SCENARIO ?= scenarios/uk_2030.yaml
 
-.PHONY: run test lint typecheck unit bench docs clean
+.PHONY: run test lint typecheck unit bench docs fuzz mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,8 @@ run: $(VENV)/.installed
 	$(BIN)/budgetsim run $(SCENARIO)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check sim cli tests benchmarks
-	$(BIN)/ruff format --check sim cli tests benchmarks
+	$(BIN)/ruff check sim cli tests benchmarks fuzz scripts
+	$(BIN)/ruff format --check sim cli tests benchmarks fuzz scripts
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy -p budgetsim
@@ -45,6 +45,24 @@ bench: $(VENV)/.installed
 
 docs: $(VENV)/.installed
 	$(BIN)/budgetsim schema --format markdown > docs/parameters.md
+
+# Coverage-guided fuzzing of the loader with atheris (fuzz/loader_fuzz.py), seeded with every
+# scenario and fixture file; FUZZ_SECONDS long. Installs atheris into .venv (not a test
+# dependency: it is only needed here). New inputs found go to build/fuzz-corpus.
+FUZZ_SECONDS ?= 180
+fuzz: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'atheris>=2.3'
+	mkdir -p build/fuzz-corpus
+	cp scenarios/*.yaml tests/fixtures/*.yaml tests/fixtures/bad/*.yaml \
+		tests/fixtures/extends/*.yaml build/fuzz-corpus/
+	$(BIN)/python fuzz/loader_fuzz.py build/fuzz-corpus -max_total_time=$(FUZZ_SECONDS) \
+		-rss_limit_mb=2048 -max_len=4096 -timeout=10
+
+# Mutation testing of the model core (mutmut; settings in pyproject.toml [tool.mutmut]).
+# Long: about N minutes on two cores. Installs mutmut into .venv; not a test dependency.
+mutation: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'mutmut>=3.8'
+	scripts/mutation.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -33,6 +33,11 @@ def read_text(path: Path, shown: str | None = None) -> str:
         raise ScenarioError.single(name, "permission denied") from None
     except OSError as exc:
         raise ScenarioError.single(name, f"cannot be read: {exc.strerror or exc}") from None
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """A scenario file's bytes as text: UTF-8 (a byte-order mark is allowed), no NUL byte."""
     if b"\0" in raw:
         line = raw[: raw.index(b"\0")].count(b"\n") + 1
         raise ScenarioError.single(

@@ -1,7 +1,8 @@
 """Test settings shared by every test module.
 
 Hypothesis is deterministic by default so CI is reproducible (the SciPy convention);
-set BUDGETSIM_HYPOTHESIS_PROFILE=random to explore new examples locally.
+set BUDGETSIM_HYPOTHESIS_PROFILE=random to explore new examples locally (`mutation` is the
+small profile `make mutation` uses).
 numpy raises on floating-point errors so a silent NaN or overflow fails the test that
 caused it.
 """
@@ -30,6 +31,16 @@ settings.register_profile(
     deadline=None,
     print_blob=True,
     max_examples=300,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+# `make mutation` runs the model tests once per mutant: a few examples each are enough to
+# kill a mutant that any example would, and keep the run to minutes.
+settings.register_profile(
+    "mutation",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=5,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("BUDGETSIM_HYPOTHESIS_PROFILE", "ci"))

@@ -1,0 +1,55 @@
+"""Coverage-guided fuzzing of the scenario loader with atheris (`make fuzz`).
+
+Each input is a file's bytes: decoded as the CLI decodes a scenario file, loaded, validated
+and run. The only acceptable outcomes are a finite result or budgetsim's own errors
+(ScenarioError for bad input, DivergenceError for a diverging scenario), each problem on one
+line. Anything else (another exception, a NaN or infinity in a result, a multi-line
+message) is a finding: atheris stops and writes the input to crash-<hash>.
+
+    make fuzz                      # 180 s, seeded from scenarios/ and tests/fixtures/
+    make fuzz FUZZ_SECONDS=600
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import atheris
+import numpy as np
+
+with atheris.instrument_imports(include=["budgetsim"]):
+    from budgetsim.cli.files import decode
+    from budgetsim.errors import ScenarioError
+    from budgetsim.loader import load_text
+    from budgetsim.result import DivergenceError, run
+
+
+def check(data: bytes) -> None:
+    try:
+        text = decode(data, "fuzz.yaml")
+        scenario = load_text(text, "fuzz.yaml")
+        result = run(scenario)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            line = str(problem)
+            if "\n" in line or not line.startswith("fuzz.yaml"):
+                raise AssertionError(f"not one line naming the file: {line!r}") from None
+        return
+    except DivergenceError:
+        return
+    for name, values in result.series.items():
+        if not np.isfinite(values).all():
+            raise AssertionError(f"{name} is not finite")
+    for field, value in vars(result.summary).items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise AssertionError(f"summary {field} is not finite")
+
+
+def main() -> None:
+    atheris.Setup(sys.argv, check)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
