@@ -133,8 +133,27 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int | None
     return f"invalid YAML: {message}", line
 
 
+def _count_events(text: str, source: str) -> None:
+    """Refuse a document with more than MAX_NODES values before building its nodes.
+
+    Composing builds a Python object per node, which for a 1 MiB file of numbers takes
+    seconds; the parser's events are counted first, cheaply, and the count stops early.
+    """
+    n = 0
+    for event in yaml.parse(text, Loader=_COMPOSER):
+        if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            n += 1
+            if n > MAX_NODES:
+                line = event.start_mark.line + 1 if event.start_mark is not None else None
+                raise ScenarioError.single(
+                    source, f"document too large (more than {MAX_NODES} values)", line
+                )
+
+
 def _compose(text: str, source: str) -> yaml.Node | None:
     try:
+        if len(text) > MAX_NODES:  # a short text cannot hold that many values
+            _count_events(text, source)
         return yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         message, line = _yaml_problem(exc, text)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "ci",
@@ -34,13 +34,15 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 # `make mutation` runs the model tests once per mutant: a few examples each are enough to
-# kill a mutant that any example would, and keep the run to minutes.
+# kill a mutant that any example would, and no shrinking (a killed mutant needs no minimal
+# example), to keep the run to minutes.
 settings.register_profile(
     "mutation",
     derandomize=True,
     database=None,
     deadline=None,
     max_examples=5,
+    phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("BUDGETSIM_HYPOTHESIS_PROFILE", "ci"))
