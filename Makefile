@@ -56,7 +56,7 @@ fuzz: $(VENV)/.installed-test
 	cp scenarios/*.yaml tests/fixtures/*.yaml tests/fixtures/bad/*.yaml \
 		tests/fixtures/extends/*.yaml build/fuzz-corpus/
 	$(BIN)/python fuzz/loader_fuzz.py build/fuzz-corpus -max_total_time=$(FUZZ_SECONDS) \
-		-rss_limit_mb=2048 -max_len=4096 -timeout=10
+		-dict=fuzz/yaml.dict -rss_limit_mb=2048 -max_len=4096 -timeout=10
 
 # Mutation testing of the model core (mutmut; settings in pyproject.toml [tool.mutmut]).
 # Long: about N minutes on two cores. Installs mutmut into .venv; not a test dependency.
