@@ -40,6 +40,7 @@ from budgetsim.cli.present import (
 )
 from budgetsim.errors import ScenarioError
 from budgetsim.result import SERIES_UNITS, DivergenceError, Result, run
+from budgetsim.scenario import Scenario
 
 app = typer.Typer(
     name="budgetsim",
@@ -56,13 +57,20 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _run_file(path: Path, overrides: list[str] | None = None) -> Result:
+def _load(path: Path, overrides: list[str] | None = None) -> Scenario:
+    """Load a scenario (bad input: exit 2) and print its warnings to stderr."""
     try:
         scenario = load_file(path, overrides or ())
-        warn(scenario)
-        return run(scenario)
     except ScenarioError as exc:
         _fail(str(exc))
+    warn(scenario)
+    return scenario
+
+
+def _run_file(path: Path, overrides: list[str] | None = None) -> Result:
+    scenario = _load(path, overrides)
+    try:
+        return run(scenario)
     except DivergenceError as exc:
         _fail(f"{path}: {exc}", EXIT_CHECK_FAILED)
 

@@ -24,10 +24,11 @@ from budgetsim.cli.app import (
     SetOpt,
     _emit,
     _fail,
+    _load,
     _render,
     app,
 )
-from budgetsim.cli.files import load_file, write_atomic
+from budgetsim.cli.files import write_atomic
 from budgetsim.cli.present import (
     Format,
     markdown_table,
@@ -43,7 +44,6 @@ from budgetsim.result import DivergenceError
 
 if TYPE_CHECKING:
     from budgetsim.frontier import Frontier
-    from budgetsim.scenario import Scenario
     from budgetsim.solvecore import Solution
 
 
@@ -52,13 +52,6 @@ class Goal(StrEnum):
     earliest_year = "earliest-year"
     min_cuts = "min-cuts"
     tax_rise = "tax-rise"
-
-
-def _load(path: Path, overrides: list[str] | None) -> Scenario:
-    try:
-        return load_file(path, overrides or ())
-    except ScenarioError as exc:
-        _fail(str(exc))
 
 
 def _answer_lines(sol: Solution) -> list[str]:

@@ -25,11 +25,11 @@ from budgetsim.cli.app import (
     SetOpt,
     _emit,
     _fail,
+    _load,
     _render,
 )
-from budgetsim.cli.files import MAX_BYTES, load_file
+from budgetsim.cli.files import MAX_BYTES
 from budgetsim.cli.present import Format, markdown_table, to_json
-from budgetsim.errors import ScenarioError
 from budgetsim.result import DivergenceError, year_label
 
 if TYPE_CHECKING:
@@ -44,13 +44,6 @@ FAN_LINES = (
     ("Defence % GDP", "defence_pct_gdp"),
 )
 PROGRESS_FROM = 50_000  # draws; smaller runs take well under a second
-
-
-def _load(path: Path, overrides: list[str] | None) -> Scenario:
-    try:
-        return load_file(path, overrides or ())
-    except ScenarioError as exc:
-        _fail(str(exc))
 
 
 # --- fan -----------------------------------------------------------------------------

@@ -141,14 +141,15 @@ def series_from(scn: Scenario, paths: Paths) -> dict[str, FloatArray]:
 
 
 class DivergenceError(ArithmeticError):
-    """The model left the range where its numbers mean anything; carries the first year.
+    """The model left the range where its numbers mean anything; carries the first year
+    (``None`` where the caller cannot name one, as for Monte Carlo draws).
 
     Raised when GDP falls to zero or below (growth feedback stronger than the economy), when
     debt passes :data:`MAX_DEBT_RATIO` times GDP either way (interest far above growth), or
     when any series is not a finite number. No such number ever reaches a presenter.
     """
 
-    def __init__(self, message: str, year: int) -> None:
+    def __init__(self, message: str, year: int | None = None) -> None:
         super().__init__(message)
         self.year = year
 

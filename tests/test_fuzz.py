@@ -72,6 +72,7 @@ def assert_own_outcome(text: str, overrides: tuple[str, ...] = ()) -> None:
             assert str(problem).startswith(("fuzz.yaml", "--set")), str(problem)
         return
     except DivergenceError as exc:
+        assert exc.year is not None
         assert scn.base_year < exc.year <= scn.horizon
         return
     for name, values in result.series.items():

@@ -137,6 +137,7 @@ def test_no_divergence_a_year_before() -> None:
 def test_risk_premium_spiral_is_caught_before_overflow() -> None:
     with pytest.raises(DivergenceError) as info:
         run(load("interest.risk_premium={slope: 1, threshold: 0}", "years.horizon=2224"))
+    assert info.value.year is not None
     assert 2025 <= info.value.year <= 2224
 
 
