@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK
+from budgetsim.cli.app import SetOpt
 from budgetsim.cli.files import load_file, warn
 from budgetsim.errors import ScenarioError
 from budgetsim.result import DivergenceError, Result, run
@@ -62,15 +63,7 @@ def check_command(
         list[Path],
         typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
     ],
-    set_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set",
-            metavar="KEY.PATH=VALUE",
-            help="Override a scenario key in every file, as for run. Repeatable.",
-            show_default=False,
-        ),
-    ] = None,
+    set_: SetOpt = None,
 ) -> None:
     """Exit 0 if every rule holds and the target is met in every file; 1 if not; 2 on bad input."""
     code = EXIT_OK
