@@ -65,3 +65,107 @@ def test_a_batch_of_one_row_broadcasts_like_a_path() -> None:
     a = simulate(scn)
     b = simulate(replace(scn, long_rate=scn.long_rate[None, :]))
     assert_allclose(a.debt, b.debt, rtol=0, atol=0)
+
+
+def test_a_batch_can_come_from_a_funding_cap_alone() -> None:
+    """Two rows that differ only in a cap: the batch size is read from the caps too."""
+    scn = load_file(SMALL, ["funding.sources=[{name: aid, cap: 5}]"])
+    (pool,) = scn.pools
+    assert pool.cap_cash is not None
+    caps = np.stack([pool.cap_cash, pool.cap_cash * 2])
+    out = simulate(replace(scn, pools=(replace(pool, cap_cash=caps),)))
+    assert out.batch == 2
+    assert_allclose(out.cuts[0], np.minimum(np.maximum(out.extra[0], 0), 5))
+    assert_allclose(out.cuts[1], np.minimum(np.maximum(out.extra[1], 0), 10))
+
+
+# --- one feature at a time, against numbers worked from the equations (docs/model.md) ----
+
+
+def ybar(scn: Scenario) -> np.ndarray:
+    """GDP without feedback: Y_t0 times cumulated real growth and inflation."""
+    return scn.gdp0 * np.cumprod((1 + scn.real_growth) * (1 + scn.deflator))
+
+
+def test_cash_basis_nominal_is_the_cash_path() -> None:
+    scn = load_file(SMALL, ["defence.basis=cash", "defence.cash=[20, 21, 22, 23, 24, 25]"])
+    out = simulate(scn)
+    assert_array_equal(out.defence[0], [20, 21, 22, 23, 24, 25])
+
+
+def test_cash_basis_real_is_uprated_by_defence_inflation() -> None:
+    """Real cash is at base-year prices: times PD_t = prod(1 + p + d), with p = 2 %, d = 1 pp."""
+    scn = load_file(
+        SMALL,
+        [
+            "defence.basis=cash",
+            "defence.cash=20",
+            "defence.cash_prices=real",
+            "defence.price_premium=1",
+        ],
+    )
+    out = simulate(scn)
+    pd = np.cumprod(np.full(6, 1.03))
+    assert_allclose(out.defence[0], 20 * pd, rtol=1e-12)
+    assert_allclose(out.defence_real[0], np.full(6, 20.0), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("multiplier", "sources"),
+    [
+        ("defence_multiplier", "[]"),
+        ("cuts_multiplier", "[{name: aid}]"),
+        ("tax_multiplier", "[{name: vat, kind: tax}]"),
+    ],
+)
+def test_growth_feedback_from_each_flow(multiplier: str, sources: str) -> None:
+    """l_t = h l_{t-1} + (m_D E - m_C C - m_T T)_{t-1} / Y_{t-1};  Y_t = Ybar_t (1 + l_t),
+    with one multiplier at 1 and persistence 0.5."""
+    scn = load_file(
+        SMALL,
+        [
+            f"economy.feedback={{persistence: 0.5, {multiplier}: 1}}",
+            f"funding.sources={sources}",
+            "funding.tax_freeze=false",
+        ],
+    )
+    out = simulate(scn)
+    y, e, c, t = out.gdp[0], out.extra[0], out.cuts[0], out.tax[0]
+    flow = {"defence_multiplier": e, "cuts_multiplier": -c, "tax_multiplier": -t}[multiplier]
+    assert (np.abs(flow) > 0).all()
+    level = np.zeros(6)
+    for i in range(1, 6):
+        level[i] = 0.5 * level[i - 1] + flow[i - 1] / y[i - 1]
+    assert_allclose(y, ybar(scn) * (1 + level), rtol=1e-12)
+    assert not np.allclose(y, ybar(scn))
+
+
+def test_waterfall_fills_each_source_to_its_cap_in_order() -> None:
+    scn = load_file(
+        SMALL,
+        [
+            "funding.tax_freeze=false",
+            "funding.sources=[{name: a, cap: 3}, {name: b, kind: tax, cap: 4},"
+            " {name: c, kind: tax, cap: 2}]",
+        ],
+    )
+    out = simulate(scn)
+    need = np.maximum(out.extra[0], 0)
+    a = np.minimum(need, 3)
+    b = np.minimum(need - a, 4)
+    c = np.minimum(need - a - b, 2)
+    assert need[-1] > 9  # every source is used up by the last year
+    assert_allclose(out.pools[:, 0, :], np.stack([a, b, c]), rtol=1e-12, atol=1e-12)
+    assert_allclose(out.cuts[0], a, atol=1e-12)
+    assert_allclose(out.tax[0], b + c, atol=1e-12)
+    assert_allclose(out.borrowing_for_defence[0], out.extra[0] - a - b - c, atol=1e-9)
+
+
+def test_a_zero_share_takes_nothing() -> None:
+    scn = load_file(
+        SMALL,
+        ["funding.mode=shares", "funding.sources=[{name: a, share: 0}, {name: b, share: 50}]"],
+    )
+    out = simulate(scn)
+    assert_array_equal(out.pools[0, 0], np.zeros(6))
+    assert_allclose(out.pools[1, 0], 0.5 * np.maximum(out.extra[0], 0), rtol=1e-12)

@@ -99,6 +99,20 @@ def test_current_balance() -> None:
     assert_allclose(exempt.headroom[0], [5, 0, 5])  # 30 - 20 exempt in 2027
 
 
+def test_current_balance_escape_clause_adds_room() -> None:
+    # Balance -8; extra defence 15, clause up to 1 % of GDP (10) in 2026: +2 there.
+    p = paths(current_balance=-8, extra=15)
+    out = evaluate(rule("current_balance", escape=0.01, escape_years=(2026,)), scenario(), p)
+    assert_allclose(out.headroom[0], [-8, 2, -8])
+    assert_array_equal(out.passed[0], [False, True, False])
+
+
+def test_a_zero_escape_limit_allows_nothing() -> None:
+    p = paths(psnb=50, extra=15)
+    out = evaluate(rule("deficit_ceiling", 0.04, escape=0.0, escape_years=(2026,)), scenario(), p)
+    assert_allclose(out.headroom[0], [-10, -10, -10])
+
+
 def test_debt_ceiling_with_cumulated_exemption() -> None:
     p = paths(debt=[[850, 900, 950], [850, 900, 950]], defence=30)
     out = evaluate(rule("debt_ceiling", 0.9), scenario(), p)
@@ -117,6 +131,10 @@ def test_debt_falling_compares_with_the_year_before() -> None:
     assert_allclose(out.headroom[0], [10, 0, -10])
     assert_array_equal(out.passed[0], [True, False, False])
     assert_allclose(out.measured[0], [0.79, 0.79, 0.8])
+    # A fall of half a unit of currency still counts as falling.
+    tiny = evaluate(rule("debt_falling"), scenario(), paths(debt=799.5))
+    assert_allclose(tiny.headroom[0], [0.5, 0, 0])
+    assert_array_equal(tiny.passed[0], [True, False, False])
     # Second row: different base-year debt.
     p2 = paths(debt=[[790, 790, 800]], debt0=[800.0, 780.0])
     out2 = evaluate(rule("debt_falling"), scenario(), p2)
