@@ -169,3 +169,27 @@ def test_a_zero_share_takes_nothing() -> None:
     out = simulate(scn)
     assert_array_equal(out.pools[0, 0], np.zeros(6))
     assert_allclose(out.pools[1, 0], 0.5 * np.maximum(out.extra[0], 0), rtol=1e-12)
+
+
+def test_risk_premium_on_short_and_long_rates() -> None:
+    """Debt 90 % of GDP, threshold 50 %, slope 0.1: both rates rise by 0.1 * 0.4 = 4 points.
+    Half the debt floats (3 % + 4); the conventional half rolls over beta = 1/10 + 30/900 of
+    its stock at the long rate (4 % + 4) from 3 %."""
+    scn = load_file(
+        SMALL,
+        ["interest.risk_premium={slope: 0.1, threshold: 50}", "interest.floating_share=50"],
+    )
+    out = simulate(scn)
+    beta = 0.1 + 30 / 900
+    rl = (1 - beta) * 0.03 + beta * 0.08
+    assert_allclose(out.conventional_rate[0, 0], rl, rtol=1e-12)
+    assert_allclose(out.interest[0, 0], 900 * (0.5 * 0.07 + 0.5 * rl), rtol=1e-12)
+    below = simulate(load_file(SMALL, ["interest.risk_premium={slope: 0.1, threshold: 95}"]))
+    assert_allclose(below.interest[0, 0], 900 * ((1 - beta) * 0.03 + beta * 0.04), rtol=1e-12)
+
+
+def test_no_debt_means_the_whole_stock_is_new() -> None:
+    """With no debt there is nothing to roll over: beta = 1, the rate is the long rate."""
+    out = simulate(load_file(SMALL, ["finances.debt=0", "finances.psnb=0"]))
+    assert out.conventional_rate[0, 0] == pytest.approx(0.04, rel=1e-12)
+    assert out.interest[0, 0] == 0.0
