@@ -28,6 +28,11 @@ runner = CliRunner()
 SMALL_TEXT = (ROOT / "tests" / "fixtures" / "small.yaml").read_text(encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
 def billion_laughs(levels: int = 9) -> str:
     """The classic alias bomb: 9 levels of 9 aliases, 9**9 strings if expanded."""
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
@@ -267,3 +272,32 @@ def test_set_gives_the_same_message_as_the_file(tmp_path: Path, key: str, value:
     set_msgs = [line.split(": ", 1)[1] for line in set_err.splitlines()]
     assert file_msgs == set_msgs
     assert all(line.startswith("--set: ") for line in set_err.splitlines()), set_err
+
+
+# --- atomic output -----------------------------------------------------------------------
+
+
+def test_output_is_replaced_only_when_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the new file is being written the old one is untouched; a failure half-way
+    (here: the sync after writing) leaves the old file and no temporary file behind."""
+    out = tmp_path / "result.csv"
+    out.write_text("previous result\n", encoding="utf-8")
+    seen: list[str] = []
+    real_fsync = os.fsync
+
+    def watch_then_fail(fd: int) -> None:
+        real_fsync(fd)
+        seen.append(out.read_text(encoding="utf-8"))
+        seen.extend(p.name for p in tmp_path.iterdir() if p.name != "result.csv")
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", watch_then_fail)
+    code, stdout, err = cli("run", "tests/fixtures/small.yaml", "-f", "csv", "-o", out)
+    assert (code, stdout) == (2, "")
+    assert err == f"{out}: cannot write: Input/output error\n"
+    assert seen[0] == "previous result\n"  # the old file, while the new one was written
+    assert len(seen) == 2 and seen[1].startswith(".result.csv."), seen  # the temporary file
+    assert out.read_text(encoding="utf-8") == "previous result\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.csv"]
