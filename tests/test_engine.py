@@ -193,3 +193,32 @@ def test_no_debt_means_the_whole_stock_is_new() -> None:
     out = simulate(load_file(SMALL, ["finances.debt=0", "finances.psnb=0"]))
     assert out.conventional_rate[0, 0] == pytest.approx(0.04, rel=1e-12)
     assert out.interest[0, 0] == 0.0
+
+
+def test_a_fixed_amount_is_taken_exactly() -> None:
+    """A solver's fixed amount (Pool.amount) is taken as given, whatever the mode and cap,
+    and the next source in the waterfall meets only what is left."""
+    scn = load_file(SMALL, ["funding.sources=[{name: a}, {name: b}]"])
+    a, b = scn.pools
+    fixed = np.array([0.5, 1.0, 1.0, 1.0, 1.0, 1.0])  # below the need in every year
+    out = simulate(replace(scn, pools=(replace(a, amount=fixed), b)))
+    assert_array_equal(out.pools[0, 0], fixed)
+    need = np.maximum(out.extra[0], 0)
+    assert (need > fixed).all()
+    assert_allclose(out.pools[1, 0], need - fixed, atol=1e-12)
+    assert_allclose(out.cuts[0], out.pools[0, 0] + out.pools[1, 0])
+
+
+def test_net_investment_and_current_balance() -> None:
+    """N_t = k_D D_t + nu_t Y_t and CB_t = N_t - PSNB_t (capital share 20 %, nu 1.5 %)."""
+    scn = load_file(SMALL, ["defence.capital_share=20", "finances.other_investment=1.5"])
+    out = simulate(scn)
+    n = 0.2 * out.defence[0] + 0.015 * out.gdp[0]
+    assert_allclose(out.net_investment[0], n, rtol=1e-12)
+    assert_allclose(out.current_balance[0], n - out.psnb[0], rtol=1e-12)
+
+
+def test_realised_growth_is_the_input_without_feedback() -> None:
+    scn = load_file(SMALL, ["economy.real_growth=[1.5, 2, 0, -1, 3, 1]", "economy.deflator=4"])
+    out = simulate(scn)
+    assert_allclose(out.real_growth[0], [0.015, 0.02, 0, -0.01, 0.03, 0.01], atol=1e-15)
