@@ -1,0 +1,136 @@
+"""Result and Summary: labels, units, percent series and the summary, against the model's
+own paths for tests/fixtures/small.yaml (EUR bn; base 2024, horizon 2030; target 3 % of
+GDP in 2030) with a deficit rule added."""
+
+from __future__ import annotations
+
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from budgetsim import DivergenceError, Result, run, simulate
+from budgetsim.cli.files import load_file
+from budgetsim.result import SERIES_UNITS, baseline_of, year_label
+from tests.conftest import ROOT
+
+SMALL = ROOT / "tests" / "fixtures" / "small.yaml"
+RULE = "rules=[{name: deficit, type: deficit_ceiling, limit: 3}]"
+
+
+def small(*overrides: str) -> Result:
+    return run(load_file(SMALL, [RULE, *overrides]))
+
+
+def test_labels_and_units() -> None:
+    res = small()
+    assert (res.title, res.country, res.unit) == ("Small test scenario", "Testland", "EUR bn")
+    assert res.source == str(SMALL)
+    assert res.base_year == 2024
+    assert res.years == (2025, 2026, 2027, 2028, 2029, 2030)
+    assert res.year_labels[0] == "2025-26" and res.year_labels[-1] == "2030-31"
+    assert small("years.label=calendar").year_labels == tuple(str(y) for y in res.years)
+    assert res.unit_of("gdp") == "EUR bn"
+    assert res.unit_of("defence_real") == "EUR bn at base-year prices"
+    assert res.unit_of("debt_pct_gdp") == "% of GDP"
+    assert set(res.series) == set(SERIES_UNITS)
+
+
+@pytest.mark.parametrize(
+    ("year", "style", "label"),
+    [(2025, "fiscal", "2025-26"), (1999, "fiscal", "1999-00"), (2099, "calendar", "2099")],
+)
+def test_year_label(year: int, style: str, label: str) -> None:
+    assert year_label(year, style) == label
+
+
+def test_percent_series_are_the_paths_times_100() -> None:
+    scn = load_file(SMALL, [RULE, "funding.sources=[{name: aid, cap: 1}]"])
+    res, p = run(scn), simulate(scn)
+    s = res.series
+    y = p.gdp
+    assert_allclose(s["real_growth_pct"], p.real_growth * 100, rtol=1e-12)
+    assert_allclose(s["deflator_pct"], p.deflator * 100, rtol=1e-12)
+    assert_allclose(s["target_pct_gdp"][0], scn.share * 100, rtol=1e-12)
+    assert_allclose(s["defence_pct_gdp"], p.defence / y * 100, rtol=1e-12)
+    assert_allclose(s["interest_pct_receipts"], p.interest / p.receipts * 100, rtol=1e-12)
+    assert_allclose(s["effective_conventional_rate_pct"], p.conventional_rate * 100, rtol=1e-12)
+    assert_allclose(s["psnb_pct_gdp"], p.psnb / y * 100, rtol=1e-12)
+    assert_allclose(s["current_balance_pct_gdp"], p.current_balance / y * 100, rtol=1e-12)
+    assert_allclose(s["debt_pct_gdp"], p.debt / y * 100, rtol=1e-12)
+    assert s["debt_pct_gdp"][0, 0] > 50  # in percent, not a fraction
+    assert list(res.sources) == ["aid"]
+    assert_array_equal(res.sources["aid"], p.pools[0])
+    assert res.source_kinds == {"aid": "cuts"}
+
+
+def test_baseline_holds_the_baseline_share() -> None:
+    scn = load_file(SMALL, ["defence.basis=cash", "defence.cash=30"])
+    base = baseline_of(scn)
+    assert base.basis == "share"
+    assert_array_equal(base.share, scn.baseline_share)
+    assert_allclose(simulate(base).extra, 0.0, atol=1e-9)
+
+
+def test_summary() -> None:
+    scn = load_file(SMALL, [RULE, "funding.sources=[{name: aid, cap: 1}, {name: vat, kind: tax}]",
+                            "funding.tax_freeze=false"])  # fmt: skip
+    res, p = run(scn), simulate(scn)
+    base = simulate(baseline_of(scn))
+    s = res.summary
+    assert s.target_year == 2030
+    assert s.target_pct_gdp == pytest.approx(3.0)
+    assert s.defence_pct_gdp_in_target_year == pytest.approx(3.0)
+    assert s.target_met is True
+    assert s.cumulative_extra_defence == pytest.approx(float(p.extra[0].sum()))
+    assert s.cumulative_cuts == pytest.approx(float(p.cuts[0].sum()))
+    assert s.cumulative_tax_rise == pytest.approx(float(p.tax[0].sum()))
+    assert s.cumulative_tax_rise > 0
+    assert s.cumulative_borrowing_for_defence == pytest.approx(0.0, abs=1e-9)
+    debt_pct = p.debt[0, -1] / p.gdp[0, -1] * 100
+    base_pct = base.debt[0, -1] / base.gdp[0, -1] * 100
+    assert s.debt_pct_gdp_at_horizon == pytest.approx(debt_pct)
+    assert s.baseline_debt_pct_gdp_at_horizon == pytest.approx(base_pct)
+    assert s.extra_debt_pct_gdp_at_horizon == pytest.approx(debt_pct - base_pct)
+    assert s.extra_debt_at_horizon == pytest.approx(p.debt[0, -1] - base.debt[0, -1])
+    failed = [r.name for r in res.rules if not r.all_passed[0]]
+    assert s.rules_failed == tuple(failed)
+    assert s.rules_passed is (not failed)
+
+
+def test_rules_failed_and_passed() -> None:
+    assert small().summary.rules_failed == ("deficit",)  # PSNB well above 3 % of GDP
+    assert small().summary.rules_passed is False
+    ok = small("rules=[{name: loose, type: deficit_ceiling, limit: 50}]").summary
+    assert (ok.rules_failed, ok.rules_passed) == ((), True)
+
+
+def test_target_met_at_the_edge_and_missed() -> None:
+    just = small("defence.basis=cash", "defence.cash=20", "defence.milestones={2030: 0.1}")
+    assert just.summary.target_met is True
+    missed = small("defence.basis=cash", "defence.cash=20")
+    assert missed.summary.target_met is False
+    assert missed.summary.defence_pct_gdp_in_target_year == pytest.approx(
+        missed.series["defence_pct_gdp"][0, -1]
+    )
+    none = small("defence.milestones=null")
+    assert (none.summary.target_year, none.summary.target_met) == (None, None)
+    assert none.summary.target_pct_gdp is None
+    assert none.summary.defence_pct_gdp_in_target_year is None
+
+
+def test_divergence_messages_in_full() -> None:
+    with pytest.raises(DivergenceError) as info:
+        small("interest.long_rate=100", "interest.short_rate=100", "economy.real_growth=-50")
+    assert str(info.value) == (
+        "debt passes 10000 % of GDP in 2029: the scenario diverges (interest far above "
+        "growth); check rates and growth or shorten the horizon"
+    )
+    with pytest.raises(DivergenceError) as info:
+        small(
+            "economy.feedback={persistence: 1, cuts_multiplier: 5}",
+            "funding.sources=[{name: all}]",
+            "defence.milestones={2030: 100}",
+        )
+    assert str(info.value) == (
+        "GDP falls to zero or below in 2027: the growth feedback is stronger than the economy "
+        "(check economy.feedback)"
+    )
