@@ -117,8 +117,9 @@ def _frontier(
     file: Path, targets: str, years: str | None, overrides: list[str] | None, fmt: str
 ) -> bytes:
     """The solver's frontier of one scenario as a heat map (``budgetsim frontier``'s grid)."""
+    from budgetsim.cli.app import _load
     from budgetsim.cli.frontier_chart import render_frontier
-    from budgetsim.cli.solve_cmd import _load, _numbers, _years
+    from budgetsim.cli.solve_cmd import _numbers, _years
     from budgetsim.result import year_label
     from budgetsim.solve import solve_frontier
     from budgetsim.solvecore import SolveError
@@ -143,8 +144,8 @@ def _fan(
     file: Path, draws: int | None, seed: int | None, overrides: list[str] | None, fmt: str
 ) -> bytes:
     """The Monte Carlo fan of debt % of GDP (``budgetsim fan``'s percentiles) of one scenario."""
+    from budgetsim.cli.app import _load
     from budgetsim.cli.fan_chart import render_fan
-    from budgetsim.cli.solve_cmd import _load
     from budgetsim.montecarlo import NoUncertaintyError, fan
 
     scn = _load(file, overrides)

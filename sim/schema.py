@@ -458,7 +458,7 @@ class Interest(Section):
         symbol="M",
         lo=1.0,
         hi=100.0,
-        plausible=(2, 30),
+        plausible=(1, 30),
     )
     floating_share: float = param(
         0.0,

@@ -97,11 +97,11 @@ def test_all_passing_files_exit_0() -> None:
 
 
 def test_warning_keeps_exit_code() -> None:
-    code, out, err = check(SMALL, "--set", "interest.maturity=1.5")
+    code, out, err = check(SMALL, "--set", "interest.maturity=45")
     assert code == 0
     assert out.startswith(f"{SMALL}: OK"), out
     assert err == (
-        "--set: interest.maturity: warning: 1.5 is outside the plausible range 2 to 30 (years)\n"
+        "--set: interest.maturity: warning: 45 is outside the plausible range 1 to 30 (years)\n"
     )
 
 

@@ -74,7 +74,7 @@ def test_every_hostile_input_message_is_explained(text: str) -> None:
 
 SETS = [
     "defence.base_share=0.023",
-    "interest.maturity=1.5",
+    "interest.maturity=45",
     "finances.receipts={2025: 3, 2030: 38}",
 ]
 

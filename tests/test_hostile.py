@@ -199,8 +199,8 @@ def test_set_unknown_key_gets_a_suggestion() -> None:
             id="one-year-of-a-map",
         ),
         pytest.param(
-            "interest.maturity=1.5",
-            "--set: interest.maturity: warning: 1.5 is outside the plausible range 2 to 30 (years)",
+            "interest.maturity=45",
+            "--set: interest.maturity: warning: 45 is outside the plausible range 1 to 30 (years)",
             id="maturity",
         ),
         pytest.param(
@@ -220,10 +220,10 @@ def test_implausible_value_warns_and_runs(assignment: str, message: str) -> None
 
 def test_warning_in_a_file_names_its_line(tmp_path: Path) -> None:
     path = tmp_path / "w.yaml"
-    path.write_text(SMALL_TEXT.replace("maturity: 10", "maturity: 1.5"), encoding="utf-8")
+    path.write_text(SMALL_TEXT.replace("maturity: 10", "maturity: 45"), encoding="utf-8")
     scn = load_file(path)
     assert [str(w) for w in scn.warnings] == [
-        f"{path}:7: interest.maturity: warning: 1.5 is outside the plausible range 2 to 30 (years)"
+        f"{path}:7: interest.maturity: warning: 45 is outside the plausible range 1 to 30 (years)"
     ]
     code, out, err = cli("validate", path)
     assert (code, out) == (0, f"{path}: OK\n")

@@ -19,7 +19,8 @@ YEARS = np.array([2025, 2026, 2027])
 
 
 def paths(**given: Any) -> Paths:
-    """Paths of shape (2, 3); GDP 1000 every year; anything not given is zero."""
+    """Paths of shape (2, 3); GDP 1000 every year; anything not given is zero. A series the
+    engine derives on first read (current_balance, say) is given by filling its cache."""
     shape = (2, 3)
     fields: dict[str, Any] = {name: np.zeros(shape) for name in Paths.__dataclass_fields__}
     fields["pools"] = np.zeros((0, *shape))
@@ -27,9 +28,15 @@ def paths(**given: Any) -> Paths:
     fields["gdp0"] = np.full(2, 1000.0)
     fields["debt0"] = np.full(2, 800.0)
     fields["receipts"] = np.full(shape, 400.0)
+    fields["scenario"] = SimpleNamespace(years=YEARS)
+    derived: dict[str, Any] = {}
     for name, value in given.items():
-        fields[name] = np.broadcast_to(np.asarray(value, dtype=float), fields[name].shape).copy()
-    return Paths(**fields)
+        target = fields if name in fields else derived
+        size = fields[name].shape if name in fields else shape
+        target[name] = np.broadcast_to(np.asarray(value, dtype=float), size).copy()
+    out = Paths(**fields)
+    out.__dict__.update(derived)
+    return out
 
 
 def scenario(*rules: RuleSpec) -> Scenario:
@@ -162,7 +169,7 @@ def test_rule_years_select_columns() -> None:
 def test_evaluate_all_keeps_order_and_names() -> None:
     a = RuleSpec("a", "current_balance", (2025,), None, None, 0.0, ())
     b = RuleSpec("b", "interest_ceiling", (2026,), 0.1, None, 0.0, ())
-    outs = evaluate_all(scenario(a, b), paths())
+    outs = evaluate_all(scenario(a, b), paths(current_balance=0))
     assert [o.name for o in outs] == ["a", "b"]
     assert [o.type for o in outs] == ["current_balance", "interest_ceiling"]
 
