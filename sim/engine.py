@@ -288,8 +288,8 @@ def simulate(scn: Scenario, ws: Workspace | None = None) -> Paths:
                     np.minimum(want, np.multiply(cg[t], y, out=cap), out=take)
                 elif want is not take:
                     np.copyto(take, want)
+                np.minimum(take, rem, out=take)  # rem < 0 after a fixed amount above the need
                 np.maximum(take, 0.0, out=take)
-                np.minimum(take, rem, out=take)
             rem -= take
             if is_tax[k]:
                 tax += take

@@ -209,6 +209,21 @@ def test_a_fixed_amount_is_taken_exactly() -> None:
     assert_allclose(out.cuts[0], out.pools[0, 0] + out.pools[1, 0])
 
 
+def test_a_fixed_amount_above_the_need_leaves_the_next_source_at_zero() -> None:
+    """Every source gives >= 0: when a fixed amount exceeds what is left, the sources after
+    it give nothing (not a negative amount) and the excess lowers borrowing."""
+    scn = load_file(SMALL, ["funding.sources=[{name: a}, {name: b}]"])
+    a, b = scn.pools
+    base = simulate(scn)
+    fixed = np.maximum(base.extra[0], 0) + 2.0  # 2 above the need in every year
+    out = simulate(replace(scn, pools=(replace(a, amount=fixed), b)))
+    assert_array_equal(out.pools[0, 0], fixed)
+    assert_array_equal(out.pools[1, 0], np.zeros_like(fixed))
+    assert_allclose(out.cuts[0], fixed)
+    assert_allclose(out.borrowing_for_defence[0], out.extra[0] - fixed, atol=1e-12)
+    assert (out.borrowing_for_defence[0] < 0).all()
+
+
 def test_net_investment_and_current_balance() -> None:
     """N_t = k_D D_t + nu_t Y_t and CB_t = N_t - PSNB_t (capital share 20 %, nu 1.5 %)."""
     scn = load_file(SMALL, ["defence.capital_share=20", "finances.other_investment=1.5"])
