@@ -40,8 +40,12 @@ unit: $(VENV)/.installed-test
 
 test: lint typecheck unit
 
+# Every benchmark prints its figures against its target (a few minutes; run on a quiet machine).
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/solve.py
+	$(BIN)/python benchmarks/hostile_input.py
+	$(BIN)/python benchmarks/montecarlo.py
 
 docs: $(VENV)/.installed
 	$(BIN)/budgetsim schema --format markdown > docs/parameters.md
