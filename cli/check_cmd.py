@@ -20,20 +20,38 @@ from budgetsim.cli.app import SetOpt
 from budgetsim.cli.files import load_file, warn
 from budgetsim.errors import ScenarioError
 from budgetsim.result import DivergenceError, Result, run
+from budgetsim.rules import RuleOutcome
+
+LIST_AT_MOST = 3  # breached years named one by one; beyond that, a count and the worst year
+
+
+def breach(result: Result, rule: RuleOutcome) -> str | None:
+    """The clause for a breached rule, or None when it holds in every year it is checked.
+
+    A rule breached in more than LIST_AT_MOST years is summed up as the count, the first
+    year and the worst year, so that one line stays readable for a 30-year horizon."""
+    bad = [j for j in range(len(rule.years)) if not bool(rule.passed[0, j])]
+
+    def label(j: int) -> str:
+        return result.year_labels[result.years.index(rule.years[j])]
+
+    def headroom(j: int) -> str:
+        return f"headroom {float(rule.headroom[0, j]):+,.1f} {result.unit}"
+
+    if not bad:
+        return None
+    if len(bad) > LIST_AT_MOST:
+        worst = min(bad, key=lambda j: float(rule.headroom[0, j]))
+        return (
+            f"{rule.name} breached in {len(bad)} of {len(rule.years)} years checked "
+            f"(first {label(bad[0])}; worst {label(worst)}, {headroom(worst)})"
+        )
+    return f"{rule.name} breached in " + ", ".join(f"{label(j)} ({headroom(j)})" for j in bad)
 
 
 def failures(result: Result) -> list[str]:
     """What a check fails on: each breached rule with its years, and a missed target."""
-    out: list[str] = []
-    for rule in result.rules:
-        bad = [j for j in range(len(rule.years)) if not bool(rule.passed[0, j])]
-        if bad:
-            where = ", ".join(
-                f"{result.year_labels[result.years.index(rule.years[j])]} "
-                f"(headroom {float(rule.headroom[0, j]):+,.1f} {result.unit})"
-                for j in bad
-            )
-            out.append(f"{rule.name} breached in {where}")
+    out = [clause for rule in result.rules if (clause := breach(result, rule)) is not None]
     s = result.summary
     if s.target_met is False and s.target_year is not None:
         label = result.year_labels[result.years.index(s.target_year)]

@@ -65,6 +65,21 @@ def test_breached_rule_exits_1_naming_rule_year_and_headroom() -> None:
     )
 
 
+def test_a_rule_breached_in_many_years_is_summed_up() -> None:
+    """Over three breached years: the count, the first year and the worst headroom."""
+    code, out, err = check("scenarios/nato_germany.yaml")
+    assert (code, err) == (1, "")
+    assert out == (
+        "scenarios/nato_germany.yaml: FAIL: "
+        "debt brake (GG proxy) breached in 11 of 11 years checked "
+        "(first 2025; worst 2035, headroom -140.1 EUR bn); "
+        "EU deficit 3 % breached in 10 of 11 years checked "
+        "(first 2026; worst 2035, headroom -131.3 EUR bn); "
+        "EU debt 60 % breached in 11 of 11 years checked "
+        "(first 2025; worst 2035, headroom -1,621.1 EUR bn)\n"
+    )
+
+
 def test_missed_target_exits_1() -> None:
     # A cash path held at the base year's level cannot reach a 3 % share.
     code, out, _ = check(SMALL, "--set", "defence.basis=cash", "--set", "defence.cash=20")
