@@ -89,7 +89,11 @@ class StressTest:
 
 
 TESTS: tuple[StressTest, ...] = (
-    StressTest("gilts_1pp", "gilt yields +1 pp, every year", lambda s: _rates(s, PP, short=False)),
+    StressTest(
+        "gilts_1pp",
+        "gilt (long bond) yields +1 pp, every year",
+        lambda s: _rates(s, PP, short=False),
+    ),
     StressTest(
         "short_rates_1pp", "short rate +1 pp, every year", lambda s: _rates(s, PP, long=False)
     ),
