@@ -56,7 +56,10 @@ class Plan:
     feasible: bool
     amounts: FloatArray
     check: int  # the binding check (or, when infeasible, the first that fails at the caps)
+    headroom: float  # that check's headroom (currency) at ``amounts``
     iterations: int
+    least: bool = True  # False: the programmes did not settle on amounts that pass, and
+    # ``amounts`` are the last ones seen to pass (at worst every source at its cap)
 
 
 def _pools(scn: Scenario, amounts: FloatArray) -> tuple[Pool, ...]:
@@ -117,7 +120,8 @@ def plan(
     plans: list[Plan | None] = [None] * nrows
     for r in range(nrows):
         if not passed[r].all():
-            plans[r] = Plan(False, xmax[:, r], int(np.argmax(~passed[r])), 0)
+            k = int(np.argmax(~passed[r]))
+            plans[r] = Plan(False, xmax[:, r], k, float(headroom[r, k]), 0)
 
     scale = scn.gdp0
     step, margin, tol = STEP * scale, MARGIN * scale, TOLERANCE * scale
@@ -180,12 +184,14 @@ def plan(
         h, ok = checks(scn, run_rows(scn, rows_of(idx), _pools(scn, amounts_for(final, idx))))
         used += len(solved)
         for i, r in enumerate(solved):
-            good = bool(ok[i].all())
+            good = bool(ok[i].all()) and r not in active  # passes, and the amounts settled
             # No rule constraint priced in the last programme: nothing binds; name the
             # check closest to failing instead.
             b = binding[r]
             k = tightest(np.ones(h.shape[1], bool), h[i]) if b is None else b
-            plans[r] = Plan(True, x[r] if good else best[r], k, iterations[r])
+            plans[r] = Plan(
+                True, x[r] if good else best[r], k, float(h[i, k]), iterations[r], least=good
+            )
     return [p for p in plans if p is not None], used
 
 
@@ -235,7 +241,7 @@ def min_sources(
         f"from unit perturbations in one batched run; {found.iterations} iteration(s)"
     )
     if not found.feasible:
-        check = make_check(scn, found.check, np.nan)
+        check = make_check(scn, found.check, found.headroom)
         return Solution(
             kind=what,
             feasible=False,
@@ -244,7 +250,7 @@ def min_sources(
             binding=check,
             message=(
                 f"no path passes: {check.rule} fails in {check.label} even with every "
-                f"{pools_word} to its cap"
+                f"{pools_word} to its cap (headroom {check.headroom:+,.1f} {scn.currency})"
             ),
             method=method,
             model_rows=rows,
@@ -260,8 +266,19 @@ def min_sources(
     )
     solved_spec = with_amounts(spec, amounts)
     result = run(rebuild(solved_spec, scn.source))
+    if not result.summary.rules_passed:  # the answer must hold on the full model as run
+        first = next(r for r in result.rules if not bool(r.all_passed[0]))
+        raise SolveError(
+            f"{what}: the amounts found do not pass {first.name} when the solved scenario "
+            "is run; please report this with the scenario"
+        )
     binding = make_check(scn, found.check, 0.0)
     binding = make_check(scn, found.check, result_check(result, binding.rule, binding.year))
+    if not found.least:
+        method += (
+            "; the programmes did not settle on amounts that pass, so these are the last "
+            "amounts seen to pass and may be more than the least"
+        )
     total = sum(sum(amounts[name]) for name in names)
     noun = "cuts" if kind == "cuts" else "tax rise"
     return Solution(

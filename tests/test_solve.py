@@ -25,7 +25,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
-from budgetsim import Scenario, load_text, run, simulate
+from budgetsim import Scenario, load_text, mincost, run, simulate
 from budgetsim.mincost import min_sources
 from budgetsim.solve import earliest_year, max_share
 from budgetsim.solvecore import SolveError
@@ -233,9 +233,29 @@ def test_infeasible_names_the_rule_and_year() -> None:
     scn = _scn({"funding.sources": [{"name": "aid", "cap_pct_gdp": 0.01}]})
     sol = min_sources(scn, "cuts")
     assert not sol.feasible
+    assert sol.binding is not None and np.isfinite(sol.binding.headroom)
+    assert sol.binding.headroom < 0
     assert sol.message == (
-        "no path passes: deficit rule fails in 2029-30 even with every pool cut to its cap"
+        "no path passes: deficit rule fails in 2029-30 even with every pool cut to its cap "
+        f"(headroom {sol.binding.headroom:+,.1f} {scn.currency})"
     )
+
+
+def test_unsettled_programmes_fall_back_to_amounts_that_pass_and_say_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stopped after one programme, min-cuts answers with the last amounts seen to pass (the
+    caps here), which pass when run, cost at least the least cuts, and are flagged."""
+    scn = _scn({"funding.sources": [{"name": "aid", "cap_pct_gdp": 2}]})
+    settled = min_sources(scn, "cuts")
+    assert settled.feasible and settled.answer is not None
+    assert "may be more than the least" not in settled.method
+    monkeypatch.setattr(mincost, "MAX_ITERATIONS", 1)
+    early = min_sources(scn, "cuts")
+    assert early.feasible and early.answer is not None and early.result is not None
+    assert early.result.summary.rules_passed
+    assert early.answer > settled.answer
+    assert "may be more than the least" in early.method
 
 
 def test_no_rules_is_not_a_question() -> None:

@@ -100,8 +100,21 @@ def test_no_path_passes_is_exit_1_with_the_rule_and_year() -> None:
     assert res.stdout == ""
     assert res.stderr == (
         f"{UK_2030}: no path passes: stability rule fails in 2029-30 even with every pool "
-        "cut to its cap\n"
+        "cut to its cap (headroom -0.9 GBP bn)\n"
     )
+
+
+def test_no_path_passes_in_json_gives_the_headroom_at_the_caps() -> None:
+    """The JSON answer names the failing check with its headroom at the caps: a number
+    (it was NaN, which JSON cannot carry), equal to the scenario's own run here, where the
+    aid cut is already at its cap and the only pool."""
+    res = invoke("solve", UK_2030, "--for", "min-cuts", "-f", "json")
+    assert res.exit_code == 1
+    binding = json.loads(res.stdout)["solution"]["binding"]
+    assert binding["rule"] == "stability rule" and binding["label"] == "2029-30"
+    ran = json.loads(invoke("run", UK_2030, "-f", "json").stdout)
+    (rule,) = [r for r in ran["rules"] if r["name"] == "stability rule"]
+    assert binding["headroom"] == pytest.approx(rule["headroom"], abs=1e-9)
 
 
 def test_tax_rise_under_the_tax_lock_is_exit_2() -> None:
