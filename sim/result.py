@@ -165,15 +165,25 @@ def _first_year(scn: Scenario, bad: BoolArray) -> int | None:
     return int(scn.years[np.argmax(years)]) if years.any() else None
 
 
+def gdp_collapsed(paths: Paths) -> BoolArray:
+    """(batch, years): GDP at or below zero (or not a number)."""
+    return np.asarray(~(paths.gdp > 0.0))
+
+
+def debt_exploded(paths: Paths) -> BoolArray:
+    """(batch, years): debt beyond MAX_DEBT_RATIO times GDP either way (or not a number)."""
+    return np.asarray(~(np.abs(paths.debt) <= MAX_DEBT_RATIO * paths.gdp))
+
+
 def _check_finite(scn: Scenario, paths: Paths, series: dict[str, FloatArray]) -> None:
-    year = _first_year(scn, ~(paths.gdp > 0.0))
+    year = _first_year(scn, gdp_collapsed(paths))
     if year is not None:
         raise DivergenceError(
             f"GDP falls to zero or below in {year}: the growth feedback is stronger than the "
             "economy (check economy.feedback)",
             year,
         )
-    year = _first_year(scn, ~(np.abs(paths.debt) <= MAX_DEBT_RATIO * paths.gdp))
+    year = _first_year(scn, debt_exploded(paths))
     if year is not None:
         raise DivergenceError(
             f"debt passes {MAX_DEBT_RATIO * 100:g} % of GDP in {year}: the scenario diverges "

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from budgetsim.engine import Paths, simulate
-from budgetsim.result import DivergenceError
+from budgetsim.result import DivergenceError, debt_exploded, gdp_collapsed
 from budgetsim.rules import evaluate_all
 from budgetsim.scenario import Scenario
 
@@ -183,7 +183,7 @@ def _row(test: StressTest | None, scn: Scenario, year: int, note: str = "") -> S
     variant = scn if test is None or test.apply is None else test.apply(scn)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         paths: Paths = simulate(variant)
-    if not np.isfinite(paths.debt).all():
+    if gdp_collapsed(paths).any() or debt_exploded(paths).any():
         raise DivergenceError(f"stress test {name}: the scenario diverges")
     j = int(np.searchsorted(scn.years, year))
     headroom: dict[str, float | None] = {}

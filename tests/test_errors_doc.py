@@ -12,6 +12,8 @@ import pytest
 from budgetsim import DivergenceError, ScenarioError, run
 from budgetsim.cli.files import load_file
 from budgetsim.loader import load_text
+from budgetsim.montecarlo import fan
+from budgetsim.stress import stress
 from tests.conftest import ROOT
 from tests.test_hostile import SMALL_TEXT, billion_laughs
 
@@ -107,6 +109,18 @@ DIVERGING = [
 @pytest.mark.parametrize("overrides", DIVERGING)
 def test_every_divergence_is_explained(overrides: tuple[str, ...]) -> None:
     (message,) = messages_of(lambda: run(load_file(SMALL, overrides)))
+    assert explained(message), message
+
+
+def test_monte_carlo_and_stress_divergences_are_explained() -> None:
+    wild = load_file(
+        ROOT / "scenarios/uk_2030.yaml",
+        ["uncertainty.growth_sd=20", "uncertainty.growth_persistence=0.9"],
+    )
+    (message,) = messages_of(lambda: fan(wild, draws=2000, seed=1, workers=1))
+    assert explained(message), message
+    falling = load_file(ROOT / "scenarios/uk_2030.yaml", ["economy.real_growth=-50"])
+    (message,) = messages_of(lambda: stress(falling, ("gilts_1pp",)))
     assert explained(message), message
 
 

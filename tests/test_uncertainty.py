@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from budgetsim import load_text
+from budgetsim import DivergenceError, load_text
 from budgetsim.calibrate import CalibrationError, calibrate
 from budgetsim.cli.app import app
 from budgetsim.cli.files import load_file
@@ -304,6 +304,32 @@ def test_fan_without_uncertainty_is_bad_input(tmp_path: Path) -> None:
     r = runner.invoke(app, ["fan", str(f)])
     assert r.exit_code == 2
     assert r.stderr.strip().count("\n") == 0 and "uncertainty" in r.stderr
+
+
+WILD = ("uncertainty.growth_sd=20", "uncertainty.growth_persistence=0.9")  # GDP can collapse
+
+
+def test_a_draw_the_deterministic_run_would_refuse_stops_the_fan() -> None:
+    """Draws are held to the same divergence tests as `run`: a draw whose GDP falls to zero
+    or below is not averaged into percentiles (its debt ratio would be negative nonsense)."""
+    scn = load_file(ROOT / "scenarios/uk_2030.yaml", list(WILD))
+    with pytest.raises(DivergenceError, match=r"^GDP falls to zero or below in \d+ of draws 0-"):
+        fan(scn, draws=2000, seed=1, workers=1)
+
+
+@pytest.mark.usefixtures("_at_repo_root")
+def test_fan_divergence_is_exit_1_in_one_line() -> None:
+    r = runner.invoke(
+        app, ["fan", "scenarios/uk_2030.yaml", "--draws", "2000", *(f"--set={w}" for w in WILD)]
+    )
+    assert r.exit_code == 1 and r.stdout == ""
+    assert "GDP falls to zero or below in" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_a_stress_test_whose_debt_passes_100_times_gdp_is_a_divergence() -> None:
+    scn = load_file(ROOT / "scenarios/uk_2030.yaml", ["economy.real_growth=-50"])
+    with pytest.raises(DivergenceError):
+        stress(scn, ("gilts_1pp",))
 
 
 @pytest.mark.usefixtures("_at_repo_root")
