@@ -579,6 +579,7 @@ class Uncertainty(Section):
         symbol="sigma_g",
         lo=0.0,
         hi=20.0,
+        plausible=(0, 6),  # the UK's 1990-2024 estimates: 3.0, 1.5 and 0.7 (calibrate)
     )
     deflator_sd: float = param(
         doc="Standard deviation of the shock e_t to GDP deflator growth.",
@@ -586,6 +587,7 @@ class Uncertainty(Section):
         symbol="sigma_p",
         lo=0.0,
         hi=20.0,
+        plausible=(0, 6),  # the UK's 1990-2024 estimates: 3.0, 1.5 and 0.7 (calibrate)
     )
     rate_sd: float = param(
         doc="Standard deviation of the shock e_t to the year-on-year change in market rates "
@@ -594,6 +596,7 @@ class Uncertainty(Section):
         symbol="sigma_i",
         lo=0.0,
         hi=10.0,
+        plausible=(0, 2),  # the UK's 1990-2024 estimates: 3.0, 1.5 and 0.7 (calibrate)
     )
     corr_growth_deflator: float = param(
         0.0, doc="Correlation of the growth and deflator shocks.", unit="correlation", lo=-1, hi=1

@@ -209,6 +209,11 @@ def test_set_unknown_key_gets_a_suggestion() -> None:
             "(% a year)",
             id="one-item-of-a-list",
         ),
+        pytest.param(
+            "uncertainty={growth_sd: 9, deflator_sd: 1, rate_sd: 0.5}",
+            "--set: uncertainty.growth_sd: warning: 9 is outside the plausible range 0 to 6 (pp)",
+            id="shock-size",
+        ),
     ],
 )
 def test_implausible_value_warns_and_runs(assignment: str, message: str) -> None:
