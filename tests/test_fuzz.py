@@ -89,12 +89,14 @@ def assert_own_outcome(text: str, overrides: tuple[str, ...] = ()) -> None:
 @settings(max_examples=150)
 @given(YAML_TEXT)
 def test_arbitrary_yaml_text(text: str) -> None:
+    """Any text: a finite result or budgetsim's own error, one line per problem."""
     assert_own_outcome(text)
 
 
 @settings(max_examples=100)
 @given(VALUES)
 def test_arbitrary_yaml_data(data: Any) -> None:
+    """Any YAML document (scalars, lists, maps, nested): a finite result or our own error."""
     assert_own_outcome(yaml.dump(data, Dumper=_DUMPER))
 
 
@@ -132,6 +134,7 @@ def broken_scenarios(draw: st.DrawFn) -> dict[str, Any]:
 @settings(max_examples=100)
 @given(broken_scenarios())
 def test_broken_scenario_mappings(data: dict[str, Any]) -> None:
+    """A valid scenario with keys replaced, removed or added: a finite result or our error."""
     assert_own_outcome(yaml.dump(data, Dumper=_DUMPER, sort_keys=False))
 
 
@@ -157,6 +160,7 @@ OVERRIDE_VALUES = st.one_of(
     st.lists(st.tuples(KEYS, OVERRIDE_VALUES).map("=".join), max_size=3),
 )
 def test_arbitrary_set_overrides(data: dict[str, Any], overrides: list[str]) -> None:
+    """Any --set overrides on a valid scenario: a finite result or our own error."""
     assert_own_outcome(yaml.dump(data, Dumper=_DUMPER, sort_keys=False), tuple(overrides))
 
 

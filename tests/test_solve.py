@@ -90,6 +90,7 @@ def _failing(scn: Scenario, year: int, share: float) -> set[str]:
 @FEW
 @given(solvable())
 def test_max_share_passes_and_a_bit_more_breaks_the_binding_rule(data: dict[str, Any]) -> None:
+    """The highest share passes every rule; 1e-4 pp more fails the rule named as binding."""
     scn = to_scenario(data)
     sol = max_share(scn)
     assume(sol.feasible and sol.binding is not None)
@@ -103,12 +104,15 @@ def test_max_share_passes_and_a_bit_more_breaks_the_binding_rule(data: dict[str,
 @FEW
 @given(solvable(), st.sampled_from([1e-3, 7.0, 1e4]))
 def test_max_share_is_invariant_to_the_currency_unit(data: dict[str, Any], k: float) -> None:
+    """A share of GDP does not depend on the unit money is counted in: the same answer (or
+    the same infeasibility) with every cash figure scaled by k."""
     a = max_share(to_scenario(data))
     b = max_share(to_scenario(scale_currency(data, k)))
     assert a.feasible == b.feasible
-    if a.answer is not None and b.answer is not None:
-        # The same grid is laid each time; rounding can move one point across the boundary.
-        assert abs(a.answer - b.answer) <= 1e-5
+    assume(a.feasible)
+    assert a.answer is not None and b.answer is not None
+    # The same grid is laid each time; rounding can move one point across the boundary.
+    assert abs(a.answer - b.answer) <= 1e-5
 
 
 @FEW
@@ -116,6 +120,7 @@ def test_max_share_is_invariant_to_the_currency_unit(data: dict[str, Any], k: fl
 def test_earliest_year_is_monotone_in_the_target(
     data: dict[str, Any], s1: float, s2: float
 ) -> None:
+    """A higher target is never reached earlier than a lower one (never = after every year)."""
     scn = to_scenario(data)
     lo, hi = sorted((s1, s2))
     a, b = earliest_year(scn, lo), earliest_year(scn, hi)
@@ -135,6 +140,8 @@ def test_earliest_year_is_monotone_in_the_target(
 @FEW
 @given(solvable(cuts=True))
 def test_min_cuts_passes_within_the_extra_spending_and_less_breaks(data: dict[str, Any]) -> None:
+    """The least cuts pass every rule, never exceed the extra spending, and 1e-5 of GDP less
+    in any year with a positive cut fails a rule (they are the least)."""
     scn = to_scenario(data)
     sol = min_sources(scn, "cuts")
     assume(sol.feasible)
@@ -161,21 +168,25 @@ def test_min_cuts_passes_within_the_extra_spending_and_less_breaks(data: dict[st
 @FEW
 @given(solvable(cuts=True), st.sampled_from([1e-3, 9.0]))
 def test_min_cuts_scale_with_the_currency_unit(data: dict[str, Any], k: float) -> None:
+    """Counting money in a unit k times smaller makes the least cuts k times larger, and
+    feasibility does not change."""
     a = min_sources(to_scenario(data), "cuts")
     b = min_sources(to_scenario(scale_currency(data, k)), "cuts")
     assert a.feasible == b.feasible
-    if a.answer is not None and b.answer is not None:
-        gdp = data["economy"]["gdp"]
-        assert abs(b.answer - k * a.answer) <= 1e-6 * k * gdp
+    assume(a.feasible)
+    assert a.answer is not None and b.answer is not None
+    gdp = data["economy"]["gdp"]
+    assert abs(b.answer - k * a.answer) <= 1e-6 * k * gdp
 
 
 @FEW
 @given(solvable(cuts=True))
 def test_solved_scenarios_written_as_yaml_reproduce_exactly(data: dict[str, Any]) -> None:
+    """A solved scenario written as YAML and run again gives every series bit for bit."""
     scn = to_scenario(data)
-    for sol in (max_share(scn), min_sources(scn, "cuts")):
-        if not sol.feasible:
-            continue
+    solved = [s for s in (max_share(scn), min_sources(scn, "cuts")) if s.feasible]
+    assume(solved)
+    for sol in solved:
         assert sol.spec is not None and sol.result is not None
         again = run(load_text(to_yaml(sol.spec, ["header"]), "<written>"))
         for name, values in sol.result.series.items():
