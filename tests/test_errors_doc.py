@@ -5,11 +5,14 @@ message templates (the first code span of a table row, with `…` standing for a
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from budgetsim import DivergenceError, ScenarioError, run
+from budgetsim.cli.app import app
 from budgetsim.cli.files import load_file
 from budgetsim.loader import load_text
 from budgetsim.montecarlo import fan
@@ -126,3 +129,84 @@ def test_monte_carlo_and_stress_divergences_are_explained() -> None:
 
 def test_an_unexplained_message_is_caught() -> None:
     assert not explained("something nobody wrote down")
+
+
+# Every error line of the commands beyond run: (arguments, exit code). Paths are relative
+# to the repository root; CSV cases are written to a temporary folder first.
+UK, DE, US = (
+    "scenarios/uk_2030.yaml",
+    "scenarios/nato_germany.yaml",
+    "scenarios/nato_united_states.yaml",
+)
+CSV_HEAD = "year,real_gdp_growth_pct,gdp_deflator_growth_pct,gilt10y_avg_pct\n"
+CSVS = {
+    "header.csv": "year,a\n",
+    "text.csv": CSV_HEAD + "2000,1,2,x\n",
+    "short.csv": CSV_HEAD + "2000,1,2,3\n2001,1,2,3\n",
+}
+COMMAND_ERRORS: list[tuple[tuple[str, ...], int]] = [
+    (("solve", US, "--for", "max-share"), 2),
+    (("frontier", US), 2),
+    (("solve", DE, "--for", "max-share"), 1),
+    (("solve", UK, "--for", "earliest-year", "--share", "30"), 1),
+    (("solve", UK, "--for", "min-cuts"), 1),
+    (("solve", UK, "--for", "tax-rise"), 2),
+    (("solve", UK, "--for", "min-cuts", "--share", "120", "--year", "2029"), 2),
+    (("solve", UK, "--for", "min-cuts", "--year", "2029"), 2),
+    (("solve", UK, "--for", "earliest-year", "--share", "3", "--year", "2029"), 2),
+    (("solve", UK, "--for", "max-share", "--share", "3"), 2),
+    (("solve", UK, "--for", "max-share", "--year", "2099"), 2),
+    (("solve", UK, "--for", "max-share", "--set", "defence.basis=cash",
+      "--set", "defence.cash=80"), 2),
+    (("frontier", UK, "--targets", "a,b"), 2),
+    (("frontier", UK, "--targets", "3,120"), 2),
+    (("frontier", UK, "--years", "2031..2029"), 2),
+    (("frontier", UK, "--years", "soon"), 2),
+    (("frontier", UK, "--years", "2029.5"), 2),
+    (("fan", DE), 2),
+    (("fan", UK, "--set", "uncertainty.corr_growth_deflator=0.99",
+      "--set", "uncertainty.corr_growth_rate=-0.99",
+      "--set", "uncertainty.corr_deflator_rate=0.99"), 2),
+    (("stress", UK, "--test", "nope"), 2),
+    (("calibrate", "{tmp}/header.csv"), 2),
+    (("calibrate", "{tmp}/text.csv"), 2),
+    (("calibrate", "{tmp}/short.csv"), 2),
+    (("calibrate", "--from", "2030"), 2),
+    (("plot", UK, "--chart", "nope", "-o", "{tmp}/x.png"), 2),
+    (("plot", UK, "-o", "{tmp}/x.jpg"), 2),
+    (("plot", UK, DE, "--chart", "funding", "-o", "{tmp}/x.png"), 2),
+    (("plot", UK, UK, "--chart", "frontier", "-o", "{tmp}/x.png"), 2),
+    (("plot", UK, "--targets", "3", "-o", "{tmp}/x.png"), 2),
+    (("plot", UK, "--draws", "300", "-o", "{tmp}/x.png"), 2),
+    (("report", UK, "-o", "{tmp}/r.pdf"), 2),
+    (("run", UK, "-o", "{tmp}/no/such/dir/out.csv"), 2),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    COMMAND_ERRORS,
+    ids=lambda v: " ".join(v[:4]) if isinstance(v, tuple) else str(v),
+)
+def test_every_command_error_is_explained(
+    args: tuple[str, ...], code: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    for name, text in CSVS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    res = CliRunner().invoke(app, argv)
+    assert res.exit_code == code, (argv, res.stderr)
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1, lines  # one line, no traceback
+    assert explained(lines[0]), lines[0]
+    assert not list(tmp_path.glob("x.*")) and not list(tmp_path.glob("r.*"))
+
+
+def test_missing_matplotlib_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    res = CliRunner().invoke(app, ["plot", UK, "-o", str(tmp_path / "x.png")])
+    assert res.exit_code == 2
+    (line,) = res.stderr.splitlines()
+    assert explained(line), line
