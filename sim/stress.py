@@ -27,8 +27,8 @@ come from:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -173,32 +173,65 @@ def stress_year(scn: Scenario) -> int:
     return scn.target_year if scn.target_year is not None else scn.horizon
 
 
-def _row(test: StressTest | None, scn: Scenario, year: int, note: str = "") -> StressRow:
-    name = "scenario" if test is None else test.name
-    desc = "no shock" if test is None else test.description
-    if test is not None and test.apply is None:
-        return StressRow(
-            name, desc, note or test.note, None, None, {r.name: None for r in scn.rules}, {}
-        )
-    variant = scn if test is None or test.apply is None else test.apply(scn)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        paths: Paths = simulate(variant)
-    if gdp_collapsed(paths).any() or debt_exploded(paths).any():
-        raise DivergenceError(f"stress test {name}: the scenario diverges")
+#: The per-year inputs a test may change: variants that change nothing else run as rows of
+#: one batch of the engine. A test that changes anything else (``ec_financial``'s risk
+#: premium) runs on its own.
+BATCH_FIELDS = ("real_growth", "deflator", "il_inflation", "short_rate", "long_rate", "sfa")
+
+
+def _batchable(variant: Scenario, scn: Scenario) -> bool:
+    """``replace`` keeps every field it is not given, so a field that is the same object as
+    the scenario's is unchanged."""
+    return all(
+        getattr(variant, f.name) is getattr(scn, f.name)
+        for f in fields(Scenario)
+        if f.name not in BATCH_FIELDS
+    )
+
+
+def _stack(scn: Scenario, variants: list[Scenario]) -> Scenario:
+    """The scenario with each batch field a (len(variants), years) array, a row a variant."""
+
+    def path(v: Scenario, name: str) -> FloatArray:
+        return np.broadcast_to(np.asarray(getattr(v, name), dtype=np.float64), (scn.n_years,))
+
+    stacked: dict[str, Any] = {f: np.stack([path(v, f) for v in variants]) for f in BATCH_FIELDS}
+    return replace(scn, **stacked)
+
+
+def _rows(scn: Scenario, year: int, runs: list[tuple[str, str, str, Scenario]]) -> list[StressRow]:
+    """Each (name, description, note, variant) run through the engine and read in ``year``:
+    the batchable variants together, the others one run each."""
+    together = [k for k, run in enumerate(runs) if _batchable(run[3], scn)]
+    groups = [(together, _stack(scn, [runs[k][3] for k in together]))] if together else []
+    groups += [([k], runs[k][3]) for k in range(len(runs)) if k not in together]
     j = int(np.searchsorted(scn.years, year))
-    headroom: dict[str, float | None] = {}
-    passed: dict[str, bool | None] = {}
-    for rule in evaluate_all(variant, paths):
-        headroom[rule.name] = float(rule.headroom[0, 0])
-        passed[rule.name] = bool(rule.passed[0, 0])
+    out: dict[int, StressRow] = {}
+    for members, variant in groups:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            paths: Paths = simulate(variant)
+        bad = gdp_collapsed(paths).any(axis=1) | debt_exploded(paths).any(axis=1)
+        if bad.any():
+            name = runs[members[int(np.argmax(bad))]][0]
+            raise DivergenceError(f"stress test {name}: the scenario diverges")
+        rules = evaluate_all(variant, paths)
+        for i, k in enumerate(members):
+            name, desc, note, _ = runs[k]
+            out[k] = StressRow(
+                name,
+                desc,
+                note,
+                float(paths.psnb[i, j] / paths.gdp[i, j] * 100.0),
+                float(paths.debt[i, j] / paths.gdp[i, j] * 100.0),
+                {r.name: float(r.headroom[i, 0]) for r in rules},
+                {r.name: bool(r.passed[i, 0]) for r in rules},
+            )
+    return [out[k] for k in range(len(runs))]
+
+
+def _not_run(scn: Scenario, test: StressTest, note: str) -> StressRow:
     return StressRow(
-        name,
-        desc,
-        note or ("" if test is None else test.note),
-        float(paths.psnb[0, j] / paths.gdp[0, j] * 100.0),
-        float(paths.debt[0, j] / paths.gdp[0, j] * 100.0),
-        headroom,
-        passed,
+        test.name, test.description, note, None, None, {r.name: None for r in scn.rules}, {}
     )
 
 
@@ -208,27 +241,26 @@ def stress(scn: Scenario, names: tuple[str, ...] = TEST_NAMES) -> StressResult:
     if unknown:
         raise ValueError(f"unknown stress test {unknown[0]!r}; one of: {', '.join(TEST_NAMES)}")
     year = stress_year(scn)
-    rows = []
+    runs = [("scenario", "no shock", "", scn)]
+    rows: list[StressRow | None] = []
     for test in TESTS:
         if test.name not in names:
             continue
-        if test.needs_sd and scn.uncertainty is None:
-            rows.append(
-                _row(
-                    replace(test, apply=None),
-                    scn,
-                    year,
-                    "not run: needs the scenario's uncertainty section",
-                )
-            )
+        if test.apply is None:
+            rows.append(_not_run(scn, test, test.note))
+        elif test.needs_sd and scn.uncertainty is None:
+            rows.append(_not_run(scn, test, "not run: needs the scenario's uncertainty section"))
         else:
-            rows.append(_row(test, scn, year))
+            runs.append((test.name, test.description, test.note, test.apply(scn)))
+            rows.append(None)  # filled from the run below
+    base, *ran = _rows(scn, year, runs)
+    done = iter(ran)
     return StressResult(
         title=scn.title,
         source=scn.source,
         unit=scn.currency,
         year=year,
         rule_years={r.name: r.years[0] for r in scn.rules},
-        base=_row(None, scn, year),
-        rows=tuple(rows),
+        base=base,
+        rows=tuple(next(done) if row is None else row for row in rows),
     )
