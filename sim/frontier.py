@@ -17,15 +17,15 @@ from budgetsim.mincost import plan
 from budgetsim.result import year_label
 from budgetsim.scenario import Scenario
 from budgetsim.solvecore import (
-    SolveError,
     check_names,
+    check_share,
     check_year,
     checks,
     require_rules,
     require_share_basis,
     run_rows,
-    share_bounds,
     share_rows,
+    tightest,
 )
 
 
@@ -61,10 +61,8 @@ def frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> F
     """Every (target share, target year) cell of the grid, run in batches."""
     require_rules(scn)
     require_share_basis(scn, "frontier")
-    lo, hi = share_bounds()
     for t in targets:
-        if not lo <= t <= hi:
-            raise SolveError(f"target {t:g} is outside {lo:g} to {hi:g} % of GDP")
+        check_share(t, "target")
     for y in years:
         check_year(scn, y)
     cells = [(float(t), int(y)) for t in targets for y in years]
@@ -84,7 +82,11 @@ def frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> F
             cuts: float | None = float(plans[i].amounts.sum()) if feasible else None
         else:
             feasible = bool(passed[i].all())
-            k = int(np.argmin(headroom[i])) if feasible else int(np.argmax(~passed[i]))
+            k = (
+                tightest(np.ones(len(names), bool), headroom[i])
+                if feasible
+                else int(np.argmax(~passed[i]))
+            )
             cuts = 0.0 if feasible else None
         out.append(
             Cell(

@@ -28,14 +28,15 @@ from budgetsim.scenario import Pool, Scenario
 from budgetsim.solvecore import (
     Solution,
     SolveError,
+    check_share,
     check_year,
     checks,
     default_year,
     make_check,
     require_rules,
+    require_share_basis,
     result_check,
     run_rows,
-    share_bounds,
     tightest,
 )
 from budgetsim.specedit import rebuild, with_amounts, with_target
@@ -222,11 +223,8 @@ def min_sources(
         )
     spec = scn.spec
     if share is not None:
-        if scn.basis != "share":
-            raise SolveError(f"{what} --share moves the share path; this scenario is cash-based")
-        lo, hi = share_bounds()
-        if not lo <= share <= hi:
-            raise SolveError(f"the share {share:g} is outside {lo:g} to {hi:g} % of GDP")
+        require_share_basis(scn, f"{what} --share")
+        check_share(share)
         spec = with_target(
             spec, check_year(scn, default_year(scn) if year is None else year), share
         )

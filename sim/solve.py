@@ -26,6 +26,7 @@ from budgetsim.scenario import Scenario
 from budgetsim.solvecore import (
     Solution,
     SolveError,
+    check_share,
     check_year,
     checks,
     default_year,
@@ -126,9 +127,7 @@ def earliest_year(scn: Scenario, share: float | None = None) -> Solution:
         if scn.target_share is None:
             raise SolveError("the scenario has no milestones; give the target share (--share)")
         share = scn.target_share * 100.0
-    lo, hi = share_bounds()
-    if not lo <= share <= hi:
-        raise SolveError(f"the share {share:g} is outside {lo:g} to {hi:g} % of GDP")
+    check_share(share)
     years = [int(y) for y in scn.years]
     paths = run_rows(scn, share_rows(scn, [(y, share) for y in years]))
     headroom, passed = checks(scn, paths)

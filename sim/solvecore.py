@@ -70,6 +70,13 @@ def require_rules(scn: Scenario) -> None:
         raise SolveError("the scenario sets no fiscal rules, so there is nothing to solve against")
 
 
+def check_share(share: float, what: str = "the share") -> None:
+    """A target share (% of GDP) must lie in the registry's milestone range."""
+    lo, hi = share_bounds()
+    if not lo <= share <= hi:
+        raise SolveError(f"{what} {share:g} is outside {lo:g} to {hi:g} % of GDP")
+
+
 def require_share_basis(scn: Scenario, what: str) -> None:
     if scn.basis != "share":
         raise SolveError(
