@@ -107,7 +107,7 @@ TESTS: tuple[StressTest, ...] = (
     StressTest("ec_financial", "rates +1 pp + 0.06 x (debt - 90) above 90 % of GDP", _ec),
     StressTest(
         "imf_b1",
-        "IMF B1: market rates +2 sd, every year",
+        "IMF B1: market rates +2 sd (of their yearly change), every year",
         lambda s: _rates(s, 2 * _sd(s, 2)),
         needs_sd=True,
     ),
