@@ -18,6 +18,7 @@ one engine run per iteration.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -209,6 +210,10 @@ def min_sources(
     (default: the scenario's target year); otherwise the scenario's own path is kept.
     ``discount`` (a fraction a year) discounts later years in the total minimised.
     """
+    if not math.isfinite(discount) or discount <= -1.0:
+        # (1 + discount) ** -t is the weight of year t: at or below -100 % it is infinite or
+        # changes sign, and the programme minimised would not be the total asked for.
+        raise SolveError("discount must be a finite rate above -100 % a year")
     require_rules(scn)
     what = "min-cuts" if kind == "cuts" else "tax-rise"
     if kind == "tax" and scn.tax_freeze:
