@@ -291,6 +291,44 @@ def _pair(value: float, base: float, decimals: int) -> list[str]:
     return [f"{value:,.{decimals}f}", f"{value - base:+,.{decimals}f}"]
 
 
+def stress_csv(res: StressResult, label: str = "fiscal") -> str:
+    """One row per test (the scenario first) with the raw numbers, as ``run``'s CSV writes
+    them (docs/output.md): full precision, no signs or separators; empty where not run."""
+
+    def cell(value: float | None) -> str:
+        return "" if value is None else repr(float(value))
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(
+        [
+            "test",
+            "year",
+            "psnb_pct_gdp",
+            "debt_pct_gdp",
+            *(
+                f"headroom:{rule} {year_label(year, label)}"
+                for rule, year in res.rule_years.items()
+            ),
+            "description",
+            "note",
+        ]
+    )
+    for row in (res.base, *res.rows):
+        w.writerow(
+            [
+                row.name,
+                res.year,
+                cell(row.psnb_pct_gdp),
+                cell(row.debt_pct_gdp),
+                *(cell(row.headroom.get(rule)) for rule in res.rule_years),
+                row.description,
+                row.note,
+            ]
+        )
+    return buf.getvalue()
+
+
 def stress_dict(res: StressResult) -> dict[str, Any]:
     def row(r: Any) -> dict[str, Any]:
         return {
@@ -329,10 +367,10 @@ def stress_command(
     """Named stress tests: each one's effect on borrowing, debt and rule headroom."""
     from budgetsim.stress import TEST_NAMES, stress
 
-    names = TEST_NAMES if not test or "all" in test else tuple(test)
-    for name in names:
-        if name not in TEST_NAMES:
+    for name in test or ():
+        if name != "all" and name not in TEST_NAMES:
             _fail(f"--test: unknown test {name!r}; one of: all, {', '.join(TEST_NAMES)}")
+    names = TEST_NAMES if not test or "all" in test else tuple(test)
     scn = _load(file, set_)
     try:
         res = stress(scn, names)
@@ -343,9 +381,7 @@ def stress_command(
     if format is Format.json:
         _emit(to_json(stress_dict(res)), output)
     elif format is Format.csv:
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows([header, *rows])
-        _emit(buf.getvalue(), output)
+        _emit(stress_csv(res, scn.spec.years.label), output)
     elif format is Format.markdown:
         _emit(
             f"Stress tests in {year_text}; headroom in {res.unit}.\n\n"

@@ -58,3 +58,37 @@ def test_solve_discount_out_of_range_is_exit_2(rate: str) -> None:
     assert line == (
         "scenarios/uk_2_65pct.yaml: discount must be a finite rate above -100 % a year"
     ), line
+
+
+# --- stress --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tests", [("all", "bogus"), ("bogus", "all"), ("gilts_1pp", "bogus")])
+def test_stress_checks_every_test_name_even_with_all(tests: tuple[str, ...]) -> None:
+    args = [a for t in tests for a in ("--test", t)]
+    line = one_line_error(invoke("stress", "scenarios/uk_2030.yaml", *args))
+    assert line.startswith("--test: unknown test 'bogus'; one of: all, gilts_1pp"), line
+
+
+def test_stress_csv_has_raw_numbers_like_run_csv() -> None:
+    """docs/output.md: CSV is full precision, no signs or thousands separators; the numbers
+    are the JSON's, and a test that is not run has empty cells."""
+    import csv
+    import io
+    import json
+
+    r = invoke("stress", "scenarios/uk_2030.yaml", "-f", "csv")
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    data = json.loads(invoke("stress", "scenarios/uk_2030.yaml", "-f", "json").stdout)
+    records = [data["scenario_values"], *data["tests"]]
+    assert [row["test"] for row in rows] == [rec["test"] for rec in records]
+    for row, rec in zip(rows, records, strict=True):
+        for key in ("psnb_pct_gdp", "debt_pct_gdp"):
+            assert row[key] == ("" if rec[key] is None else repr(rec[key])), (row, key)
+        for rule, value in rec["headroom"].items():
+            (column,) = [c for c in row if c.startswith(f"headroom:{rule} ")]
+            assert row[column] == ("" if value is None else repr(value)), (row, column)
+        assert int(row["year"]) == data["year"]
+    (b3,) = [row for row in rows if row["test"] == "imf_b3"]
+    assert b3["psnb_pct_gdp"] == "" and b3["note"].startswith("not run")

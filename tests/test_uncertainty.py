@@ -371,4 +371,5 @@ def test_stress_headers_name_rule_years_as_tables_do() -> None:
     r = runner.invoke(app, ["stress", "scenarios/uk_2030.yaml", "-f", "csv"])
     assert r.exit_code == 0, r.output
     header = r.stdout.splitlines()[0].split(",")
-    assert "stability rule 2029-30" in header and "investment rule 2029-30" in header, header
+    assert "headroom:stability rule 2029-30" in header, header
+    assert "headroom:investment rule 2029-30" in header, header
