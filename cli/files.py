@@ -15,16 +15,17 @@ from budgetsim.scenario import Scenario
 MAX_BYTES = 1 << 20  # a scenario is a few kilobytes; refuse anything over 1 MiB
 
 
-def read_text(path: Path, shown: str | None = None) -> str:
-    """A scenario file's text, or a ScenarioError naming the file and what is wrong."""
+def read_text(path: Path, shown: str | None = None, what: str = "scenario file") -> str:
+    """A scenario file's text (or another input's, named by ``what``), or a ScenarioError
+    naming the file and what is wrong."""
     name = shown or str(path)
     try:
         if path.is_dir():
-            raise ScenarioError.single(name, "is a directory, not a scenario file")
+            raise ScenarioError.single(name, f"is a directory, not a {what}")
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise ScenarioError.single(
-                name, f"is {size} bytes; a scenario file may be at most {MAX_BYTES} bytes"
+                name, f"is {size} bytes; a {what} may be at most {MAX_BYTES} bytes"
             )
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -28,8 +29,9 @@ from budgetsim.cli.app import (
     _load,
     _render,
 )
-from budgetsim.cli.files import MAX_BYTES
+from budgetsim.cli.files import read_text
 from budgetsim.cli.present import Format, markdown_table, to_json
+from budgetsim.errors import ScenarioError
 from budgetsim.result import DivergenceError, year_label
 
 if TYPE_CHECKING:
@@ -408,15 +410,9 @@ def read_history(path: Path | None) -> tuple[str, list[list[float]]]:
     else:
         name = str(path)
         try:
-            if path.stat().st_size > MAX_BYTES:
-                _fail(f"{name}: larger than {MAX_BYTES} bytes")
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            _fail(f"{name}: no such file")
-        except UnicodeDecodeError:
-            _fail(f"{name}: is not UTF-8 text")
-        except OSError as exc:
-            _fail(f"{name}: cannot be read: {exc.strerror or exc}")
+            text = read_text(path, name, what="history CSV")
+        except ScenarioError as exc:
+            _fail(str(exc))
     rows: list[list[float]] = []
     header_seen = False
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -432,9 +428,12 @@ def read_history(path: Path | None) -> tuple[str, list[list[float]]]:
         if len(cells) < 4:
             _fail(f"{name}:{lineno}: expected 4 values, got {len(cells)}")
         try:
-            rows.append([float(c) for c in cells[:4]])
+            values = [float(c) for c in cells[:4]]
         except ValueError:
             _fail(f"{name}:{lineno}: not a number in {line.strip()!r}")
+        if not all(math.isfinite(v) for v in values):
+            _fail(f"{name}:{lineno}: not a finite number in {line.strip()!r}")
+        rows.append(values)
     if not header_seen:
         _fail(f"{name}: no header row")
     return name, rows

@@ -27,7 +27,7 @@ import numpy as np
 from budgetsim.shocks import ShockModel
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import FloatArray
+    from budgetsim.arrays import FloatArray, IntArray
 
 NAMES = ("real_growth", "deflator", "rate_change")
 MIN_YEARS = 8
@@ -97,13 +97,42 @@ def calibrate(
         raise CalibrationError("the columns have different lengths")
     if len(yrs) and np.any(np.diff(yrs) != 1):
         raise CalibrationError("the years must be consecutive and ascending")
+    columns = [np.asarray(c, dtype=np.float64) for c in (growth, deflator, yield_level)]
+    for label, column in zip(("real growth", "deflator", "yield"), columns, strict=True):
+        bad = ~np.isfinite(column)
+        if bad.any():
+            year = int(yrs[int(np.argmax(bad))])
+            raise CalibrationError(f"{label} in {year} is not a finite number")
     skip = sorted(set(exclude))
+    for year in skip:
+        if year not in set(yrs.tolist()):
+            span = f"{yrs[0]}-{yrs[-1]}" if len(yrs) else "none"
+            raise CalibrationError(f"cannot exclude {year}: not a year of the data ({span})")
     keep = ~np.isin(yrs, skip)
-    g = np.asarray(growth, dtype=np.float64)[keep]
-    p = np.asarray(deflator, dtype=np.float64)[keep]
-    i = np.asarray(yield_level, dtype=np.float64)[keep]
+    g, p, i = (column[keep] for column in columns)
     if len(g) < MIN_YEARS:
         raise CalibrationError(f"{len(g)} years left; at least {MIN_YEARS} are needed")
+    # Finite inputs can still overflow (1e308 squared); the check below turns that into an
+    # error, so numpy's warnings would only be noise.
+    overflow = CalibrationError(
+        "the estimates are not finite numbers: values this large are not growth rates "
+        "or yields in percent"
+    )
+    try:
+        with np.errstate(all="ignore"):
+            cal = _estimate(yrs[keep], tuple(skip), g, p, i)
+    except np.linalg.LinAlgError:
+        raise overflow from None
+    estimates = (cal.mean, cal.sd, cal.corr, cal.autocorr, cal.persistence, cal.shock_sd)
+    if not all(np.isfinite(e).all() for e in (*estimates, cal.shock_corr)):
+        raise overflow
+    return cal
+
+
+def _estimate(
+    years: IntArray, excluded: tuple[int, ...], g: FloatArray, p: FloatArray, i: FloatArray
+) -> Calibration:
+    """The estimates from the series left after exclusions (see the module docstring)."""
     di = np.diff(i)
     x = np.vstack([g[1:], p[1:], di])  # the three shocked series, years with a yield change
     sd = np.array([g.std(ddof=1), p.std(ddof=1), di.std(ddof=1)])
@@ -120,8 +149,8 @@ def calibrate(
     cov = np.cov(resid, ddof=2)
     shock_sd = np.sqrt(np.diag(cov))
     return Calibration(
-        years=tuple(int(y) for y in yrs[keep]),
-        excluded=tuple(int(y) for y in skip if y in set(yrs.tolist())),
+        years=tuple(int(y) for y in years),
+        excluded=excluded,
         mean=np.array([g.mean(), p.mean(), i.mean()]),
         sd=sd,
         corr=corr,

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from budgetsim.calibrate import CalibrationError, calibrate
 from budgetsim.cli.app import app
 from budgetsim.cli.files import load_file
 from budgetsim.solve import solve_min_cuts
@@ -92,3 +93,76 @@ def test_stress_csv_has_raw_numbers_like_run_csv() -> None:
         assert int(row["year"]) == data["year"]
     (b3,) = [row for row in rows if row["test"] == "imf_b3"]
     assert b3["psnb_pct_gdp"] == "" and b3["note"].startswith("not run")
+
+
+# --- calibrate -----------------------------------------------------------------------
+
+HEADER = "year,real_gdp_growth_pct,gdp_deflator_growth_pct,gilt10y_avg_pct\n"
+
+
+def history(tmp_path: Path, growth_2005: str) -> Path:
+    """Twelve varied years, 2000-2011, with the given real growth in 2005 (line 7)."""
+    lines = [HEADER]
+    for k in range(12):
+        g = growth_2005 if k == 5 else f"{1.0 + 0.3 * ((k * 7) % 5):g}"
+        lines.append(
+            f"{2000 + k},{g},{2.0 + 0.2 * ((k * 3) % 4):g},{4.0 + 0.1 * ((k * 5) % 7):g}\n"
+        )
+    path = tmp_path / "h.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN"])
+def test_calibrate_refuses_a_value_that_is_not_finite_at_its_line(
+    tmp_path: Path, value: str
+) -> None:
+    path = history(tmp_path, value)
+    line = one_line_error(invoke("calibrate", path, "-f", "yaml"))
+    assert line.startswith(f"{path}:7: not a finite number in '2005,{value},"), line
+
+
+def test_calibrate_refuses_estimates_that_overflow(tmp_path: Path) -> None:
+    """1e308 is a float, but no growth rate: the estimates overflow, and that is an error,
+    not `growth_sd: inf` with exit code 0."""
+    path = history(tmp_path, "1e308")
+    line = one_line_error(invoke("calibrate", path, "-f", "yaml"))
+    assert line == (
+        f"{path}: the estimates are not finite numbers: values this large are not growth "
+        "rates or yields in percent"
+    ), line
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 1e308])
+def test_the_calibrate_function_refuses_what_is_not_finite(value: float) -> None:
+    """Library callers do not go through read_history: calibrate itself checks its inputs
+    and its estimates (an input that is not finite, or one so large that they overflow)."""
+    years = list(range(2000, 2012))
+    growth = [1.0 + 0.3 * ((k * 7) % 5) for k in range(12)]
+    growth[5] = value
+    deflator = [2.0 + 0.2 * ((k * 3) % 4) for k in range(12)]
+    gilt = [4.0 + 0.1 * ((k * 5) % 7) for k in range(12)]
+    with pytest.raises(CalibrationError, match="not a finite number|not finite numbers"):
+        calibrate(years, growth, deflator, gilt)
+
+
+def test_calibrate_exclude_of_a_year_not_in_the_data_is_exit_2() -> None:
+    line = one_line_error(invoke("calibrate", "--exclude", "3000"))
+    assert line.endswith(": cannot exclude 3000: not a year of the data (1990-2024)"), line
+    line = one_line_error(invoke("calibrate", "--from", "2000", "--exclude", "1995"))
+    assert line.endswith(": cannot exclude 1995: not a year of the data (2000-2024)"), line
+
+
+def test_calibrate_reads_its_csv_as_scenario_files_are_read(tmp_path: Path) -> None:
+    """The same checks and wording as a scenario file (cli/files.read_text): a directory,
+    a file over the size limit, bytes that are not UTF-8 (with the line)."""
+    assert one_line_error(invoke("calibrate", tmp_path)) == (
+        f"{tmp_path}: is a directory, not a history CSV"
+    )
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(HEADER.encode() + b"2000,1,2,\xa33\n")
+    assert one_line_error(invoke("calibrate", latin)) == f"{latin}:2: is not UTF-8 text"
+    big = tmp_path / "big.csv"
+    big.write_text(HEADER + "#" * (1 << 20), encoding="utf-8")
+    line = one_line_error(invoke("calibrate", big))
+    assert line.startswith(f"{big}: is ") and "a history CSV may be at most 1048576 bytes" in line
