@@ -147,8 +147,10 @@ def solve_command(
             sol = solver(scn, year, share, discount / 100.0)
     except SolveError as exc:
         _fail(f"{file}: {exc}")
-    except (ScenarioError, DivergenceError) as exc:
-        _fail(f"{file}: {exc}")
+    except ScenarioError as exc:
+        _fail(str(exc))  # it names its source already
+    except DivergenceError as exc:
+        _fail(f"{file}: {exc}", EXIT_CHECK_FAILED)  # as run, fan and stress do
     if not sol.feasible or sol.result is None or sol.spec is None:
         if format is Format.json:
             _emit(to_json({"solution": _solution_dict(sol)}), output)

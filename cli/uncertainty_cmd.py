@@ -221,7 +221,8 @@ def fan_command(
         int | None, typer.Option(help="Random seed (default: uncertainty.seed).", min=0)
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Threads (default: one per CPU). Results are the same.")
+        int | None,
+        typer.Option(help="Threads (default: one per CPU). Results are the same.", min=1),
     ] = None,
     format: FormatOpt = Format.table,
     output: OutputOpt = None,

@@ -15,6 +15,8 @@ from typer.testing import CliRunner, Result
 from budgetsim.calibrate import CalibrationError, calibrate
 from budgetsim.cli.app import app
 from budgetsim.cli.files import load_file
+from budgetsim.errors import ScenarioError
+from budgetsim.result import DivergenceError
 from budgetsim.solve import solve_min_cuts
 from budgetsim.solvecore import SolveError
 from tests.conftest import ROOT
@@ -142,7 +144,7 @@ def test_the_calibrate_function_refuses_what_is_not_finite(value: float) -> None
     growth[5] = value
     deflator = [2.0 + 0.2 * ((k * 3) % 4) for k in range(12)]
     gilt = [4.0 + 0.1 * ((k * 5) % 7) for k in range(12)]
-    with pytest.raises(CalibrationError, match="not a finite number|not finite numbers"):
+    with pytest.raises(CalibrationError, match=r"not a finite number|not finite numbers"):
         calibrate(years, growth, deflator, gilt)
 
 
@@ -166,3 +168,38 @@ def test_calibrate_reads_its_csv_as_scenario_files_are_read(tmp_path: Path) -> N
     big.write_text(HEADER + "#" * (1 << 20), encoding="utf-8")
     line = one_line_error(invoke("calibrate", big))
     assert line.startswith(f"{big}: is ") and "a history CSV may be at most 1048576 bytes" in line
+
+
+# --- solve's errors from the model -----------------------------------------------------
+
+
+def test_solve_reports_a_scenario_error_once_and_a_divergence_as_exit_1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A ScenarioError names its source already (the file name is not repeated); a
+    divergence is a checked condition that failed, exit code 1, as for run, fan and stress."""
+    import budgetsim.solve
+
+    def bad_scenario(*args: object) -> None:
+        raise ScenarioError.single("scenarios/uk_2030.yaml", "a problem found while solving")
+
+    monkeypatch.setattr(budgetsim.solve, "solve_max_share", bad_scenario)
+    line = one_line_error(invoke("solve", "scenarios/uk_2030.yaml", "--for", "max-share"))
+    assert line == "scenarios/uk_2030.yaml: a problem found while solving", line
+
+    def diverges(*args: object) -> None:
+        raise DivergenceError("debt passes 10000 % of GDP in 2030", 2030)
+
+    monkeypatch.setattr(budgetsim.solve, "solve_max_share", diverges)
+    r = invoke("solve", "scenarios/uk_2030.yaml", "--for", "max-share")
+    assert one_line_error(r, 1) == "scenarios/uk_2030.yaml: debt passes 10000 % of GDP in 2030"
+
+
+# --- fan --workers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workers", ["0", "-1"])
+def test_fan_workers_must_be_at_least_one(workers: str) -> None:
+    """0 would silently mean one per CPU and -1 one thread; neither is what was typed."""
+    r = invoke("fan", "scenarios/uk_baseline.yaml", "--draws", "50", "--workers", workers)
+    assert r.exit_code == 2 and "--workers" in r.stderr, r.output
