@@ -85,6 +85,9 @@ def _emit(text: str, output: Path | None) -> None:
         _fail(f"{output}: cannot write: {exc.strerror or exc}")
 
 
+Table = tuple[str, list[str], list[list[str]]]  # title, header, rows
+
+
 def _render(
     title: str,
     header: list[str],
@@ -96,16 +99,22 @@ def _render(
 
     To a terminal: as wide as the terminal. To a pipe or a file: plain text, never cut.
     """
+    _render_tables([(title, header, rows)], notes, output)
+
+
+def _render_tables(tables: list[Table], notes: list[str], output: Path | None) -> None:
+    """Several tables, one after the other, then the notes; as :func:`_render`."""
     from rich.console import Console
 
     if output is None and sys.stdout.isatty():
         console = Console()
     else:
         console = Console(record=True, width=1000, file=io.StringIO(), color_system=None)
-    blocks = split_columns(header, rows, console.width)
-    for k, (head, body) in enumerate(blocks):
-        suffix = f" [{k + 1}/{len(blocks)}]" if len(blocks) > 1 else ""
-        console.print(rich_table(title + suffix, head, body))
+    for title, header, rows in tables:
+        blocks = split_columns(header, rows, console.width)
+        for k, (head, body) in enumerate(blocks):
+            suffix = f" [{k + 1}/{len(blocks)}]" if len(blocks) > 1 else ""
+            console.print(rich_table(title + suffix, head, body))
     for note in notes:
         console.print(note, highlight=False, markup=False)
     if console.record:

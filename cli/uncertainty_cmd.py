@@ -24,10 +24,12 @@ from budgetsim.cli.app import (
     FormatOpt,
     OutputOpt,
     SetOpt,
+    Table,
     _emit,
     _fail,
     _load,
     _render,
+    _render_tables,
 )
 from budgetsim.cli.files import read_text
 from budgetsim.cli.present import Format, markdown_table, to_json
@@ -249,21 +251,13 @@ def fan_command(
 
 
 def _render_fan(fan: Fan, output: Path | None) -> None:
-    from rich.console import Console
-
-    from budgetsim.cli.present import rich_table
-
-    text = io.StringIO()
-    console = Console(record=True, width=1000, file=io.StringIO(), color_system=None)
-    for label, rows in fan_rows(fan):
-        console.print(rich_table(f"{fan.title}: {label}", ["", *fan.year_labels], rows))
+    tables: list[Table] = [
+        (f"{fan.title}: {label}", ["", *fan.year_labels], rows) for label, rows in fan_rows(fan)
+    ]
     if fan.rule_years:
         header, rows = rule_rows(fan)
-        console.print(rich_table(f"Rule headroom ({fan.unit})", header, rows))
-    for line in fan_lines(fan):
-        console.print(f"  {line}", highlight=False, markup=False)
-    text.write("\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n")
-    _emit(text.getvalue(), output)
+        tables.append((f"Rule headroom ({fan.unit})", header, rows))
+    _render_tables(tables, [f"  {line}" for line in fan_lines(fan)], output)
 
 
 # --- stress --------------------------------------------------------------------------

@@ -203,3 +203,56 @@ def test_fan_workers_must_be_at_least_one(workers: str) -> None:
     """0 would silently mean one per CPU and -1 one thread; neither is what was typed."""
     r = invoke("fan", "scenarios/uk_baseline.yaml", "--draws", "50", "--workers", workers)
     assert r.exit_code == 2 and "--workers" in r.stderr, r.output
+
+
+# --- fan's table on a terminal -------------------------------------------------------
+
+
+def run_on_terminal(args: list[str], columns: int) -> str:
+    """The command's stdout on a pseudo-terminal ``columns`` wide, ANSI codes removed."""
+    import fcntl
+    import os
+    import re
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["TERM"] = "xterm"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "budgetsim.cli", *args],
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        cwd=ROOT,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    text = b"".join(chunks).decode("utf-8", "replace")
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+def test_fan_table_fits_the_terminal_like_run() -> None:
+    """On an 80-column terminal fan splits its tables into blocks of columns, as run does,
+    instead of printing 200-column lines that wrap into noise."""
+    args = ["scenarios/uk_2030.yaml"]
+    for command in (["run", *args], ["fan", *args, "--draws", "200", "--workers", "1"]):
+        text = run_on_terminal(command, 80)
+        widths = [len(line.rstrip("\r")) for line in text.splitlines()]
+        assert max(widths) <= 80, (command, max(widths))
+        assert "[1/" in text, command  # the table was split, not cut
