@@ -152,7 +152,10 @@ def _apply_override(data: dict[str, Any], origins: Origins, loc: Loc, value: Any
         if isinstance(target, list):
             nxt = target[_check_index(target, part, loc)]
         if nxt is None and isinstance(target, dict):
+            # A section the override creates: its problems are the override's, not those
+            # of the mapping (perhaps in a parent file) it was added to.
             nxt = target[part] = {}
+            origins[loc[: i + 1]] = ("--set", None)
         if not isinstance(nxt, (dict, list)):
             raise ScenarioError.single(
                 "--set",

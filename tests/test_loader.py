@@ -615,6 +615,10 @@ def test_overrides_apply_in_order() -> None:
             "--set: rules[0].escape_clause.years[0]: ",
             "year 2040 is outside the projection 2025-2035",
         ),
+        # A section the override creates is the override's, not the document root's line
+        # (nor that of a parent file's section it lands in).
+        ("bogus.key=1", "--set: bogus: ", "unknown key (allowed here: defence"),
+        ("economy.bogus.key=1", "--set: economy.bogus: ", "unknown key (allowed here: "),
         ("noequals", "--set: 'noequals': ", "expected key.path=value"),
         ("=3", "--set: '=3': ", "expected key.path=value"),
         (
