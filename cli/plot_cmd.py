@@ -195,8 +195,10 @@ def report_command(
     images = {p.key: _draw(p.results, p.chart, "png") for p in plots}
     if kind == ".md":
         names = {p.key: f"{output.stem}-{p.key}.png" for p in plots}
+        # The report first: if it cannot be written, no PNG is left beside it (nor an
+        # existing one overwritten) for a report that does not exist.
+        _write(output, markdown_report(results, assumptions, plots, names))
         for key, png in images.items():
             _write(output.with_name(names[key]), png)
-        _write(output, markdown_report(results, assumptions, plots, names))
     else:
         _write(output, html_report(results, assumptions, plots, images))

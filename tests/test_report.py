@@ -184,6 +184,16 @@ def test_report_bad_scenario_writes_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_markdown_report_that_cannot_be_written_leaves_no_pngs(tmp_path: Path) -> None:
+    """The .md is written before its PNGs, so a report that cannot be written (here its
+    name is taken by a directory) leaves no charts beside it."""
+    (tmp_path / "r.md").mkdir()
+    res = runner.invoke(app, ["report", UK_2030, "-o", str(tmp_path / "r.md")])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.startswith(f"{tmp_path / 'r.md'}: cannot write: "), res.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["r.md"]
+
+
 # --- in a real browser ---------------------------------------------------------------------
 
 
