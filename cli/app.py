@@ -75,14 +75,19 @@ def _run_file(path: Path, overrides: list[str] | None = None) -> Result:
         _fail(f"{path}: {exc}", EXIT_CHECK_FAILED)
 
 
+def write_or_fail(path: Path, data: str | bytes) -> None:
+    """Write a file atomically; if it cannot be written, one line and exit code 2."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        _fail(f"{path}: cannot write: {exc.strerror or exc}")
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        _fail(f"{output}: cannot write: {exc.strerror or exc}")
+    write_or_fail(output, text)
 
 
 Table = tuple[str, list[str], list[list[str]]]  # title, header, rows

@@ -12,9 +12,16 @@ from typing import Annotated
 
 import typer
 
-from budgetsim.cli.app import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, SetOpt, _fail, _run_file, app
+from budgetsim.cli.app import (
+    EXIT_BAD_INPUT,
+    EXIT_CHECK_FAILED,
+    SetOpt,
+    _fail,
+    _run_file,
+    app,
+    write_or_fail,
+)
 from budgetsim.cli.charts import CHARTS, DEFAULT_CHART, ChartError, render
-from budgetsim.cli.files import write_atomic
 from budgetsim.errors import ScenarioError
 from budgetsim.result import DivergenceError, Result
 
@@ -29,13 +36,6 @@ FilesArg = Annotated[
     list[Path],
     typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
 ]
-
-
-def _write(path: Path, data: str | bytes) -> None:
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        _fail(f"{path}: cannot write: {exc.strerror or exc}")
 
 
 def _draw(results: Sequence[Result], chart: str, fmt: str) -> bytes:
@@ -104,13 +104,13 @@ def plot_command(
     if chart in (FRONTIER, FAN) and len(files) != 1:
         _fail(f"--chart {chart}: give one scenario file, not {len(files)}")
     if chart == FRONTIER:
-        _write(output, _frontier(files[0], targets or FRONTIER_TARGETS, years, set_, fmt))
+        write_or_fail(output, _frontier(files[0], targets or FRONTIER_TARGETS, years, set_, fmt))
         return
     if chart == FAN:
-        _write(output, _fan(files[0], draws, seed, set_, fmt))
+        write_or_fail(output, _fan(files[0], draws, seed, set_, fmt))
         return
     results = [_run_file(f, set_) for f in files]
-    _write(output, _draw(results, chart, fmt))
+    write_or_fail(output, _draw(results, chart, fmt))
 
 
 def _frontier(
@@ -197,8 +197,8 @@ def report_command(
         names = {p.key: f"{output.stem}-{p.key}.png" for p in plots}
         # The report first: if it cannot be written, no PNG is left beside it (nor an
         # existing one overwritten) for a report that does not exist.
-        _write(output, markdown_report(results, assumptions, plots, names))
+        write_or_fail(output, markdown_report(results, assumptions, plots, names))
         for key, png in images.items():
-            _write(output.with_name(names[key]), png)
+            write_or_fail(output.with_name(names[key]), png)
     else:
-        _write(output, html_report(results, assumptions, plots, images))
+        write_or_fail(output, html_report(results, assumptions, plots, images))

@@ -27,8 +27,8 @@ from budgetsim.cli.app import (
     _load,
     _render,
     app,
+    write_or_fail,
 )
-from budgetsim.cli.files import write_atomic
 from budgetsim.cli.present import (
     Format,
     markdown_table,
@@ -161,10 +161,7 @@ def solve_command(
             f"Solved by `budgetsim solve {file} --for {goal.value}`: {sol.message}",
             "Every figure is copied from the scenario solved; see that file for sources.",
         ]
-        try:
-            write_atomic(write_scenario, to_yaml(sol.spec, header))
-        except OSError as exc:
-            _fail(f"{write_scenario}: cannot write: {exc.strerror or exc}")
+        write_or_fail(write_scenario, to_yaml(sol.spec, header))
     answer = _answer_lines(sol)
     if format is Format.json:
         _emit(to_json({"solution": _solution_dict(sol), "run": result_dict(result)}), output)
