@@ -26,6 +26,7 @@ from budgetsim.cli.present import (
     compare_cells,
     compare_csv,
     compare_record,
+    label_of,
     markdown_table,
     metric_csv,
     metric_rows,
@@ -257,7 +258,7 @@ def compare_command(
         _emit(compare_csv(records), output)
     else:
         rows = [compare_cells(rec) for rec in records]
-        label = results[0].year_labels[results[0].years.index(year)]
+        label = label_of(results[0], year)
         if format is Format.markdown:
             _emit(f"Compared in {label}.\n\n" + markdown_table(COMPARE_HEADERS, rows), output)
         else:

@@ -18,6 +18,7 @@ import typer
 from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK
 from budgetsim.cli.app import SetOpt
 from budgetsim.cli.files import load_file, warn
+from budgetsim.cli.present import label_of
 from budgetsim.errors import ScenarioError
 from budgetsim.result import DivergenceError, Result, run
 from budgetsim.rules import RuleOutcome
@@ -33,7 +34,7 @@ def breach(result: Result, rule: RuleOutcome) -> str | None:
     bad = [j for j in range(len(rule.years)) if not bool(rule.passed[0, j])]
 
     def label(j: int) -> str:
-        return result.year_labels[result.years.index(rule.years[j])]
+        return label_of(result, rule.years[j])
 
     def headroom(j: int) -> str:
         return f"headroom {float(rule.headroom[0, j]):+,.1f} {result.unit}"
@@ -54,7 +55,7 @@ def failures(result: Result) -> list[str]:
     out = [clause for rule in result.rules if (clause := breach(result, rule)) is not None]
     s = result.summary
     if s.target_met is False and s.target_year is not None:
-        label = result.year_labels[result.years.index(s.target_year)]
+        label = label_of(result, s.target_year)
         out.append(
             f"target {s.target_pct_gdp:.2f} % of GDP in {label} missed "
             f"({s.defence_pct_gdp_in_target_year or 0.0:.2f} %)"
@@ -67,7 +68,7 @@ def passes(result: Result) -> str:
     parts = []
     s = result.summary
     if s.target_year is not None:
-        label = result.year_labels[result.years.index(s.target_year)]
+        label = label_of(result, s.target_year)
         parts.append(f"target {s.target_pct_gdp:.2f} % of GDP in {label} met")
     else:
         parts.append("no target set")

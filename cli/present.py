@@ -11,9 +11,24 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from budgetsim.result import SERIES_UNITS, Result
+
+
+class Labelled(Protocol):
+    """A Result or a Fan: years and how tables show them."""
+
+    @property
+    def years(self) -> Sequence[int]: ...
+
+    @property
+    def year_labels(self) -> Sequence[str]: ...
+
+
+def label_of(x: Labelled, year: int) -> str:
+    """How tables show ``year`` of ``x`` (2029 -> "2029-30" for fiscal years)."""
+    return x.year_labels[x.years.index(year)]
 
 
 class Format(StrEnum):
@@ -87,7 +102,7 @@ def summary_lines(result: Result) -> list[str]:
     s, u = result.summary, result.unit
     out = []
     if s.target_year is not None and s.target_pct_gdp is not None:
-        label = result.year_labels[result.years.index(s.target_year)]
+        label = label_of(result, s.target_year)
         got = s.defence_pct_gdp_in_target_year or 0.0
         out.append(
             f"Target {s.target_pct_gdp:.2f} % of GDP in {label}: "
@@ -106,7 +121,7 @@ def summary_lines(result: Result) -> list[str]:
     )
     for rule in result.rules:
         for j, year in enumerate(rule.years):
-            label = result.year_labels[result.years.index(year)]
+            label = label_of(result, year)
             ok = bool(rule.passed[0, j])
             out.append(
                 f"{rule.name} in {label}: {'passes' if ok else 'FAILS'}, headroom "
@@ -277,9 +292,7 @@ def compare_record(result: Result, year: int) -> dict[str, Any]:
     s = result.summary
     target = ""
     if s.target_year is not None and s.target_pct_gdp is not None:
-        target = (
-            f"{s.target_pct_gdp:.2f} % in {result.year_labels[result.years.index(s.target_year)]}"
-        )
+        target = f"{s.target_pct_gdp:.2f} % in {label_of(result, s.target_year)}"
     checks = [
         (rule.name, y, bool(rule.passed[0, k]), float(rule.headroom[0, k]))
         for rule in result.rules
@@ -305,9 +318,7 @@ def compare_record(result: Result, year: int) -> dict[str, Any]:
     ):
         row[name] = float(result.series[name][0, j])
     row["rules_passed"] = f"{sum(c[2] for c in checks)}/{len(checks)}"
-    row["tightest_rule"] = (
-        f"{tight[0]} {result.year_labels[result.years.index(tight[1])]}" if tight else ""
-    )
+    row["tightest_rule"] = f"{tight[0]} {label_of(result, tight[1])}" if tight else ""
     row["headroom"] = tight[3] if tight else None
     return row
 

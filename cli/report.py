@@ -23,6 +23,7 @@ from budgetsim.cli.present import (
     COMPARE_HEADERS,
     compare_cells,
     compare_record,
+    label_of,
     markdown_table,
     run_rows,
     summary_lines,
@@ -86,7 +87,7 @@ def rule_rows(result: Result) -> list[list[str]]:
                 [
                     rule.name,
                     rule.type,
-                    result.year_labels[result.years.index(year)],
+                    label_of(result, year),
                     "pass" if bool(rule.passed[0, j]) else "FAIL",
                     f"{float(rule.measured[0, j]) * 100:.2f} {of}",
                     limit,
@@ -237,7 +238,7 @@ def _compare(results: Sequence[Result]) -> tuple[str, list[list[str]]] | None:
     year = common_year(results)
     if year is None:
         return None
-    label = results[0].year_labels[results[0].years.index(year)]
+    label = label_of(results[0], year)
     return label, [compare_cells(compare_record(r, year)) for r in results]
 
 

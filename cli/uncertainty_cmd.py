@@ -32,7 +32,7 @@ from budgetsim.cli.app import (
     _render_tables,
 )
 from budgetsim.cli.files import read_text
-from budgetsim.cli.present import Format, markdown_table, to_json
+from budgetsim.cli.present import Format, label_of, markdown_table, to_json
 from budgetsim.errors import ScenarioError
 from budgetsim.result import DivergenceError, year_label
 
@@ -74,7 +74,7 @@ def rule_rows(fan: Fan) -> tuple[list[str], list[list[str]]]:
     rows = []
     for name, years in fan.rule_years.items():
         for j, year in enumerate(years):
-            label = fan.year_labels[fan.years.index(year)]
+            label = label_of(fan, year)
             rows.append(
                 [
                     name,
@@ -92,7 +92,7 @@ def fan_lines(fan: Fan) -> list[str]:
     if fan.p_all_rules_pass is not None:
         out.append(f"Chance that every rule passes in all its years: {fan.p_all_rules_pass:.3f}")
     if fan.target_year is not None and fan.p_target_met is not None:
-        label = fan.year_labels[fan.years.index(fan.target_year)]
+        label = label_of(fan, fan.target_year)
         out.append(
             f"Chance that defence reaches the target {fan.target_pct_gdp:.2f} % of GDP in "
             f"{label}: {fan.p_target_met:.3f}"
@@ -174,7 +174,7 @@ def fan_csv(fan: Fan) -> str:
                     f"headroom:{name}",
                     fan.unit,
                     year,
-                    fan.year_labels[fan.years.index(year)],
+                    label_of(fan, year),
                     repr(float(fan.headroom_central[name][j])),
                     *(repr(float(v)) for v in fan.headroom[name][:, j]),
                 ]
