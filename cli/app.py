@@ -8,18 +8,28 @@ Commands are thin: load (budgetsim.cli.files), run (budgetsim.run), present
 
 from __future__ import annotations
 
-import io
 import sys
 from enum import StrEnum
-from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from budgetsim import __version__
-from budgetsim.cli import EXIT_BAD_INPUT as EXIT_BAD_INPUT
-from budgetsim.cli import EXIT_CHECK_FAILED as EXIT_CHECK_FAILED
-from budgetsim.cli.files import load_file, warn, write_atomic
+from budgetsim.cli import EXIT_BAD_INPUT
+from budgetsim.cli.check_cmd import check_command
+from budgetsim.cli.common import (
+    FileArg,
+    FilesArg,
+    FormatOpt,
+    OutputOpt,
+    SetOpt,
+    emit,
+    fail,
+    render,
+    run_or_fail,
+)
+from budgetsim.cli.files import load_file, warn
+from budgetsim.cli.plot_cmd import plot_command, report_command
 from budgetsim.cli.present import (
     COMPARE_HEADERS,
     Format,
@@ -31,17 +41,16 @@ from budgetsim.cli.present import (
     metric_csv,
     metric_rows,
     result_dict,
-    rich_table,
     run_csv,
     run_markdown,
     run_rows,
-    split_columns,
     summary_lines,
     to_json,
 )
+from budgetsim.cli.solve_cmd import frontier_command, solve_command
+from budgetsim.cli.uncertainty_cmd import calibrate_command, fan_command, stress_command
 from budgetsim.errors import ScenarioError
-from budgetsim.result import SERIES_UNITS, DivergenceError, Result, run
-from budgetsim.scenario import Scenario
+from budgetsim.result import SERIES_UNITS
 
 app = typer.Typer(
     name="budgetsim",
@@ -51,81 +60,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    sys.stderr.write(message.rstrip("\n") + "\n")
-    raise typer.Exit(code)
-
-
-def _load(path: Path, overrides: list[str] | None = None) -> Scenario:
-    """Load a scenario (bad input: exit 2) and print its warnings to stderr."""
-    try:
-        scenario = load_file(path, overrides or ())
-    except ScenarioError as exc:
-        _fail(str(exc))
-    warn(scenario)
-    return scenario
-
-
-def _run_file(path: Path, overrides: list[str] | None = None) -> Result:
-    scenario = _load(path, overrides)
-    try:
-        return run(scenario)
-    except DivergenceError as exc:
-        _fail(f"{path}: {exc}", EXIT_CHECK_FAILED)
-
-
-def write_or_fail(path: Path, data: str | bytes) -> None:
-    """Write a file atomically; if it cannot be written, one line and exit code 2."""
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        _fail(f"{path}: cannot write: {exc.strerror or exc}")
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    write_or_fail(output, text)
-
-
-Table = tuple[str, list[str], list[list[str]]]  # title, header, rows
-
-
-def _render(
-    title: str,
-    header: list[str],
-    rows: list[list[str]],
-    notes: list[str],
-    output: Path | None,
-) -> None:
-    """A table (split into blocks of columns on a narrow terminal) and notes under it.
-
-    To a terminal: as wide as the terminal. To a pipe or a file: plain text, never cut.
-    """
-    _render_tables([(title, header, rows)], notes, output)
-
-
-def _render_tables(tables: list[Table], notes: list[str], output: Path | None) -> None:
-    """Several tables, one after the other, then the notes; as :func:`_render`."""
-    from rich.console import Console
-
-    if output is None and sys.stdout.isatty():
-        console = Console()
-    else:
-        console = Console(record=True, width=1000, file=io.StringIO(), color_system=None)
-    for title, header, rows in tables:
-        blocks = split_columns(header, rows, console.width)
-        for k, (head, body) in enumerate(blocks):
-            suffix = f" [{k + 1}/{len(blocks)}]" if len(blocks) > 1 else ""
-            console.print(rich_table(title + suffix, head, body))
-    for note in notes:
-        console.print(note, highlight=False, markup=False)
-    if console.record:
-        text = "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
-        _emit(text, output)
 
 
 def _version(value: bool) -> None:
@@ -144,28 +78,6 @@ def main_callback(
     """What defence-spending promises cost, year by year, under tax freezes and fiscal rules."""
 
 
-FileArg = Annotated[
-    Path, typer.Argument(help="Scenario YAML file.", show_default=False, metavar="FILE")
-]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", "-o", help="Write to this file (atomically) instead of stdout.", metavar="PATH"
-    ),
-]
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        metavar="KEY.PATH=VALUE",
-        help="Override a scenario key, e.g. --set defence.milestones='{2030: 3.5}'. Repeatable.",
-        show_default=False,
-    ),
-]
-
-
-@app.command("run")
 def run_command(
     file: FileArg,
     format: FormatOpt = Format.table,
@@ -173,15 +85,15 @@ def run_command(
     set_: SetOpt = None,
 ) -> None:
     """Run one scenario and show the year-by-year path, the funding and the fiscal rules."""
-    result = _run_file(file, set_)
+    result = run_or_fail(file, set_)
     if format is Format.json:
-        _emit(to_json(result_dict(result)), output)
+        emit(to_json(result_dict(result)), output)
     elif format is Format.csv:
-        _emit(run_csv(result), output)
+        emit(run_csv(result), output)
     elif format is Format.markdown:
-        _emit(run_markdown(result), output)
+        emit(run_markdown(result), output)
     else:
-        _render(
+        render(
             f"{result.title} ({result.unit})",
             ["", *result.year_labels],
             [[label, *cells] for label, cells in run_rows(result)],
@@ -190,12 +102,8 @@ def run_command(
         )
 
 
-@app.command("compare")
 def compare_command(
-    files: Annotated[
-        list[Path],
-        typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
-    ],
+    files: FilesArg,
     year: Annotated[
         int | None,
         typer.Option(
@@ -214,12 +122,12 @@ def compare_command(
     output: OutputOpt = None,
 ) -> None:
     """Set several scenarios side by side: one row each, in one year."""
-    results = [_run_file(f) for f in files]
+    results = [run_or_fail(f) for f in files]
     if metric is not None:
         if metric not in SERIES_UNITS:
-            _fail(f"--metric: unknown series {metric!r}; one of: {', '.join(SERIES_UNITS)}")
+            fail(f"--metric: unknown series {metric!r}; one of: {', '.join(SERIES_UNITS)}")
         if year is not None:
-            _fail("--year: --metric shows every year; leave out one of the two")
+            fail("--year: --metric shows every year; leave out one of the two")
         header, rows = metric_rows(results, metric)
         if format is Format.json:
             data = {
@@ -235,42 +143,38 @@ def compare_command(
                     for r in results
                 ],
             }
-            _emit(to_json(data), output)
+            emit(to_json(data), output)
         elif format is Format.csv:
-            _emit(metric_csv(results, metric), output)
+            emit(metric_csv(results, metric), output)
         elif format is Format.markdown:
-            _emit(markdown_table(header, rows), output)
+            emit(markdown_table(header, rows), output)
         else:
             units = sorted({r.unit_of(metric) for r in results})
-            _render(f"{metric} ({', '.join(units)})", header, rows, [], output)
+            render(f"{metric} ({', '.join(units)})", header, rows, [], output)
         return
     common = set(results[0].years).intersection(*(r.years for r in results[1:]))
     if year is None:
         if not common:
-            _fail("the scenarios share no projection year; give --year")
+            fail("the scenarios share no projection year; give --year")
         year = max(common)
     elif year not in common:
-        _fail(f"--year {year}: not a projection year of every scenario")
+        fail(f"--year {year}: not a projection year of every scenario")
     records = [compare_record(r, year) for r in results]
     if format is Format.json:
-        _emit(to_json({"year": year, "scenarios": records}), output)
+        emit(to_json({"year": year, "scenarios": records}), output)
     elif format is Format.csv:
-        _emit(compare_csv(records), output)
+        emit(compare_csv(records), output)
     else:
         rows = [compare_cells(rec) for rec in records]
         label = label_of(results[0], year)
         if format is Format.markdown:
-            _emit(f"Compared in {label}.\n\n" + markdown_table(COMPARE_HEADERS, rows), output)
+            emit(f"Compared in {label}.\n\n" + markdown_table(COMPARE_HEADERS, rows), output)
         else:
-            _render(f"Compared in {label}", list(COMPARE_HEADERS), rows, [], output)
+            render(f"Compared in {label}", list(COMPARE_HEADERS), rows, [], output)
 
 
-@app.command("validate")
 def validate_command(
-    files: Annotated[
-        list[Path],
-        typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
-    ],
+    files: FilesArg,
 ) -> None:
     """Check scenario files; print OK or every problem, one line each."""
     bad = False
@@ -292,7 +196,6 @@ class SchemaFormat(StrEnum):
     markdown = "markdown"
 
 
-@app.command("schema")
 def schema_command(
     format: Annotated[
         SchemaFormat, typer.Option("--format", "-f", help="json: JSON Schema; markdown: docs.")
@@ -303,23 +206,22 @@ def schema_command(
     from budgetsim.registry import json_schema, markdown_reference
 
     if format is SchemaFormat.markdown:
-        _emit(markdown_reference(), output)
+        emit(markdown_reference(), output)
     else:
-        _emit(to_json(json_schema()), output)
+        emit(to_json(json_schema()), output)
 
 
-# The solver commands live in their own module; importing it registers them.
-from budgetsim.cli import solve_cmd as _solve_cmd  # noqa: E402, F401
-
-# fan, stress and calibrate live in their own module (docs/uncertainty.md).
-from budgetsim.cli import uncertainty_cmd  # noqa: E402
-
-uncertainty_cmd.register(app)
-
-# `plot` and `report` live in their own module, which adds them to `app` when imported.
-from budgetsim.cli import plot_cmd as _plot_cmd  # noqa: E402, F401
-
-# check lives in its own module (docs/cli.md#budgetsim-check).
-from budgetsim.cli.check_cmd import check_command  # noqa: E402
-
-app.command("check")(check_command)
+# Every command is a plain function, most in a module of its own; they are registered
+# here, in the order `budgetsim --help` lists them.
+app.command("run")(run_command)
+app.command("compare")(compare_command)
+app.command("validate")(validate_command)
+app.command("schema")(schema_command)
+app.command("solve")(solve_command)  # docs/solving.md
+app.command("frontier")(frontier_command)
+app.command("fan")(fan_command)  # docs/uncertainty.md
+app.command("stress")(stress_command)
+app.command("calibrate")(calibrate_command)
+app.command("plot")(plot_command)  # docs/charts.md
+app.command("report")(report_command)  # docs/report.md
+app.command("check")(check_command)  # docs/cli.md#budgetsim-check

@@ -15,7 +15,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from budgetsim.cli.files import _resolve, read_text
+from budgetsim.cli.files import read_text, resolve
 from budgetsim.errors import Loc, format_loc
 from budgetsim.loader import read_merged
 from budgetsim.schema import ScenarioSpec, Section
@@ -124,7 +124,7 @@ def _leaves(data: Any, loc: Loc) -> list[tuple[Loc, Any]]:
 def assumptions_of(path: Path) -> Assumptions:
     """Read a scenario file (and its ``extends`` chain) for the report."""
     name = str(path)
-    data, origins = read_merged(read_text(path, name), name, _resolve)
+    data, origins = read_merged(read_text(path, name), name, resolve)
     texts: dict[str, list[str]] = {}
 
     def lines_of(source: str) -> list[str]:

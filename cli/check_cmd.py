@@ -10,13 +10,11 @@ wins over 1: every file is still checked).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Annotated
 
 import typer
 
 from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK
-from budgetsim.cli.app import SetOpt
+from budgetsim.cli.common import FilesArg, SetOpt
 from budgetsim.cli.files import load_file, warn
 from budgetsim.cli.present import label_of
 from budgetsim.errors import ScenarioError
@@ -78,10 +76,7 @@ def passes(result: Result) -> str:
 
 
 def check_command(
-    files: Annotated[
-        list[Path],
-        typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
-    ],
+    files: FilesArg,
     set_: SetOpt = None,
 ) -> None:
     """Exit 0 if every rule holds and the target is met in every file; 1 if not; 2 on bad input."""

@@ -51,7 +51,8 @@ def decode(raw: bytes, name: str) -> str:
         raise ScenarioError.single(name, "is not UTF-8 text", line) from None
 
 
-def _resolve(reference: str, from_source: str) -> tuple[str, str]:
+def resolve(reference: str, from_source: str) -> tuple[str, str]:
+    """The file an ``extends`` names, relative to the file naming it: (its name, its text)."""
     path = Path(from_source).parent / reference
     name = os.path.normpath(str(path))
     return name, read_text(path, name)
@@ -60,7 +61,7 @@ def _resolve(reference: str, from_source: str) -> tuple[str, str]:
 def load_file(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     """Load and validate a scenario file, following ``extends`` relative to each file."""
     name = str(path)
-    return load_text(read_text(Path(path), name), name, resolve=_resolve, overrides=overrides)
+    return load_text(read_text(Path(path), name), name, resolve=resolve, overrides=overrides)
 
 
 def warn(scenario: Scenario) -> None:

@@ -1,6 +1,6 @@
 """The ``plot`` and ``report`` commands (charts need the extra ``budgetsim[plot]``).
 
-Registered on :data:`budgetsim.cli.app.app` when that module is imported. matplotlib is
+Registered in :mod:`budgetsim.cli.app`. matplotlib is
 imported only when a chart is drawn, so other commands start as fast as before.
 """
 
@@ -12,16 +12,9 @@ from typing import Annotated
 
 import typer
 
-from budgetsim.cli.app import (
-    EXIT_BAD_INPUT,
-    EXIT_CHECK_FAILED,
-    SetOpt,
-    _fail,
-    _run_file,
-    app,
-    write_or_fail,
-)
+from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED
 from budgetsim.cli.charts import CHARTS, DEFAULT_CHART, ChartError, render
+from budgetsim.cli.common import FilesArg, SetOpt, fail, load_or_fail, run_or_fail, write_or_fail
 from budgetsim.errors import ScenarioError
 from budgetsim.result import DivergenceError, Result
 
@@ -32,20 +25,14 @@ FRONTIER_TARGETS = "2.5,3,3.5,5"  # as `budgetsim frontier`
 FAN = "fan"
 ALL_CHARTS = (*CHARTS, FAN, FRONTIER)
 
-FilesArg = Annotated[
-    list[Path],
-    typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
-]
-
 
 def _draw(results: Sequence[Result], chart: str, fmt: str) -> bytes:
     try:
         return render(results, chart, fmt)
     except ChartError as exc:
-        _fail(str(exc), EXIT_BAD_INPUT)
+        fail(str(exc), EXIT_BAD_INPUT)
 
 
-@app.command("plot")
 def plot_command(
     files: FilesArg,
     output: Annotated[
@@ -93,23 +80,23 @@ def plot_command(
 ) -> None:
     """Draw one chart of one or several scenarios as PNG or SVG (needs matplotlib)."""
     if chart not in ALL_CHARTS:
-        _fail(f"--chart: unknown chart {chart!r}; one of: {', '.join(ALL_CHARTS)}")
+        fail(f"--chart: unknown chart {chart!r}; one of: {', '.join(ALL_CHARTS)}")
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
-        _fail(f"--output: {output}: give a file name ending in .png or .svg")
+        fail(f"--output: {output}: give a file name ending in .png or .svg")
     if chart != FRONTIER and (targets is not None or years is not None):
-        _fail("--targets, --years: only for --chart frontier")
+        fail("--targets, --years: only for --chart frontier")
     if chart != FAN and (draws is not None or seed is not None):
-        _fail("--draws, --seed: only for --chart fan")
+        fail("--draws, --seed: only for --chart fan")
     if chart in (FRONTIER, FAN) and len(files) != 1:
-        _fail(f"--chart {chart}: give one scenario file, not {len(files)}")
+        fail(f"--chart {chart}: give one scenario file, not {len(files)}")
     if chart == FRONTIER:
         write_or_fail(output, _frontier(files[0], targets or FRONTIER_TARGETS, years, set_, fmt))
         return
     if chart == FAN:
         write_or_fail(output, _fan(files[0], draws, seed, set_, fmt))
         return
-    results = [_run_file(f, set_) for f in files]
+    results = [run_or_fail(f, set_) for f in files]
     write_or_fail(output, _draw(results, chart, fmt))
 
 
@@ -117,51 +104,48 @@ def _frontier(
     file: Path, targets: str, years: str | None, overrides: list[str] | None, fmt: str
 ) -> bytes:
     """The solver's frontier of one scenario as a heat map (``budgetsim frontier``'s grid)."""
-    from budgetsim.cli.app import _load
     from budgetsim.cli.frontier_chart import render_frontier
     from budgetsim.cli.solve_cmd import _numbers, _years
     from budgetsim.result import year_label
     from budgetsim.solve import solve_frontier
     from budgetsim.solvecore import SolveError
 
-    scn = _load(file, overrides)
+    scn = load_or_fail(file, overrides)
     shares = _numbers(targets, "targets")
     if not shares:
-        _fail("--targets: give at least one share")
+        fail("--targets: give at least one share")
     target_years = [int(y) for y in scn.years] if years is None else _years(years)
     try:
         fr = solve_frontier(scn, shares, target_years)
     except SolveError as exc:
-        _fail(f"{file}: {exc}")
+        fail(f"{file}: {exc}")
     labels = {int(y): year_label(int(y), scn.spec.years.label) for y in scn.years}
     try:
         return render_frontier(fr, scn.title, str(file), labels, fmt)
     except ChartError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _fan(
     file: Path, draws: int | None, seed: int | None, overrides: list[str] | None, fmt: str
 ) -> bytes:
     """The Monte Carlo fan of debt % of GDP (``budgetsim fan``'s percentiles) of one scenario."""
-    from budgetsim.cli.app import _load
     from budgetsim.cli.fan_chart import render_fan
     from budgetsim.montecarlo import NoUncertaintyError, fan
 
-    scn = _load(file, overrides)
+    scn = load_or_fail(file, overrides)
     try:
         result = fan(scn, draws=draws, seed=seed)
     except NoUncertaintyError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except DivergenceError as exc:
-        _fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
+        fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
     try:
         return render_fan(result, fmt)
     except ChartError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
-@app.command("report")
 def report_command(
     files: FilesArg,
     output: Annotated[
@@ -185,12 +169,12 @@ def report_command(
 
     kind = output.suffix.lower()
     if kind not in (".html", ".htm", ".md"):
-        _fail(f"--output: {output}: give a file name ending in .html or .md")
-    results = [_run_file(f) for f in files]
+        fail(f"--output: {output}: give a file name ending in .html or .md")
+    results = [run_or_fail(f) for f in files]
     try:
         assumptions = [assumptions_of(f) for f in files]
     except ScenarioError as exc:  # pragma: no cover - the file was just read and run
-        _fail(str(exc))
+        fail(str(exc))
     plots = plan(results)
     images = {p.key: _draw(p.results, p.chart, "png") for p in plots}
     if kind == ".md":

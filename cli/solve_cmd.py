@@ -16,17 +16,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from budgetsim.cli.app import (
-    EXIT_CHECK_FAILED,
+from budgetsim.cli import EXIT_CHECK_FAILED
+from budgetsim.cli.common import (
     FileArg,
     FormatOpt,
     OutputOpt,
     SetOpt,
-    _emit,
-    _fail,
-    _load,
-    _render,
-    app,
+    emit,
+    fail,
+    load_or_fail,
+    render,
     write_or_fail,
 )
 from budgetsim.cli.present import (
@@ -78,7 +77,6 @@ def _solution_dict(sol: Solution) -> dict[str, Any]:
     }
 
 
-@app.command("solve")
 def solve_command(
     file: FileArg,
     goal: Annotated[
@@ -132,29 +130,29 @@ def solve_command(
     from budgetsim.solvecore import SolveError
     from budgetsim.specedit import to_yaml
 
-    scn = _load(file, set_)
+    scn = load_or_fail(file, set_)
     try:
         if goal is Goal.max_share:
             if share is not None:
-                _fail("--share: max-share finds the share; give --year only")
+                fail("--share: max-share finds the share; give --year only")
             sol = solve_max_share(scn, year)
         elif goal is Goal.earliest_year:
             if year is not None:
-                _fail("--year: earliest-year finds the year; give --share only")
+                fail("--year: earliest-year finds the year; give --share only")
             sol = solve_earliest_year(scn, share)
         else:
             solver = solve_min_cuts if goal is Goal.min_cuts else solve_tax_rise
             sol = solver(scn, year, share, discount / 100.0)
     except SolveError as exc:
-        _fail(f"{file}: {exc}")
+        fail(f"{file}: {exc}")
     except ScenarioError as exc:
-        _fail(str(exc))  # it names its source already
+        fail(str(exc))  # it names its source already
     except DivergenceError as exc:
-        _fail(f"{file}: {exc}", EXIT_CHECK_FAILED)  # as run, fan and stress do
+        fail(f"{file}: {exc}", EXIT_CHECK_FAILED)  # as run, fan and stress do
     if not sol.feasible or sol.result is None or sol.spec is None:
         if format is Format.json:
-            _emit(to_json({"solution": _solution_dict(sol)}), output)
-        _fail(f"{file}: {sol.message}", EXIT_CHECK_FAILED)
+            emit(to_json({"solution": _solution_dict(sol)}), output)
+        fail(f"{file}: {sol.message}", EXIT_CHECK_FAILED)
     result = sol.result
     if write_scenario is not None:
         header = [
@@ -164,13 +162,13 @@ def solve_command(
         write_or_fail(write_scenario, to_yaml(sol.spec, header))
     answer = _answer_lines(sol)
     if format is Format.json:
-        _emit(to_json({"solution": _solution_dict(sol), "run": result_dict(result)}), output)
+        emit(to_json({"solution": _solution_dict(sol), "run": result_dict(result)}), output)
     elif format is Format.csv:
-        _emit(run_csv(result), output)
+        emit(run_csv(result), output)
     elif format is Format.markdown:
-        _emit("".join(f"**{line}**\n\n" for line in answer[:1]) + run_markdown(result), output)
+        emit("".join(f"**{line}**\n\n" for line in answer[:1]) + run_markdown(result), output)
     else:
-        _render(
+        render(
             f"{result.title}: solved for {goal.value} ({result.unit})",
             ["", *result.year_labels],
             [[label, *cells] for label, cells in run_rows(result)],
@@ -183,7 +181,7 @@ def _numbers(text: str, what: str) -> list[float]:
     try:
         return [float(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        _fail(f"--{what}: {text!r} is not a comma-separated list of numbers")
+        fail(f"--{what}: {text!r} is not a comma-separated list of numbers")
 
 
 def _years(text: str) -> list[int]:
@@ -191,11 +189,11 @@ def _years(text: str) -> list[int]:
     if m:
         first, last = int(m.group(1)), int(m.group(2))
         if last < first:
-            _fail(f"--years: {text!r} ends before it starts")
+            fail(f"--years: {text!r} ends before it starts")
         return list(range(first, last + 1))
     values = _numbers(text, "years")
     if not values or any(v != int(v) for v in values):
-        _fail(f"--years: {text!r}: give FIRST..LAST or a comma-separated list of years")
+        fail(f"--years: {text!r}: give FIRST..LAST or a comma-separated list of years")
     return [int(v) for v in values]
 
 
@@ -210,7 +208,6 @@ def _frontier_records(fr: Frontier) -> list[dict[str, Any]]:
     return [asdict(c) for c in fr.cells]
 
 
-@app.command("frontier")
 def frontier_command(
     file: FileArg,
     targets: Annotated[
@@ -232,18 +229,18 @@ def frontier_command(
     from budgetsim.solve import solve_frontier
     from budgetsim.solvecore import SolveError
 
-    scn = _load(file, set_)
+    scn = load_or_fail(file, set_)
     shares = _numbers(targets, "targets")
     if not shares:
-        _fail("--targets: give at least one share")
+        fail("--targets: give at least one share")
     target_years = [int(y) for y in scn.years] if years is None else _years(years)
     try:
         fr = solve_frontier(scn, shares, target_years)
     except SolveError as exc:
-        _fail(f"{file}: {exc}")
+        fail(f"{file}: {exc}")
     if format is Format.json:
         data = {"scenario": scn.title, "unit": fr.unit, "cells": _frontier_records(fr)}
-        _emit(to_json(data), output)
+        emit(to_json(data), output)
         return
     if format is Format.csv:
         import csv
@@ -254,7 +251,7 @@ def frontier_command(
         writer = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(records)
-        _emit(buf.getvalue(), output)
+        emit(buf.getvalue(), output)
         return
     labels = [year_label(y, scn.spec.years.label) for y in fr.years]
     header = ["Target % GDP", *labels]
@@ -272,6 +269,6 @@ def frontier_command(
     title = f"{scn.title}: feasibility by target year"
     if format is Format.markdown:
         body = markdown_table(header, rows) + "\n" + "".join(f"- {n}\n" for n in notes)
-        _emit(f"## {title}\n\n" + body, output)
+        emit(f"## {title}\n\n" + body, output)
     else:
-        _render(title, header, rows, notes, output)
+        render(title, header, rows, notes, output)

@@ -17,19 +17,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from budgetsim.cli.app import (
-    EXIT_BAD_INPUT,
-    EXIT_CHECK_FAILED,
+from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED
+from budgetsim.cli.common import (
     FileArg,
     FormatOpt,
     OutputOpt,
     SetOpt,
     Table,
-    _emit,
-    _fail,
-    _load,
-    _render,
-    _render_tables,
+    emit,
+    fail,
+    load_or_fail,
+    render,
+    render_tables,
 )
 from budgetsim.cli.files import read_text
 from budgetsim.cli.present import Format, label_of, markdown_table, to_json
@@ -233,19 +232,19 @@ def fan_command(
     """Monte Carlo: percentiles of debt, borrowing, defence and rule headroom; chances."""
     from budgetsim.montecarlo import NoUncertaintyError
 
-    scn = _load(file, set_)
+    scn = load_or_fail(file, set_)
     try:
         result = _progress_run(scn, draws, seed, workers)
     except NoUncertaintyError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except DivergenceError as exc:
-        _fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
+        fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
     if format is Format.json:
-        _emit(to_json(fan_dict(result)), output)
+        emit(to_json(fan_dict(result)), output)
     elif format is Format.csv:
-        _emit(fan_csv(result), output)
+        emit(fan_csv(result), output)
     elif format is Format.markdown:
-        _emit(fan_markdown(result), output)
+        emit(fan_markdown(result), output)
     else:
         _render_fan(result, output)
 
@@ -257,7 +256,7 @@ def _render_fan(fan: Fan, output: Path | None) -> None:
     if fan.rule_years:
         header, rows = rule_rows(fan)
         tables.append((f"Rule headroom ({fan.unit})", header, rows))
-    _render_tables(tables, [f"  {line}" for line in fan_lines(fan)], output)
+    render_tables(tables, [f"  {line}" for line in fan_lines(fan)], output)
 
 
 # --- stress --------------------------------------------------------------------------
@@ -366,27 +365,27 @@ def stress_command(
 
     for name in test or ():
         if name != "all" and name not in TEST_NAMES:
-            _fail(f"--test: unknown test {name!r}; one of: all, {', '.join(TEST_NAMES)}")
+            fail(f"--test: unknown test {name!r}; one of: all, {', '.join(TEST_NAMES)}")
     names = TEST_NAMES if not test or "all" in test else tuple(test)
-    scn = _load(file, set_)
+    scn = load_or_fail(file, set_)
     try:
         res = stress(scn, names)
     except DivergenceError as exc:
-        _fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
+        fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
     header, rows = stress_table(res, scn.spec.years.label)
     year_text = year_label(res.year, scn.spec.years.label)
     if format is Format.json:
-        _emit(to_json(stress_dict(res)), output)
+        emit(to_json(stress_dict(res)), output)
     elif format is Format.csv:
-        _emit(stress_csv(res, scn.spec.years.label), output)
+        emit(stress_csv(res, scn.spec.years.label), output)
     elif format is Format.markdown:
-        _emit(
+        emit(
             f"Stress tests in {year_text}; headroom in {res.unit}.\n\n"
             + markdown_table(header, rows),
             output,
         )
     else:
-        _render(f"{res.title}: stress tests in {year_text} ({res.unit})", header, rows, [], output)
+        render(f"{res.title}: stress tests in {year_text} ({res.unit})", header, rows, [], output)
 
 
 # --- calibrate -----------------------------------------------------------------------
@@ -407,7 +406,7 @@ def read_history(path: Path | None) -> tuple[str, list[list[float]]]:
         try:
             text = read_text(path, name, what="history CSV")
         except ScenarioError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     rows: list[list[float]] = []
     header_seen = False
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -417,20 +416,20 @@ def read_history(path: Path | None) -> tuple[str, list[list[float]]]:
         if not header_seen:
             names = [c.split("[")[0].strip() for c in cells]
             if names[:4] != list(COLUMNS):
-                _fail(f"{name}:{lineno}: the header must start with columns {', '.join(COLUMNS)}")
+                fail(f"{name}:{lineno}: the header must start with columns {', '.join(COLUMNS)}")
             header_seen = True
             continue
         if len(cells) < 4:
-            _fail(f"{name}:{lineno}: expected 4 values, got {len(cells)}")
+            fail(f"{name}:{lineno}: expected 4 values, got {len(cells)}")
         try:
             values = [float(c) for c in cells[:4]]
         except ValueError:
-            _fail(f"{name}:{lineno}: not a number in {line.strip()!r}")
+            fail(f"{name}:{lineno}: not a number in {line.strip()!r}")
         if not all(math.isfinite(v) for v in values):
-            _fail(f"{name}:{lineno}: not a finite number in {line.strip()!r}")
+            fail(f"{name}:{lineno}: not a finite number in {line.strip()!r}")
         rows.append(values)
     if not header_seen:
-        _fail(f"{name}: no header row")
+        fail(f"{name}: no header row")
     return name, rows
 
 
@@ -510,9 +509,9 @@ def calibrate_command(
             exclude or (),
         )
     except CalibrationError as exc:
-        _fail(f"{name}: {exc}", EXIT_BAD_INPUT)
+        fail(f"{name}: {exc}", EXIT_BAD_INPUT)
     if format is CalibrateFormat.json:
-        _emit(
+        emit(
             to_json(
                 {
                     "source": name,
@@ -539,12 +538,6 @@ def calibrate_command(
             output,
         )
     elif format is CalibrateFormat.yaml:
-        _emit(yaml_section(cal, name), output)
+        emit(yaml_section(cal, name), output)
     else:
-        _emit("\n".join(calibration_lines(name, cal)) + "\n", output)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("fan")(fan_command)
-    app.command("stress")(stress_command)
-    app.command("calibrate")(calibrate_command)
+        emit("\n".join(calibration_lines(name, cal)) + "\n", output)
