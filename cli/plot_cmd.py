@@ -15,12 +15,12 @@ import typer
 from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED
 from budgetsim.cli.charts import CHARTS, DEFAULT_CHART, ChartError, render
 from budgetsim.cli.common import FilesArg, SetOpt, fail, load_or_fail, run_or_fail, write_or_fail
+from budgetsim.cli.solve_cmd import DEFAULT_TARGETS, frontier_of
 from budgetsim.errors import ScenarioError
 from budgetsim.result import DivergenceError, Result
 
 #: The solver's frontier as a heat map: drawn from one scenario's Frontier, not from Results.
 FRONTIER = "frontier"
-FRONTIER_TARGETS = "2.5,3,3.5,5"  # as `budgetsim frontier`
 #: The Monte Carlo fan of debt % of GDP: drawn from one scenario's Fan.
 FAN = "fan"
 ALL_CHARTS = (*CHARTS, FAN, FRONTIER)
@@ -53,7 +53,7 @@ def plot_command(
         str | None,
         typer.Option(
             help="--chart frontier: target shares, % of GDP, comma-separated "
-            f"[default: {FRONTIER_TARGETS}].",
+            f"[default: {DEFAULT_TARGETS}].",
             metavar="PCT,...",
             show_default=False,
         ),
@@ -91,7 +91,7 @@ def plot_command(
     if chart in (FRONTIER, FAN) and len(files) != 1:
         fail(f"--chart {chart}: give one scenario file, not {len(files)}")
     if chart == FRONTIER:
-        write_or_fail(output, _frontier(files[0], targets or FRONTIER_TARGETS, years, set_, fmt))
+        write_or_fail(output, _frontier(files[0], targets or DEFAULT_TARGETS, years, set_, fmt))
         return
     if chart == FAN:
         write_or_fail(output, _fan(files[0], draws, seed, set_, fmt))
@@ -105,20 +105,9 @@ def _frontier(
 ) -> bytes:
     """The solver's frontier of one scenario as a heat map (``budgetsim frontier``'s grid)."""
     from budgetsim.cli.frontier_chart import render_frontier
-    from budgetsim.cli.solve_cmd import _numbers, _years
     from budgetsim.result import year_label
-    from budgetsim.solve import solve_frontier
-    from budgetsim.solvecore import SolveError
 
-    scn = load_or_fail(file, overrides)
-    shares = _numbers(targets, "targets")
-    if not shares:
-        fail("--targets: give at least one share")
-    target_years = [int(y) for y in scn.years] if years is None else _years(years)
-    try:
-        fr = solve_frontier(scn, shares, target_years)
-    except SolveError as exc:
-        fail(f"{file}: {exc}")
+    scn, fr = frontier_of(file, targets, years, overrides)
     labels = {int(y): year_label(int(y), scn.spec.years.label) for y in scn.years}
     try:
         return render_frontier(fr, scn.title, str(file), labels, fmt)

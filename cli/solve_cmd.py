@@ -43,6 +43,7 @@ from budgetsim.result import DivergenceError
 
 if TYPE_CHECKING:
     from budgetsim.frontier import Frontier
+    from budgetsim.scenario import Scenario
     from budgetsim.solvecore import Solution
 
 
@@ -204,6 +205,29 @@ def _cell_text(fr: Frontier, target: float, year: int) -> str:
     return f"cuts {c.cuts_needed:,.1f}" if c.cuts_needed else "pass"
 
 
+#: Target shares, % of GDP, of ``frontier`` and ``plot --chart frontier`` unless given.
+DEFAULT_TARGETS = "2.5,3,3.5,5"
+
+
+def frontier_of(
+    file: Path, targets: str, years: str | None, overrides: list[str] | None
+) -> tuple[Scenario, Frontier]:
+    """Load a scenario and solve its frontier for ``--targets`` and ``--years`` (as given on
+    the command line; default: every projected year). Bad input: one line, exit code 2."""
+    from budgetsim.solve import solve_frontier
+    from budgetsim.solvecore import SolveError
+
+    scn = load_or_fail(file, overrides)
+    shares = _numbers(targets, "targets")
+    if not shares:
+        fail("--targets: give at least one share")
+    target_years = [int(y) for y in scn.years] if years is None else _years(years)
+    try:
+        return scn, solve_frontier(scn, shares, target_years)
+    except SolveError as exc:
+        fail(f"{file}: {exc}")
+
+
 def _frontier_records(fr: Frontier) -> list[dict[str, Any]]:
     return [asdict(c) for c in fr.cells]
 
@@ -212,7 +236,7 @@ def frontier_command(
     file: FileArg,
     targets: Annotated[
         str, typer.Option(help="Target shares, % of GDP, comma-separated.", metavar="PCT,...")
-    ] = "2.5,3,3.5,5",
+    ] = DEFAULT_TARGETS,
     years: Annotated[
         str | None,
         typer.Option(
@@ -226,18 +250,8 @@ def frontier_command(
 ) -> None:
     """Which target share by which year passes every rule; if not, which rule breaks."""
     from budgetsim.result import year_label
-    from budgetsim.solve import solve_frontier
-    from budgetsim.solvecore import SolveError
 
-    scn = load_or_fail(file, set_)
-    shares = _numbers(targets, "targets")
-    if not shares:
-        fail("--targets: give at least one share")
-    target_years = [int(y) for y in scn.years] if years is None else _years(years)
-    try:
-        fr = solve_frontier(scn, shares, target_years)
-    except SolveError as exc:
-        fail(f"{file}: {exc}")
+    scn, fr = frontier_of(file, targets, years, set_)
     if format is Format.json:
         data = {"scenario": scn.title, "unit": fr.unit, "cells": _frontier_records(fr)}
         emit(to_json(data), output)
