@@ -12,12 +12,13 @@ from typing import Annotated
 
 import typer
 
-from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED
+from budgetsim.cli import EXIT_BAD_INPUT
 from budgetsim.cli.charts import CHARTS, DEFAULT_CHART, ChartError, render
-from budgetsim.cli.common import FilesArg, SetOpt, fail, load_or_fail, run_or_fail, write_or_fail
+from budgetsim.cli.common import FilesArg, SetOpt, fail, run_or_fail, write_or_fail
 from budgetsim.cli.solve_cmd import DEFAULT_TARGETS, frontier_of
+from budgetsim.cli.uncertainty_cmd import fan_of
 from budgetsim.errors import ScenarioError
-from budgetsim.result import DivergenceError, Result
+from budgetsim.result import Result
 
 #: The solver's frontier as a heat map: drawn from one scenario's Frontier, not from Results.
 FRONTIER = "frontier"
@@ -120,15 +121,8 @@ def _fan(
 ) -> bytes:
     """The Monte Carlo fan of debt % of GDP (``budgetsim fan``'s percentiles) of one scenario."""
     from budgetsim.cli.fan_chart import render_fan
-    from budgetsim.montecarlo import NoUncertaintyError, fan
 
-    scn = load_or_fail(file, overrides)
-    try:
-        result = fan(scn, draws=draws, seed=seed)
-    except NoUncertaintyError as exc:
-        fail(str(exc))
-    except DivergenceError as exc:
-        fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
+    result = fan_of(file, draws, seed, None, overrides)
     try:
         return render_fan(result, fmt)
     except ChartError as exc:

@@ -212,6 +212,26 @@ def _progress_run(scn: Scenario, draws: int | None, seed: int | None, workers: i
         )
 
 
+def fan_of(
+    file: Path,
+    draws: int | None,
+    seed: int | None,
+    workers: int | None,
+    overrides: list[str] | None,
+) -> Fan:
+    """Load a scenario and run its Monte Carlo fan. A scenario without an ``uncertainty``
+    section is bad input (exit 2); a divergent draw, exit 1."""
+    from budgetsim.montecarlo import NoUncertaintyError
+
+    scn = load_or_fail(file, overrides)
+    try:
+        return _progress_run(scn, draws, seed, workers)
+    except NoUncertaintyError as exc:
+        fail(str(exc))
+    except DivergenceError as exc:
+        fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
+
+
 def fan_command(
     file: FileArg,
     draws: Annotated[
@@ -230,15 +250,7 @@ def fan_command(
     set_: SetOpt = None,
 ) -> None:
     """Monte Carlo: percentiles of debt, borrowing, defence and rule headroom; chances."""
-    from budgetsim.montecarlo import NoUncertaintyError
-
-    scn = load_or_fail(file, set_)
-    try:
-        result = _progress_run(scn, draws, seed, workers)
-    except NoUncertaintyError as exc:
-        fail(str(exc))
-    except DivergenceError as exc:
-        fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
+    result = fan_of(file, draws, seed, workers, set_)
     if format is Format.json:
         emit(to_json(fan_dict(result)), output)
     elif format is Format.csv:
