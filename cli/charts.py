@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,7 +91,11 @@ def _style(k: int) -> dict[str, Any]:
 
 def _year_axis(ax: Axes, results: Sequence[Result]) -> None:
     """Years on the x axis, labelled as the scenarios label them (2029-30 or 2029)."""
-    labels = {y: lab for r in results for y, lab in zip(r.years, r.year_labels, strict=True)}
+    year_axis(ax, {y: lab for r in results for y, lab in zip(r.years, r.year_labels, strict=True)})
+
+
+def year_axis(ax: Axes, labels: Mapping[int, str]) -> None:
+    """Years on the x axis with these labels; beyond 12 years, every second (third...) one."""
     years = sorted(labels)
     step = max(1, len(years) // 12 + (1 if len(years) > 12 else 0))
     ticks = years[::step]

@@ -12,7 +12,8 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from budgetsim import __version__
-from budgetsim.cli.charts import figure, save
+from budgetsim.cli.charts import figure, save, year_axis
+from budgetsim.cli.present import pct_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -28,10 +29,6 @@ def bands(fan: Fan) -> list[tuple[float, float]]:
     """Pairs of percentiles (low, high) symmetric about the median, widest first."""
     qs = fan.percentiles
     return [(q, 100.0 - q) for q in qs if q < 50.0 and (100.0 - q) in qs]
-
-
-def _pct(q: float) -> str:
-    return f"P{q:g}"
 
 
 def notes(fan: Fan) -> list[str]:
@@ -60,7 +57,7 @@ def build_fan(fan: Fan) -> Figure:
                 row[hi],
                 color=BAND_GREYS[min(k, len(BAND_GREYS) - 1)],
                 linewidth=0,
-                label=f"{_pct(lo)} to {_pct(hi)}",
+                label=f"{pct_label(lo)} to {pct_label(hi)}",
             )
         if 50.0 in row:
             ax.plot(years, row[50.0], color="black", linewidth=1.8, label="median")
@@ -80,12 +77,7 @@ def build_fan(fan: Fan) -> Figure:
             linestyle=":",
             label=f"threshold {fan.debt_threshold_pct_gdp:g} % of GDP",
         )
-        ax.set_xticks(years, list(fan.year_labels))
-        if any("-" in lab for lab in fan.year_labels):
-            ax.tick_params(axis="x", labelrotation=45)
-            ax.set_xlabel("Fiscal year")
-        else:
-            ax.set_xlabel("Year")
+        year_axis(ax, dict(zip(years, fan.year_labels, strict=True)))
         ax.set_ylabel("Debt, % of GDP")
         ax.set_title(fan.title, loc="left", fontsize=8, fontweight="normal")
         ax.legend(loc="upper left", frameon=True, framealpha=0.9, edgecolor="none")

@@ -91,3 +91,21 @@ def test_plot_fan_errors(tmp_path: Path, args: list[str], message: str) -> None:
     assert res.exit_code == 2, res.output
     assert res.stderr == message
     assert not out.exists()
+
+
+def test_fan_year_axis_is_thinned_as_the_other_charts_are() -> None:
+    """A long horizon (21 years here) gets the year ticks every other chart gets: at most 12,
+    from the first year, fiscal-year labels slanted; not one crowded tick per year."""
+    from budgetsim.cli.charts import build
+    from budgetsim.cli.fan_chart import build_fan
+    from budgetsim.montecarlo import fan
+    from budgetsim.result import run
+
+    scn = load_file(ROOT / UK_2030, ["years.horizon=2045"])
+    fan_ax = build_fan(fan(scn, draws=50, seed=1, workers=1)).axes[0]
+    debt_ax = build([run(scn)], "debt").axes[-1]
+    ticks = [t.get_text() for t in fan_ax.get_xticklabels()]
+    assert len(scn.years) == 21
+    assert 1 < len(ticks) <= 12 and ticks[0] == "2025-26"
+    assert ticks == [t.get_text() for t in debt_ax.get_xticklabels()]
+    assert fan_ax.get_xlabel() == "Fiscal year"
