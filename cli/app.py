@@ -33,6 +33,7 @@ from budgetsim.cli.plot_cmd import plot_command, report_command
 from budgetsim.cli.present import (
     COMPARE_HEADERS,
     Format,
+    common_year,
     compare_cells,
     compare_csv,
     compare_record,
@@ -152,12 +153,11 @@ def compare_command(
             units = sorted({r.unit_of(metric) for r in results})
             render(f"{metric} ({', '.join(units)})", header, rows, [], output)
         return
-    common = set(results[0].years).intersection(*(r.years for r in results[1:]))
     if year is None:
-        if not common:
+        year = common_year(results)
+        if year is None:
             fail("the scenarios share no projection year; give --year")
-        year = max(common)
-    elif year not in common:
+    elif not all(year in r.years for r in results):
         fail(f"--year {year}: not a projection year of every scenario")
     records = [compare_record(r, year) for r in results]
     if format is Format.json:

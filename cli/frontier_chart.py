@@ -15,6 +15,7 @@ import numpy as np
 
 from budgetsim import __version__
 from budgetsim.cli.charts import figure, save
+from budgetsim.cli.present import frontier_cell
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -23,13 +24,6 @@ if TYPE_CHECKING:
     from budgetsim.frontier import Frontier
 
 TITLE = "Which target, by which year, the fiscal rules allow"
-
-
-def cell_text(fr: Frontier, target: float, year: int) -> str:
-    c = fr.cell(target, year)
-    if not c.feasible:
-        return f"FAIL\n{c.rule}"
-    return f"cuts\n{c.cuts_needed:,.1f}" if c.cuts_needed else "pass"
 
 
 def cuts_grid(fr: Frontier) -> np.ndarray:
@@ -80,7 +74,7 @@ def build_frontier(fr: Frontier, title: str, source: str, labels: dict[int, str]
                 ax.text(
                     j,
                     i,
-                    cell_text(fr, t, y),
+                    frontier_cell(fr, t, y, sep="\n"),
                     ha="center",
                     va="center",
                     fontsize=6.5 if len(fr.years) <= 6 else 6,

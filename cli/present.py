@@ -1,4 +1,5 @@
-"""Presenters: turn Results into a table, CSV, JSON or Markdown. They only read Results."""
+"""Presenters: turn Results (and a Fan's or a Frontier's cells) into a table, CSV, JSON or
+Markdown. They only read what the model returns."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from budgetsim.result import SERIES_UNITS, Result
+
+if TYPE_CHECKING:
+    from budgetsim.frontier import Frontier
 
 
 class Labelled(Protocol):
@@ -206,6 +210,20 @@ def run_markdown(result: Result) -> str:
     return head + table + "\n" + "".join(f"- {line}\n" for line in summary_lines(result))
 
 
+def pct_label(q: float) -> str:
+    """A percentile's name: P5, P50, P97.5."""
+    return f"P{q:g}"
+
+
+def frontier_cell(fr: Frontier, target: float, year: int, sep: str = " ") -> str:
+    """A frontier cell as ``budgetsim frontier`` prints it: ``pass``, ``cuts X`` or ``FAIL
+    rule``; ``sep`` between the word and the figure or rule (the chart puts a newline)."""
+    c = fr.cell(target, year)
+    if not c.feasible:
+        return f"FAIL{sep}{c.rule}"
+    return f"cuts{sep}{c.cuts_needed:,.1f}" if c.cuts_needed else "pass"
+
+
 # A cell that reads as a number (or a rule's "pass +1.2"): right-aligned in the table.
 _NUMERIC = re.compile(r"^((pass|FAIL) )?[-+]?[\d,]*\.?\d*$|^\d+/\d+$|^n/a$")
 
@@ -284,6 +302,12 @@ COMPARE_HEADERS = (
     "Tightest rule",
     "Headroom",
 )
+
+
+def common_year(results: Sequence[Result]) -> int | None:
+    """The last projection year every result reaches; None if they share none."""
+    common = set(results[0].years).intersection(*(r.years for r in results[1:]))
+    return max(common) if common else None
 
 
 def compare_record(result: Result, year: int) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from budgetsim.cli.assumptions import Assumptions
 from budgetsim.cli.charts import CHARTS
 from budgetsim.cli.present import (
     COMPARE_HEADERS,
+    common_year,
     compare_cells,
     compare_record,
     label_of,
@@ -70,11 +71,6 @@ def plan(results: Sequence[Result]) -> list[Plot]:
         else:
             out.append(Plot(name, name, tuple(results)))
     return out
-
-
-def common_year(results: Sequence[Result]) -> int | None:
-    common = set(results[0].years).intersection(*(r.years for r in results[1:]))
-    return max(common) if common else None
 
 
 def rule_rows(result: Result) -> list[list[str]]:

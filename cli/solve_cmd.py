@@ -30,6 +30,7 @@ from budgetsim.cli.common import (
 )
 from budgetsim.cli.present import (
     Format,
+    frontier_cell,
     markdown_table,
     result_dict,
     run_csv,
@@ -198,13 +199,6 @@ def _years(text: str) -> list[int]:
     return [int(v) for v in values]
 
 
-def _cell_text(fr: Frontier, target: float, year: int) -> str:
-    c = fr.cell(target, year)
-    if not c.feasible:
-        return f"FAIL {c.rule}"
-    return f"cuts {c.cuts_needed:,.1f}" if c.cuts_needed else "pass"
-
-
 #: Target shares, % of GDP, of ``frontier`` and ``plot --chart frontier`` unless given.
 DEFAULT_TARGETS = "2.5,3,3.5,5"
 
@@ -271,7 +265,7 @@ def frontier_command(
     header = ["Target % GDP", *labels]
     rows: list[list[str]] = []
     for t in fr.targets:
-        rows.append([f"{t:g}", *(_cell_text(fr, t, y) for y in fr.years)])
+        rows.append([f"{t:g}", *(frontier_cell(fr, t, y) for y in fr.years)])
         rows.append(["  extra cost", *(f"{fr.cell(t, y).extra_cost:,.1f}" for y in fr.years)])
     notes = [
         "pass: passes every rule with the extra spending borrowed; cuts X: passes with at "

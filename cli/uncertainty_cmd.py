@@ -31,7 +31,7 @@ from budgetsim.cli.common import (
     render_tables,
 )
 from budgetsim.cli.files import read_text
-from budgetsim.cli.present import Format, label_of, markdown_table, to_json
+from budgetsim.cli.present import Format, label_of, markdown_table, pct_label, to_json
 from budgetsim.errors import ScenarioError
 from budgetsim.result import DivergenceError, year_label
 
@@ -52,10 +52,6 @@ PROGRESS_FROM = 50_000  # draws; smaller runs take well under a second
 # --- fan -----------------------------------------------------------------------------
 
 
-def _pct_label(q: float) -> str:
-    return f"P{q:g}"
-
-
 def fan_rows(fan: Fan) -> list[tuple[str, list[list[str]]]]:
     """(title, rows) per fanned series: percentiles down, years across."""
     out = []
@@ -63,13 +59,13 @@ def fan_rows(fan: Fan) -> list[tuple[str, list[list[str]]]]:
         decimals = 2
         rows = [["central", *(f"{v:.{decimals}f}" for v in fan.central[name])]]
         for k, q in enumerate(fan.percentiles):
-            rows.append([_pct_label(q), *(f"{v:.{decimals}f}" for v in fan.series[name][k])])
+            rows.append([pct_label(q), *(f"{v:.{decimals}f}" for v in fan.series[name][k])])
         out.append((label, rows))
     return out
 
 
 def rule_rows(fan: Fan) -> tuple[list[str], list[list[str]]]:
-    header = ["Rule", "Year", "P(pass)", "central", *map(_pct_label, fan.percentiles)]
+    header = ["Rule", "Year", "P(pass)", "central", *map(pct_label, fan.percentiles)]
     rows = []
     for name, years in fan.rule_years.items():
         for j, year in enumerate(years):
@@ -108,7 +104,7 @@ def fan_lines(fan: Fan) -> list[str]:
 
 
 def fan_dict(fan: Fan) -> dict[str, Any]:
-    pct = [_pct_label(q) for q in fan.percentiles]
+    pct = [pct_label(q) for q in fan.percentiles]
     return {
         "scenario": fan.title,
         "source": fan.source,
@@ -153,7 +149,7 @@ def fan_csv(fan: Fan) -> str:
     """Long form: one row per series and year (rules: per rule year), percentiles across."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["series", "unit", "year", "label", "central", *map(_pct_label, fan.percentiles)])
+    w.writerow(["series", "unit", "year", "label", "central", *map(pct_label, fan.percentiles)])
     for _, name in FAN_LINES:
         for j, year in enumerate(fan.years):
             w.writerow(

@@ -119,3 +119,16 @@ def test_cells_no_path_passes_are_hatched_and_named() -> None:
     ax = build_frontier(fr, "title", UK_2030, labels()).axes[0]
     assert sum(1 for p in ax.patches if p.get_hatch()) == 2
     assert [t.get_text() for t in ax.texts].count(f"FAIL\n{fr.cells[2].rule}") >= 1
+
+
+def test_chart_cells_say_what_the_frontier_table_says(fr: Frontier) -> None:
+    """One cell text for the table and the heat map; the chart only breaks the line."""
+    from budgetsim.cli.present import frontier_cell
+
+    words = set()
+    for t in TARGETS:
+        for y in YEARS:
+            table = frontier_cell(fr, t, y)
+            assert frontier_cell(fr, t, y, sep="\n") == table.replace(" ", "\n", 1)
+            words.add(table.split(" ")[0])
+    assert {"pass", "cuts"} <= words  # the fixture's frontier has both kinds of cell
