@@ -39,7 +39,7 @@ def cuts_grid(fr: Frontier) -> np.ndarray:
     )
 
 
-def notes(fr: Frontier, source: str, labels: dict[int, str]) -> list[str]:
+def notes(fr: Frontier, source: str) -> list[str]:
     text = (
         f"Source: budgetsim {__version__}, budgetsim frontier of {source}. pass: passes every "
         f"rule with the extra spending borrowed; cuts X: passes with at least X {fr.unit} of "
@@ -94,7 +94,7 @@ def build_frontier(fr: Frontier, title: str, source: str, labels: dict[int, str]
         if any("-" in labels[y] for y in fr.years):
             ax.tick_params(axis="x", labelrotation=45)
 
-    return figure(TITLE, draw, notes(fr, source, labels))
+    return figure(TITLE, draw, notes(fr, source))
 
 
 def _rectangle(x: float, y: float, **style: Any) -> Rectangle:

@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 
-from budgetsim.cli import EXIT_BAD_INPUT
 from budgetsim.cli.charts import CHARTS, DEFAULT_CHART, ChartError, render
 from budgetsim.cli.common import FilesArg, SetOpt, fail, run_or_fail, write_or_fail
 from budgetsim.cli.solve_cmd import DEFAULT_TARGETS, frontier_of
@@ -31,7 +30,7 @@ def _draw(results: Sequence[Result], chart: str, fmt: str) -> bytes:
     try:
         return render(results, chart, fmt)
     except ChartError as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
+        fail(str(exc))
 
 
 def plot_command(

@@ -249,10 +249,6 @@ def _compare_html(results: Sequence[Result]) -> str:
 # --- Markdown ------------------------------------------------------------------------------
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def markdown_report(
     results: Sequence[Result],
     assumptions: Sequence[Assumptions],

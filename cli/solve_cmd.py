@@ -8,6 +8,8 @@ answer (a tax rise under the tax freeze, say) is bad input: exit code 2.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import asdict
 from enum import StrEnum
@@ -251,9 +253,6 @@ def frontier_command(
         emit(to_json(data), output)
         return
     if format is Format.csv:
-        import csv
-        import io
-
         buf = io.StringIO()
         records = _frontier_records(fr)
         writer = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")

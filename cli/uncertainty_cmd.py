@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED
+from budgetsim.cli import EXIT_CHECK_FAILED
 from budgetsim.cli.common import (
     FileArg,
     FormatOpt,
@@ -56,10 +56,9 @@ def fan_rows(fan: Fan) -> list[tuple[str, list[list[str]]]]:
     """(title, rows) per fanned series: percentiles down, years across."""
     out = []
     for label, name in FAN_LINES:
-        decimals = 2
-        rows = [["central", *(f"{v:.{decimals}f}" for v in fan.central[name])]]
+        rows = [["central", *(f"{v:.2f}" for v in fan.central[name])]]
         for k, q in enumerate(fan.percentiles):
-            rows.append([pct_label(q), *(f"{v:.{decimals}f}" for v in fan.series[name][k])])
+            rows.append([pct_label(q), *(f"{v:.2f}" for v in fan.series[name][k])])
         out.append((label, rows))
     return out
 
@@ -517,7 +516,7 @@ def calibrate_command(
             exclude or (),
         )
     except CalibrationError as exc:
-        fail(f"{name}: {exc}", EXIT_BAD_INPUT)
+        fail(f"{name}: {exc}")
     if format is CalibrateFormat.json:
         emit(
             to_json(
