@@ -15,7 +15,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from budgetsim.cli.files import read_text, resolve
+from budgetsim.cli.files import read_once, resolver
 from budgetsim.errors import Loc, format_loc
 from budgetsim.loader import read_merged
 from budgetsim.schema import ScenarioSpec, Section
@@ -121,16 +121,19 @@ def _leaves(data: Any, loc: Loc) -> list[tuple[Loc, Any]]:
     return [(loc, data)]
 
 
-def assumptions_of(path: Path) -> Assumptions:
-    """Read a scenario file (and its ``extends`` chain) for the report."""
+def assumptions_of(path: Path, texts: dict[str, str] | None = None) -> Assumptions:
+    """Read a scenario file (and its ``extends`` chain) for the report. ``texts`` holds the
+    files' texts by name (as :func:`budgetsim.cli.files.load_file` fills it): none of them is
+    read again, and no file is read twice."""
     name = str(path)
-    data, origins = read_merged(read_text(path, name), name, resolve)
-    texts: dict[str, list[str]] = {}
+    texts = {} if texts is None else texts
+    data, origins = read_merged(read_once(path, name, texts), name, resolver(texts))
+    split: dict[str, list[str]] = {}
 
     def lines_of(source: str) -> list[str]:
-        if source not in texts:
-            texts[source] = read_text(Path(source), source).splitlines()
-        return texts[source]
+        if source not in split:
+            split[source] = read_once(Path(source), source, texts).splitlines()
+        return split[source]
 
     meta = {str(k): " ".join(str(v).split()) for k, v in (data.get("meta") or {}).items()}
     currency = meta.get("currency", "currency")

@@ -29,19 +29,24 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
-def load_or_fail(path: Path, overrides: list[str] | None = None) -> Scenario:
-    """Load a scenario (bad input: exit 2) and print its warnings to stderr."""
+def load_or_fail(
+    path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
+) -> Scenario:
+    """Load a scenario (bad input: exit 2) and print its warnings to stderr. ``texts``: as
+    for :func:`budgetsim.cli.files.load_file`."""
     try:
-        scenario = load_file(path, overrides or ())
+        scenario = load_file(path, overrides or (), texts)
     except ScenarioError as exc:
         fail(str(exc))
     warn(scenario)
     return scenario
 
 
-def run_or_fail(path: Path, overrides: list[str] | None = None) -> Result:
+def run_or_fail(
+    path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
+) -> Result:
     """Load and run a scenario; a divergent run is exit 1."""
-    scenario = load_or_fail(path, overrides)
+    scenario = load_or_fail(path, overrides, texts)
     try:
         return run(scenario)
     except DivergenceError as exc:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from budgetsim.errors import ScenarioError
-from budgetsim.loader import load_text
+from budgetsim.loader import Resolver, load_text
 from budgetsim.scenario import Scenario
 
 MAX_BYTES = 1 << 20  # a scenario is a few kilobytes; refuse anything over 1 MiB
@@ -51,17 +51,37 @@ def decode(raw: bytes, name: str) -> str:
         raise ScenarioError.single(name, "is not UTF-8 text", line) from None
 
 
-def resolve(reference: str, from_source: str) -> tuple[str, str]:
-    """The file an ``extends`` names, relative to the file naming it: (its name, its text)."""
-    path = Path(from_source).parent / reference
-    name = os.path.normpath(str(path))
-    return name, read_text(path, name)
+def read_once(path: Path, name: str, texts: dict[str, str] | None = None) -> str:
+    """:func:`read_text`, but a file already in ``texts`` (by name) is not read again, and
+    one that is read is kept there; so several readers of one file read it once."""
+    if texts is None:
+        return read_text(path, name)
+    if name not in texts:
+        texts[name] = read_text(path, name)
+    return texts[name]
 
 
-def load_file(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
-    """Load and validate a scenario file, following ``extends`` relative to each file."""
+def resolver(texts: dict[str, str] | None = None) -> Resolver:
+    """How ``extends`` finds a parent: relative to the file naming it; (its name, its text).
+    ``texts``: as for :func:`read_once`."""
+
+    def resolve(reference: str, from_source: str) -> tuple[str, str]:
+        path = Path(from_source).parent / reference
+        name = os.path.normpath(str(path))
+        return name, read_once(path, name, texts)
+
+    return resolve
+
+
+def load_file(
+    path: str | Path, overrides: Iterable[str] = (), texts: dict[str, str] | None = None
+) -> Scenario:
+    """Load and validate a scenario file, following ``extends`` relative to each file.
+    ``texts``: the files' texts by name, read only if not there already (:func:`read_once`)."""
     name = str(path)
-    return load_text(read_text(Path(path), name), name, resolve=resolve, overrides=overrides)
+    return load_text(
+        read_once(Path(path), name, texts), name, resolve=resolver(texts), overrides=overrides
+    )
 
 
 def warn(scenario: Scenario) -> None:

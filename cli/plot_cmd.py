@@ -152,9 +152,10 @@ def report_command(
     kind = output.suffix.lower()
     if kind not in (".html", ".htm", ".md"):
         fail(f"--output: {output}: give a file name ending in .html or .md")
-    results = [run_or_fail(f) for f in files]
+    texts: dict[str, str] = {}  # each file is read once, for the run and the assumptions
+    results = [run_or_fail(f, texts=texts) for f in files]
     try:
-        assumptions = [assumptions_of(f) for f in files]
+        assumptions = [assumptions_of(f, texts) for f in files]
     except ScenarioError as exc:  # pragma: no cover - the file was just read and run
         fail(str(exc))
     plots = plan(results)

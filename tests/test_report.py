@@ -301,3 +301,20 @@ def test_assumptions_follow_the_extends_chain() -> None:
     assert rows["funding.tax_freeze"].value == "false"
     assert [Path(src).name for src, _ in a.notes] == ["child.yaml", "parent.yaml"]
     assert a.meta["title"] == "Child" and a.meta["author"] == "parent author"
+
+
+def test_report_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run and the assumptions (values, comments, notes) share one read of each file of
+    the ``extends`` chain, also of a parent two scenarios share."""
+    reads: list[str] = []
+    read_bytes = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        reads.append(Path(self).resolve().name)
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    grandchild = "tests/fixtures/extends/grandchild.yaml"
+    res = runner.invoke(app, ["report", grandchild, EUR_TAX, "-o", str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    assert sorted(reads) == ["child.yaml", "grandchild.yaml", "parent.yaml"]
