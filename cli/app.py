@@ -1,9 +1,10 @@
-"""The ``budgetsim`` command: run, compare, validate and schema.
+"""The ``budgetsim`` command: run, compare, validate and schema here, and every command
+registered on :data:`app` (the others live in modules of their own).
 
 Commands are thin: load (budgetsim.cli.files), run (budgetsim.run), present
-(budgetsim.cli.present). Bad input is a ScenarioError, printed once to stderr as
-``FILE:LINE: key.path: message`` lines, exit code 2. Results go to stdout or, with
-``--output``, to a file written atomically.
+(budgetsim.cli.present); what they share is in budgetsim.cli.common. Bad input is a
+ScenarioError, printed once to stderr as ``FILE:LINE: key.path: message`` lines, exit code
+2. Results go to stdout or, with ``--output``, to a file written atomically.
 """
 
 from __future__ import annotations
