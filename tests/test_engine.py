@@ -237,3 +237,86 @@ def test_realised_growth_is_the_input_without_feedback() -> None:
     scn = load_file(SMALL, ["economy.real_growth=[1.5, 2, 0, -1, 3, 1]", "economy.deflator=4"])
     out = simulate(scn)
     assert_allclose(out.real_growth[0], [0.015, 0.02, 0, -0.01, 0.03, 0.01], atol=1e-15)
+
+
+def test_a_one_year_horizon_keeps_each_batch_row() -> None:
+    """With one projection year a batch input has shape (batch, 1): still one value per row,
+    not the first row's value for every row."""
+    scn = load_file(SMALL, ["years.horizon=2025", "defence.milestones={2025: 3}"])
+    growth = np.array([[0.0], [0.01], [0.03]])
+    out = simulate(replace(scn, real_growth=growth))
+    assert out.gdp.shape == (3, 1)
+    assert_allclose(out.gdp[:, 0], 1000 * (1 + growth[:, 0]) * 1.02, rtol=1e-12)
+
+
+def test_rollover_share_follows_last_years_borrowing_and_debt() -> None:
+    """beta_t = min(1, 1/M + max(0, PSNB_{t-1}) / B_{t-1}) where B_{t-1} > 0, else 1, and
+    r^L_t = (1 - beta_t) r^L_{t-1} + beta_t i^L_t, row by row in a batch whose rows are:
+    debt below zero, a small debt with small borrowing, a small debt with borrowing above
+    it (beta capped at 1) and a small debt with a surplus (only the maturing 1/M)."""
+    scn = load_file(SMALL, ["finances.debt=0.5", "finances.psnb=0", "defence.milestones={2030: 2}"])
+    y = ybar(scn)  # no feedback: GDP is known before the run
+    ones = np.ones(6)
+    rho = scn.receipts
+    scn = replace(
+        scn,
+        receipts=np.stack([rho, rho, rho - 0.005, rho + 0.005]),
+        sfa=np.stack([-20 * ones, 0 * ones, -0.005 * y, 0.005 * y]),
+    )
+    out = simulate(scn)
+    b_prev = np.concatenate([np.full((4, 1), 0.5), out.debt[:, :-1]], axis=1)
+    psnb_prev = np.concatenate([np.zeros((4, 1)), out.psnb[:, :-1]], axis=1)
+    assert (out.debt[0] < 0).all()
+    assert ((b_prev[1:] > 0) & (b_prev[1:] < 1)).all()  # small positive debts
+    assert (out.psnb[2] > 1).all() and (out.psnb[3] < 0).all()
+    safe = np.where(b_prev > 0, b_prev, 1.0)
+    beta = np.where(b_prev > 0, np.minimum(1, 0.1 + np.maximum(0, psnb_prev) / safe), 1.0)
+    assert_array_equal(beta[0, 1:], 1.0)
+    assert_array_equal(beta[2, 1:], 1.0)
+    assert_allclose(beta[3], 0.1)
+    assert (beta[1, 1:] > 0.1).all() and (beta[1, 1:] < 1).all()
+    rl = np.empty((4, 6))
+    before = np.full(4, 0.03)
+    for t in range(6):
+        rl[:, t] = before = (1 - beta[:, t]) * before + beta[:, t] * 0.04
+    assert_allclose(out.conventional_rate, rl, rtol=1e-12)
+
+
+def test_a_batch_of_index_linked_rates() -> None:
+    """I_t = B_{t-1} (f i^S + q (rr + pi) + (1 - f - q) r^L): rows that differ in the real
+    index-linked rate or the index inflation are each their own run."""
+    scn = load_file(SMALL, ["interest.index_linked_share=30", "interest.floating_share=20"])
+    rr, pi = scn.real_il_rate, scn.il_inflation
+    rows = [(rr, pi), (rr + 0.01, pi), (rr, pi + 0.02)]
+    batch = simulate(replace(scn, real_il_rate=np.stack([r for r, _ in rows])))
+    both = simulate(
+        replace(
+            scn,
+            real_il_rate=np.stack([r for r, _ in rows]),
+            il_inflation=np.stack([p for _, p in rows]),
+        )
+    )
+    for i, (r, p) in enumerate(rows):
+        one = simulate(replace(scn, real_il_rate=r, il_inflation=p))
+        assert_allclose(both.interest[i], one.interest[0], rtol=1e-12)
+        if i < 2:
+            assert_allclose(batch.interest[i], one.interest[0], rtol=1e-12)
+    first = 900 * (0.2 * 0.03 + 0.3 * (rr[0] + pi[0]) + 0.5 * both.conventional_rate[0, 0])
+    assert_allclose(both.interest[0, 0], first, rtol=1e-12)
+    assert both.interest[1, 0] == pytest.approx(first + 900 * 0.3 * 0.01, rel=1e-12)
+    assert both.interest[2, 0] == pytest.approx(first + 900 * 0.3 * 0.02, rel=1e-12)
+
+
+def test_shares_after_a_fixed_amount_above_the_need_take_nothing() -> None:
+    """In shares mode a source takes its share of the need but never more than is left:
+    after a solver's fixed amount above the need, the next source gives 0."""
+    scn = load_file(
+        SMALL,
+        ["funding.mode=shares", "funding.sources=[{name: a, share: 50}, {name: b, share: 50}]"],
+    )
+    a, b = scn.pools
+    need = np.maximum(simulate(scn).extra[0], 0)
+    assert (need > 0).any()
+    out = simulate(replace(scn, pools=(replace(a, amount=need + 2.0), b)))
+    assert_array_equal(out.pools[1, 0], np.zeros(6))
+    assert_allclose(out.cuts[0], need + 2.0)
