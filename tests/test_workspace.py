@@ -49,3 +49,32 @@ def test_series_at_some_years_equal_those_years_of_the_full_series() -> None:
     for name in ("current_balance", "net_investment", "borrowing_for_defence", "debt"):
         partial = simulate(_batch(3)).at(name, cols)  # before the full series is computed
         assert np.array_equal(partial, getattr(simulate(_batch(3)), name)[:, cols]), name
+
+
+def test_at_computes_only_the_years_asked() -> None:
+    """Paths.at of a derived series leaves the full series uncomputed (a rule over a few
+    years of many draws pays for those years only); a series without a partial form, or
+    not yet computed, is read whole."""
+    cols = np.array([1, 4])
+    for name in ("current_balance", "net_investment", "borrowing_for_defence"):
+        paths = simulate(_batch(4))
+        part = paths.at(name, cols)
+        assert part.shape == (50, 2), name
+        assert name not in paths.__dict__, f"{name} was computed whole"
+    for name in ("real_growth", "deflator", "defence_real", "sfa", "debt"):
+        paths = simulate(_batch(4))
+        assert np.array_equal(paths.at(name, cols), getattr(paths, name)[:, cols]), name
+
+
+def test_the_paths_live_in_the_workspace() -> None:
+    """With a workspace the returned series are its arrays: the next run in the same
+    workspace overwrites them (so a chunk loop touches no new memory), and the numbers of
+    each run are those of a run in fresh memory."""
+    ws = Workspace()
+    a = simulate(_batch(5), ws)
+    a_gdp, a_pools = a.gdp.copy(), a.pools.copy()
+    b = simulate(_batch(6), ws)
+    for name in ("gdp", "defence", "extra", "interest", "psnb", "debt", "pools"):
+        assert np.shares_memory(getattr(a, name), getattr(b, name)), name
+    assert np.array_equal(a.gdp, b.gdp) and not np.array_equal(a_gdp, b.gdp)
+    assert np.array_equal(a_pools, simulate(_batch(5)).pools)
