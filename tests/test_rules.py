@@ -148,6 +148,18 @@ def test_debt_falling_compares_with_the_year_before() -> None:
     assert_allclose(out2.headroom[1], [-10, 0, -10])
 
 
+def test_debt_falling_compares_with_the_year_just_before() -> None:
+    # Debt ratio 0.8 in the base year, then 0.79, 0.78, 0.785: each year against the one
+    # just before it (not two years back, not the year itself).
+    p = paths(debt=[[790, 780, 785], [790, 780, 785]])
+    out = evaluate(rule("debt_falling"), scenario(), p)
+    assert_allclose(out.headroom[0], [10, 10, -5])
+    assert_array_equal(out.passed[0], [True, True, False])
+    # Only the later years: still compared with the year before each.
+    late = evaluate(rule("debt_falling", years=(2026, 2027)), scenario(), p)
+    assert_allclose(late.headroom[0], [10, -5])
+
+
 def test_interest_ceiling() -> None:
     p = paths(interest=[[30, 40, 50], [0, 0, 0]])
     out = evaluate(rule("interest_ceiling", 0.1), scenario(), p)
