@@ -4,12 +4,18 @@ GDP in 2030) with a deficit rule added."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import cast
+
+import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from budgetsim import DivergenceError, Result, run, simulate
 from budgetsim.cli.files import load_file
-from budgetsim.result import SERIES_UNITS, baseline_of, year_label
+from budgetsim.engine import Paths
+from budgetsim.result import SERIES_UNITS, _check_finite, baseline_of, year_label
+from budgetsim.scenario import Scenario
 from tests.conftest import ROOT
 
 SMALL = ROOT / "tests" / "fixtures" / "small.yaml"
@@ -134,3 +140,92 @@ def test_divergence_messages_in_full() -> None:
         "GDP falls to zero or below in 2027: the growth feedback is stronger than the economy "
         "(check economy.feedback)"
     )
+
+
+def test_year_labels_are_fiscal_unless_asked() -> None:
+    assert year_label(2025) == "2025-26"
+
+
+def test_milestones_and_reference_reach_the_result() -> None:
+    res = small("meta.reference=HM Treasury, Spring Statement 2025")
+    assert res.milestones == ((2030, 3.0),)
+    assert res.reference == "HM Treasury, Spring Statement 2025"
+
+
+def test_a_target_missed_by_half_a_point_is_missed() -> None:
+    """The target counts as met only within rounding (1e-9 points), not within a point."""
+    res = small("defence.basis=cash", "defence.cash=[20, 21, 22, 23, 24, 30]")
+    reached = res.summary.defence_pct_gdp_in_target_year
+    assert reached is not None and 2.4 < reached < 2.5
+    assert res.summary.target_met is False
+
+
+def _finite_check(gdp: list[float], debt: list[float], **series: list[float]) -> None:
+    scn = SimpleNamespace(years=np.array([2025, 2026, 2027]))
+    paths = SimpleNamespace(gdp=np.array([gdp]), debt=np.array([debt]))
+    arrays = {name: np.array([v]) for name, v in series.items()}
+    _check_finite(cast(Scenario, scn), cast(Paths, paths), arrays)
+
+
+def test_divergence_checks_at_their_edges() -> None:
+    """GDP must be above zero (zero itself is refused); debt may be exactly 100 times GDP
+    but not more; any series that is not finite is named with its first such year."""
+    _finite_check([1000, 1000, 1000], [1000, 100_000, -100_000])  # at the edge: fine
+    with pytest.raises(DivergenceError, match=r"^GDP falls to zero or below in 2026:") as info:
+        _finite_check([1000, 0, 1000], [0, 0, 0])
+    assert info.value.year == 2026
+    with pytest.raises(DivergenceError, match=r"^debt passes 10000 % of GDP in 2027:"):
+        _finite_check([1000, 1000, 1000], [0, 0, 100_001])
+    with pytest.raises(DivergenceError) as info:
+        _finite_check([1000, 1000, 1000], [0, 0, 0], psnb=[1, 2, 3], interest=[1, np.nan, 1])
+    assert str(info.value) == (
+        "interest is not a finite number from 2026: the scenario diverges "
+        "(check rates, growth and the horizon)"
+    )
+    assert info.value.year == 2026
+
+
+def test_a_diverging_baseline_is_reported() -> None:
+    """The baseline run is checked too: a baseline of 100 % of GDP on defence diverges
+    within a century even where the scenario itself does not."""
+    long = ("years.horizon=2124", "defence.baseline_share=100")
+    assert run(load_file(SMALL, ["years.horizon=2124"])).summary.debt_pct_gdp_at_horizon < 1000
+    with pytest.raises(DivergenceError, match=r"^debt passes 10000 % of GDP in 2\d\d\d:"):
+        small(*long)
+
+
+def test_a_tiny_debt_underflows_harmlessly() -> None:
+    """Interest on a debt of 1e-307 is below the smallest normal float; a run ignores the
+    underflow (it is not an error) whatever the caller's numpy error settings (the tests
+    raise on every floating-point error)."""
+    res = small("finances.debt=1e-307")
+    assert res.series["interest"][0, 0] < 1e-300
+    assert np.isfinite(res.series["debt_pct_gdp"]).all()
+
+
+def test_a_target_reached_to_within_rounding_is_met() -> None:
+    """Met means reached >= target - 1e-9 points: a share exactly at that bound is met, the
+    next representable share below it is missed. The cash in the target year is found by
+    stepping through floats (GDP does not depend on it without feedback)."""
+    cash = ("defence.basis=cash", "defence.cash=20")
+    scn = load_file(SMALL, [RULE, *cash])
+    assert scn.target_share is not None
+    y = float(run(scn).series["gdp"][0, -1])
+    bound = scn.target_share * 100.0 - 1e-9
+
+    def share(c: float) -> float:
+        return c / y * 100.0  # as series_from computes defence_pct_gdp
+
+    c = bound / 100.0 * y
+    for _ in range(100):
+        if share(c) == bound:
+            break
+        c = float(np.nextafter(c, np.inf if share(c) < bound else -np.inf))
+    below = float(np.nextafter(c, -np.inf))
+    while share(below) >= bound:
+        below = float(np.nextafter(below, -np.inf))
+    for value, met in ((c, True), (below, False)):
+        res = small(cash[0], f"defence.cash=[20, 21, 22, 23, 24, {value!r}]")
+        reached = res.summary.defence_pct_gdp_in_target_year
+        assert (reached == bound) is met
+        assert res.summary.target_met is met
