@@ -241,6 +241,51 @@ def test_plausible_values_give_no_warning() -> None:
         assert load_file(path).warnings == (), path
 
 
+HINT = "; percentages are written in percent (2.5 means 2.5 %)"
+THRESHOLD = (
+    "interest.risk_premium.threshold: warning: {} is outside the plausible range 20 to 300 "
+    "(% of GDP)"
+)
+
+
+@pytest.mark.parametrize(
+    ("threshold", "hint"),
+    [
+        ("0.5", True),  # 50 % written as a fraction
+        ("0.2", True),  # 20 %: the plausible minimum, as a fraction
+        ("0.199", False),  # 19.9 % would still be implausible: no hint
+        ("1", False),  # 1 or more is not a fraction of one
+        ("1.5", False),
+    ],
+)
+def test_percent_hint_only_where_the_value_in_percent_is_plausible(
+    threshold: str, hint: bool
+) -> None:
+    """The hint to write percent is added when the value is under 1 in size and 100 times
+    it is inside the plausible range (the debt threshold: plausible 20 % to 300 % of GDP)."""
+    scn = load_file(
+        ROOT / "tests/fixtures/small.yaml",
+        [f"interest.risk_premium={{slope: 0.1, threshold: {threshold}}}"],
+    )
+    message = "--set: " + THRESHOLD.format(threshold) + (HINT if hint else "")
+    assert [str(w) for w in scn.warnings] == [message]
+
+
+def test_the_ends_of_the_plausible_range_are_plausible() -> None:
+    for assignment in ("finances.receipts=70", "finances.receipts=5", "economy.real_growth=0.1"):
+        # 0.1: the fraction warning is for values under 0.1, not at it
+        assert load_file(ROOT / "tests/fixtures/small.yaml", [assignment]).warnings == ()
+
+
+def test_a_warning_in_a_list_item_names_the_item() -> None:
+    rule = "rules=[{name: r, type: deficit_ceiling, limit: 3, defence_exemption: 15}]"
+    scn = load_file(ROOT / "tests/fixtures/small.yaml", [rule])
+    assert [str(w) for w in scn.warnings] == [
+        "--set: rules[0].defence_exemption: warning: 15 is outside the plausible range 0 to 10 "
+        "(% of GDP)"
+    ]
+
+
 def test_zero_is_never_taken_for_a_fraction() -> None:
     scn = load_file(ROOT / "tests/fixtures/small.yaml", ["finances.other_investment=0"])
     assert scn.warnings == ()
