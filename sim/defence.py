@@ -48,13 +48,11 @@ def share_path(
     out = np.broadcast_to(prev, (prev.shape[0], len(yrs))).copy()
     for year, share in zip(milestone_years, milestone_shares, strict=True):
         target = np.atleast_1d(np.asarray(share, dtype=np.float64))[:, None]
-        if target.shape[0] != out.shape[0]:
-            out = np.broadcast_to(out, (target.shape[0], len(yrs))).copy()
         span = float(year) - prev_year
         x = np.clip((yrs - prev_year) / span, 0.0, 1.0)
         w = _weight(x, shape, power)
         seg = prev + (target - prev) * w
         after = yrs > prev_year
-        out = np.where(after, seg, out)
+        out = np.where(after, seg, out)  # broadcasts a single row against a batch
         prev_year, prev = float(year), target
     return out

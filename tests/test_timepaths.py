@@ -55,6 +55,13 @@ def test_a_batch_of_base_shares_without_milestones_is_held_row_by_row() -> None:
     assert_array_equal(out, [[0.02] * 6, [0.03] * 6])
 
 
+def test_a_batch_of_base_shares_with_a_common_milestone() -> None:
+    """Each row starts from its own base share and meets the common 4 % in 2028."""
+    out = share_path(2024, np.array([0.02, 0.03]), [2028], [0.04], YEARS)
+    assert_allclose(out[0], [0.025, 0.03, 0.035, 0.04, 0.04, 0.04], rtol=1e-12)
+    assert_allclose(out[1], [0.0325, 0.035, 0.0375, 0.04, 0.04, 0.04], rtol=1e-12)
+
+
 def test_a_batch_milestone_after_a_common_one() -> None:
     """A sweep over the last target only: every row shares the path up to the first
     milestone (2.5 % in 2026) and then heads for its own target in 2030."""
