@@ -271,6 +271,15 @@ def test_percent_hint_only_where_the_value_in_percent_is_plausible(
     assert [str(w) for w in scn.warnings] == [message]
 
 
+def test_percent_hint_up_to_the_plausible_maximum() -> None:
+    """Other spending of 0.7: 70 %, exactly the plausible maximum, written as a fraction."""
+    scn = load_file(ROOT / "tests/fixtures/small.yaml", ["finances.other_spending=0.7"])
+    assert [str(w) for w in scn.warnings] == [
+        "--set: finances.other_spending: warning: 0.7 is outside the plausible range 5 to 70 "
+        "(% of GDP)" + HINT
+    ]
+
+
 def test_the_ends_of_the_plausible_range_are_plausible() -> None:
     for assignment in ("finances.receipts=70", "finances.receipts=5", "economy.real_growth=0.1"):
         # 0.1: the fraction warning is for values under 0.1, not at it
