@@ -280,6 +280,21 @@ def test_percent_hint_up_to_the_plausible_maximum() -> None:
     ]
 
 
+def test_keys_after_a_list_of_sections_are_checked_too() -> None:
+    """The rules list comes before the uncertainty section: with a rule given, a shock size
+    outside its plausible range still warns."""
+    scn = load_file(
+        ROOT / "tests/fixtures/small.yaml",
+        [
+            "rules=[{name: r, type: deficit_ceiling, limit: 3}]",
+            "uncertainty={growth_sd: 10, deflator_sd: 1, rate_sd: 0.5}",
+        ],
+    )
+    assert [str(w) for w in scn.warnings] == [
+        "--set: uncertainty.growth_sd: warning: 10 is outside the plausible range 0 to 6 (pp)"
+    ]
+
+
 def test_the_ends_of_the_plausible_range_are_plausible() -> None:
     for assignment in ("finances.receipts=70", "finances.receipts=5", "economy.real_growth=0.1"):
         # 0.1: the fraction warning is for values under 0.1, not at it
