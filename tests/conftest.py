@@ -12,10 +12,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, settings
+
+if TYPE_CHECKING:
+    from typer.testing import Result
 
 settings.register_profile(
     "ci",
@@ -49,6 +53,21 @@ settings.load_profile(os.environ.get("BUDGETSIM_HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
+
+
+@pytest.fixture(autouse=True)
+def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests name files as a user at the repository root does (scenarios/uk_2030.yaml)."""
+    monkeypatch.chdir(ROOT)
+
+
+def invoke(*args: str | Path) -> Result:
+    """Run the CLI in-process, as `budgetsim ARGS...`, with stdout and stderr apart."""
+    from typer.testing import CliRunner
+
+    from budgetsim.cli.app import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture(autouse=True)

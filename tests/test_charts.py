@@ -183,11 +183,6 @@ def test_cash_charts_refuse_mixed_currencies(uk: list[Result], eur: Result) -> N
 # --- the command ---------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
 @pytest.mark.parametrize("fmt", ["png", "svg"])
 def test_plot_command_writes_the_chart(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"chart.{fmt}"

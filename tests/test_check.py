@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from budgetsim.cli.app import app
-from tests.conftest import ROOT
 
 runner = CliRunner()
 SMALL = "tests/fixtures/small.yaml"
@@ -24,11 +22,6 @@ EXPLODE = [
     "--set",
     "economy.real_growth=-50",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
 
 
 def check(*args: str | Path) -> tuple[int, str, str]:

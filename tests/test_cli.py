@@ -21,8 +21,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from budgetsim import __version__
-from budgetsim.cli.app import app
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS, invoke
 from tests.test_loader import BAD, BAD_CASES, EXTENDS, FIXTURES, Bad
 
 UK_2030 = "scenarios/uk_2030.yaml"
@@ -52,15 +51,6 @@ JSON_SERIES = (
 SECTIONS = ("meta", "years", "economy", "defence", "funding", "finances", "interest", "rules")
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-def invoke(*args: str | Path) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def ok(*args: str | Path) -> Result:

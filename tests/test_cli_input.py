@@ -13,24 +13,14 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from budgetsim.calibrate import CalibrationError, calibrate
-from budgetsim.cli.app import app
 from budgetsim.cli.files import load_file
 from budgetsim.errors import ScenarioError
 from budgetsim.result import DivergenceError
 from budgetsim.solve import solve_min_cuts
 from budgetsim.solvecore import SolveError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, invoke
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-def invoke(*args: str | Path) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def one_line_error(r: Result, code: int = 2) -> str:

@@ -46,11 +46,6 @@ EU = set(ALLIES) - {"nato_united_states.yaml", "nato_canada.yaml"}
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
 @pytest.fixture(scope="module")
 def results() -> dict[str, Result]:
     return {name: run(load_file(SCENARIOS / name)) for name in NATO}

@@ -24,11 +24,6 @@ UK_2030 = "scenarios/uk_2030.yaml"
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
 @pytest.fixture(scope="module")
 def fan() -> Fan:
     from budgetsim.montecarlo import fan

@@ -31,11 +31,6 @@ TARGETS, YEARS = (2.5, 3.0, 5.0), (2027, 2031)
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
 @pytest.fixture(scope="module")
 def fr() -> Frontier:
     from budgetsim.solve import solve_frontier

@@ -28,11 +28,6 @@ runner = CliRunner()
 SMALL_TEXT = (ROOT / "tests" / "fixtures" / "small.yaml").read_text(encoding="utf-8")
 
 
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
 def billion_laughs(levels: int = 9) -> str:
     """The classic alias bomb: 9 levels of 9 aliases, 9**9 strings if expanded."""
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

@@ -28,11 +28,6 @@ SMALL = FIXTURES / "small.yaml"
 UK_2030 = Path("scenarios/uk_2030.yaml")
 
 
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
 @dataclass(frozen=True)
 class Bad:
     """A bad fixture and the one problem it must be reported as.

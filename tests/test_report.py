@@ -43,11 +43,6 @@ CHROMIUM_FLAGS = (
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
 def report(tmp_path: Path, *files: str, name: str = "report.html") -> Path:
     out = tmp_path / name
     res = runner.invoke(app, ["report", *files, "-o", str(out)])

@@ -13,10 +13,9 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
-from budgetsim.cli.app import app
-from tests.conftest import ROOT
+from tests.conftest import invoke
 
 runner = CliRunner()
 UK_BASELINE = "scenarios/uk_baseline.yaml"
@@ -26,15 +25,6 @@ MORE_CUTS = (
     "funding.sources=[{name: overseas_aid, cap_pct_gdp: {2025: 0, 2026: 0, 2027: 0.2}}, "
     "{name: other_departments}]"
 )
-
-
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-def invoke(*args: str | Path) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def test_max_share_names_the_answer_and_binding_rule_in_every_format() -> None:

@@ -274,12 +274,6 @@ def test_stress_directions() -> None:
 # --- command line --------------------------------------------------------------------
 
 
-@pytest.fixture
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-@pytest.mark.usefixtures("_at_repo_root")
 @pytest.mark.parametrize("scenario", UK, ids=lambda p: p.stem)
 def test_fan_and_stress_on_every_uk_scenario(scenario: Path) -> None:
     """Done-criterion of issue 4: fan and stress work on every UK scenario."""
@@ -293,7 +287,6 @@ def test_fan_and_stress_on_every_uk_scenario(scenario: Path) -> None:
     assert [t["test"] for t in json.loads(s.stdout)["tests"]] == list(TEST_NAMES)
 
 
-@pytest.mark.usefixtures("_at_repo_root")
 @pytest.mark.parametrize("fmt", ["table", "csv", "markdown"])
 def test_fan_formats(fmt: str) -> None:
     r = runner.invoke(app, ["fan", "scenarios/uk_2030.yaml", "--draws", "200", "-f", fmt])
@@ -301,7 +294,6 @@ def test_fan_formats(fmt: str) -> None:
     assert "debt_pct_gdp" in r.stdout or "Debt % GDP" in r.stdout
 
 
-@pytest.mark.usefixtures("_at_repo_root")
 def test_fan_without_uncertainty_is_bad_input(tmp_path: Path) -> None:
     f = tmp_path / "s.yaml"
     f.write_text(SMALL)
@@ -321,7 +313,6 @@ def test_a_draw_the_deterministic_run_would_refuse_stops_the_fan() -> None:
         fan(scn, draws=2000, seed=1, workers=1)
 
 
-@pytest.mark.usefixtures("_at_repo_root")
 def test_fan_divergence_is_exit_1_in_one_line() -> None:
     r = runner.invoke(
         app, ["fan", "scenarios/uk_2030.yaml", "--draws", "2000", *(f"--set={w}" for w in WILD)]
@@ -338,7 +329,6 @@ def test_a_stress_test_whose_debt_passes_100_times_gdp_is_a_divergence() -> None
         stress(scn, ("gilts_1pp",))
 
 
-@pytest.mark.usefixtures("_at_repo_root")
 def test_stress_unknown_test() -> None:
     r = runner.invoke(app, ["stress", "scenarios/uk_2030.yaml", "--test", "nope"])
     assert r.exit_code == 2 and "unknown test 'nope'" in r.stderr
@@ -366,7 +356,6 @@ def test_calibrate_bad_csv(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "at least" in r.stderr
 
 
-@pytest.mark.usefixtures("_at_repo_root")
 def test_stress_headers_name_rule_years_as_tables_do() -> None:
     r = runner.invoke(app, ["stress", "scenarios/uk_2030.yaml", "-f", "csv"])
     assert r.exit_code == 0, r.output
