@@ -185,6 +185,11 @@ def _assumptions_html(a: Assumptions) -> str:
     return "\n".join(out)
 
 
+def _title(results: Sequence[Result]) -> str:
+    what = results[0].title if len(results) == 1 else f"{len(results)} scenarios compared"
+    return f"budgetsim report: {what}"
+
+
 def html_report(
     results: Sequence[Result],
     assumptions: Sequence[Assumptions],
@@ -192,9 +197,7 @@ def html_report(
     images: Mapping[str, bytes],
 ) -> str:
     """The whole report as one HTML document; ``images`` maps each plot's key to its PNG."""
-    title = "budgetsim report: " + (
-        results[0].title if len(results) == 1 else f"{len(results)} scenarios compared"
-    )
+    title = _title(results)
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -256,9 +259,7 @@ def markdown_report(
     image_names: Mapping[str, str],
 ) -> str:
     """The report as Markdown; ``image_names`` maps each plot's key to its PNG's file name."""
-    title = "budgetsim report: " + (
-        results[0].title if len(results) == 1 else f"{len(results)} scenarios compared"
-    )
+    title = _title(results)
     out = [f"# {title}", "", _generated(results), ""]
     if len(results) > 1:
         out += ["## Comparison", ""]
