@@ -31,6 +31,7 @@ import numpy as np
 from budgetsim.engine import Paths, simulate
 from budgetsim.result import (
     MAX_DEBT_RATIO,
+    TARGET_SLACK_PP,
     DivergenceError,
     debt_exploded,
     gdp_collapsed,
@@ -49,6 +50,12 @@ PERCENTILES: tuple[float, ...] = (5, 10, 25, 50, 75, 90, 95)
 #: Histogram grid of each fanned series: (bin width, bins either side of the centre), in
 #: the series' unit (percentage points). Rule headroom uses HEADROOM_GRID in units of the
 #: base-year GDP (1e-5 of it is GBP 0.03bn for the UK).
+#: Each fanned series and the path it is read from, as a share of GDP in percent.
+FANNED: tuple[tuple[str, str], ...] = (
+    ("debt_pct_gdp", "debt"),
+    ("psnb_pct_gdp", "psnb"),
+    ("defence_pct_gdp", "defence"),
+)
 GRIDS: dict[str, tuple[float, int]] = {
     "debt_pct_gdp": (0.01, 25_000),
     "psnb_pct_gdp": (0.01, 5_000),
@@ -147,11 +154,7 @@ class _Counts:
 def _measures(scn: Scenario, paths: Paths) -> tuple[dict[str, FloatArray], dict[str, BoolArray]]:
     """The fanned series (draws, cols) and each rule's pass/fail (draws, rule years)."""
     y = paths.gdp
-    values = {
-        "debt_pct_gdp": paths.debt / y * 100.0,
-        "psnb_pct_gdp": paths.psnb / y * 100.0,
-        "defence_pct_gdp": paths.defence / y * 100.0,
-    }
+    values = {name: getattr(paths, path) / y * 100.0 for name, path in FANNED}
     passed = {}
     for rule in evaluate_all(scn, paths):
         values[f"headroom:{rule.name}"] = rule.headroom
@@ -236,19 +239,15 @@ def _chunk(
         cols = {c.name: c for c in layout.columns}
         for t in range(scn.n_years):
             y = paths.gdp[:, t]
-            for name, num in (
-                ("debt_pct_gdp", paths.debt),
-                ("psnb_pct_gdp", paths.psnb),
-                ("defence_pct_gdp", paths.defence),
-            ):
-                np.divide(num[:, t], y, out=x)
+            for name, path in FANNED:
+                np.divide(getattr(paths, path)[:, t], y, out=x)
                 x *= 100.0
                 if name == "debt_pct_gdp":
                     acc.debt_above[t] += np.count_nonzero(x > threshold * 100.0)
                 elif name == "defence_pct_gdp" and layout.target is not None:
                     j, share = layout.target
                     if t == j:
-                        acc.target_met += int(np.count_nonzero(x >= share - 1e-9))
+                        acc.target_met += int(np.count_nonzero(x >= share - TARGET_SLACK_PP))
                 _count(acc.hist[name], cols[name], t, x, work, bins)
     every = np.ones(nd, dtype=bool)
     for rule in rules:

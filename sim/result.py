@@ -154,6 +154,9 @@ class DivergenceError(ArithmeticError):
         self.year = year
 
 
+#: A target share counts as met within this many percentage points (rounding in the path).
+TARGET_SLACK_PP = 1e-9
+
 #: Debt beyond this many times GDP (10,000 % of GDP) is a diverging scenario, not a forecast:
 #: no country has carried more than about 2.6 times its GDP.
 MAX_DEBT_RATIO = 100.0
@@ -244,7 +247,7 @@ def _summarise(
     if scn.target_year is not None and scn.target_share is not None:
         j = int(np.searchsorted(scn.years, scn.target_year))
         reached = float(share_pct[j])
-        met = bool(reached >= scn.target_share * 100.0 - 1e-9)
+        met = bool(reached >= scn.target_share * 100.0 - TARGET_SLACK_PP)
     failed = tuple(r.name for r in rules if not bool(r.all_passed[0]))
     debt_pct = float(paths.debt[0, -1] / paths.gdp[0, -1] * 100.0)
     base_pct = float(base.debt[0, -1] / base.gdp[0, -1] * 100.0)
