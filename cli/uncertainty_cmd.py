@@ -363,6 +363,16 @@ def stress_command(
             "--test", "-t", metavar="NAME", help="A test to run (repeatable); default: all."
         ),
     ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            metavar="YEAR",
+            help="Year to read borrowing and debt in (the year a fiscal year starts in); "
+            "default: the first year a rule is checked. Rules: their first checked year.",
+            show_default=False,
+        ),
+    ] = None,
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
     set_: SetOpt = None,
@@ -376,9 +386,11 @@ def stress_command(
     names = TEST_NAMES if not test or "all" in test else tuple(test)
     scn = load_or_fail(file, set_)
     try:
-        res = stress(scn, names)
+        res = stress(scn, names, year)
     except DivergenceError as exc:
         fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
+    except ValueError as exc:  # a --year outside the projection
+        fail(f"{file}: {exc}")
     header, rows = stress_table(res, scn.spec.years.label)
     year_text = year_label(res.year, scn.spec.years.label)
     if format is Format.json:

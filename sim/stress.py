@@ -235,12 +235,18 @@ def _not_run(scn: Scenario, test: StressTest, note: str) -> StressRow:
     )
 
 
-def stress(scn: Scenario, names: tuple[str, ...] = TEST_NAMES) -> StressResult:
-    """Run the named tests (default: all) and the unshocked scenario."""
+def stress(
+    scn: Scenario, names: tuple[str, ...] = TEST_NAMES, year: int | None = None
+) -> StressResult:
+    """Run the named tests (default: all) and the unshocked scenario; borrowing and debt are
+    read in ``year`` (default :func:`stress_year`), each rule in its first checked year."""
     unknown = [n for n in names if n not in TEST_NAMES]
     if unknown:
         raise ValueError(f"unknown stress test {unknown[0]!r}; one of: {', '.join(TEST_NAMES)}")
-    year = stress_year(scn)
+    if year is None:
+        year = stress_year(scn)
+    elif year not in scn.years:
+        raise ValueError(f"year {year} is outside the projection {scn.years[0]}-{scn.horizon}")
     runs = [("scenario", "no shock", "", scn)]
     rows: list[StressRow | None] = []
     for test in TESTS:

@@ -168,6 +168,7 @@ COMMAND_ERRORS: list[tuple[tuple[str, ...], int]] = [
       "--set", "uncertainty.corr_growth_rate=-0.99",
       "--set", "uncertainty.corr_deflator_rate=0.99"), 2),
     (("stress", UK, "--test", "nope"), 2),
+    (("stress", UK, "--year", "2099"), 2),
     (("calibrate", "{tmp}/header.csv"), 2),
     (("calibrate", "{tmp}/text.csv"), 2),
     (("calibrate", "{tmp}/short.csv"), 2),

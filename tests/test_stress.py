@@ -9,6 +9,7 @@ import pytest
 
 from budgetsim.cli.files import load_file
 from budgetsim.engine import simulate
+from budgetsim.result import run
 from budgetsim.rules import evaluate_all
 from budgetsim.stress import TESTS, _batchable, stress
 from tests.conftest import ROOT, SCENARIOS
@@ -40,3 +41,24 @@ def test_only_tests_that_change_per_year_paths_share_a_batch() -> None:
     together = {t.name for t in TESTS if t.apply is not None and _batchable(t.apply(scn), scn)}
     assert "ec_financial" not in together  # it sets the risk premium: a run of its own
     assert {"gilts_1pp", "growth_2y", "inflation_1pp", "combined", "imf_b6"} <= together
+
+
+def test_year_chooses_where_borrowing_and_debt_are_read() -> None:
+    """--year moves the borrowing and debt columns to that year (here the defence target year,
+    2030-31); each rule is still read in its own checked year."""
+    scn = load_file(SCENARIOS / "uk_2030.yaml")
+    ran = run(scn)
+    at_target = stress(scn, ("gilts_1pp",), year=2030)
+    j = ran.years.index(2030)
+    assert at_target.year == 2030
+    assert at_target.base.debt_pct_gdp == pytest.approx(ran.series["debt_pct_gdp"][0, j], rel=1e-12)
+    assert at_target.base.psnb_pct_gdp == pytest.approx(ran.series["psnb_pct_gdp"][0, j], rel=1e-12)
+    default = stress(scn, ("gilts_1pp",))
+    assert default.year == 2029
+    assert at_target.base.headroom == default.base.headroom  # rules: 2029-30 either way
+    assert at_target.base.debt_pct_gdp != default.base.debt_pct_gdp
+
+
+def test_a_year_outside_the_projection_is_refused() -> None:
+    with pytest.raises(ValueError, match="year 2099 is outside the projection 2025-2035"):
+        stress(load_file(SCENARIOS / "uk_2030.yaml"), year=2099)
