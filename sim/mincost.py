@@ -13,7 +13,10 @@ amounts and at a unit step in every amount (the constraint matrix, by finite dif
 ``scipy.optimize.linprog`` (HiGHS) solves the linear programme, and this repeats at the new
 amounts until they move by less than a tolerance. The answer is then checked on the full
 model. Several problems (the cells of a frontier) are solved side by side: their rows share
-one engine run per iteration.
+one engine run per iteration. Their linear programmes are still solved one by one (HiGHS,
+about 2 ms each; 99 of them, 0.19 s, for the 4 x 9 UK frontier of docs/solving.md): each
+cell stops iterating when its own amounts settle, which one block-diagonal programme would
+not allow without solving settled cells again.
 """
 
 from __future__ import annotations
