@@ -14,9 +14,9 @@ import argparse
 import statistics
 import time
 
-from budgetsim.errors import ScenarioError
-from budgetsim.loader import load_text
-from budgetsim.yamltext import MAX_ITEMS, MAX_NODES
+from budgetsim.input.errors import ScenarioError
+from budgetsim.input.loader import load_text
+from budgetsim.input.yamltext import MAX_ITEMS, MAX_NODES
 
 
 def billion_laughs() -> str:

@@ -36,10 +36,17 @@ from pathlib import Path
 import numpy as np
 
 from budgetsim.cli.files import load_file
-from budgetsim.montecarlo import DEFAULT_CHUNK, PERCENTILES, _count, _Layout, _percentiles, fan
-from budgetsim.scenario import Scenario
-from budgetsim.shocks import ShockModel, normals, shock_paths
-from budgetsim.workspace import Workspace
+from budgetsim.model.scenario import Scenario
+from budgetsim.model.workspace import Workspace
+from budgetsim.uncertainty.montecarlo import (
+    DEFAULT_CHUNK,
+    PERCENTILES,
+    _count,
+    _Layout,
+    _percentiles,
+    fan,
+)
+from budgetsim.uncertainty.shocks import ShockModel, normals, shock_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "uk_2030.yaml"

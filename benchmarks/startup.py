@@ -41,7 +41,7 @@ def in_process() -> dict[str, float]:
         "import time; t0 = time.perf_counter()\n"
         "import budgetsim.cli.app\n"
         "from budgetsim.cli.files import load_file\n"
-        "from budgetsim.result import run\n"
+        "from budgetsim.model.result import run\n"
         "t1 = time.perf_counter()\n"
         f"r = run(load_file({str(SCENARIO)!r}))\n"
         "t2 = time.perf_counter()\n"

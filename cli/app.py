@@ -2,7 +2,7 @@
 registered on :data:`app` (the others live in modules of their own).
 
 Commands are thin: load (budgetsim.cli.files), run (budgetsim.run), present
-(budgetsim.cli.present); what they share is in budgetsim.cli.common. Bad input is a
+(budgetsim.cli.present.tables); what they share is in budgetsim.cli.common. Bad input is a
 ScenarioError, printed once to stderr as ``FILE:LINE: key.path: message`` lines, exit code
 2. Results go to stdout or, with ``--output``, to a file written atomically.
 """
@@ -31,7 +31,7 @@ from budgetsim.cli.common import (
 )
 from budgetsim.cli.files import load_file, warn
 from budgetsim.cli.plot_cmd import plot_command, report_command
-from budgetsim.cli.present import (
+from budgetsim.cli.present.tables import (
     COMPARE_HEADERS,
     Format,
     common_year,
@@ -51,8 +51,8 @@ from budgetsim.cli.present import (
 )
 from budgetsim.cli.solve_cmd import frontier_command, solve_command
 from budgetsim.cli.uncertainty_cmd import calibrate_command, fan_command, stress_command
-from budgetsim.errors import ScenarioError
-from budgetsim.result import SERIES_UNITS
+from budgetsim.input.errors import ScenarioError
+from budgetsim.model.result import SERIES_UNITS
 
 app = typer.Typer(
     name="budgetsim",
@@ -204,7 +204,7 @@ def schema_command(
     output: OutputOpt = None,
 ) -> None:
     """Print the JSON Schema of a scenario file (or the parameter reference as Markdown)."""
-    from budgetsim.registry import json_schema, markdown_reference
+    from budgetsim.input.reference import json_schema, markdown_reference
 
     if format is SchemaFormat.markdown:
         emit(markdown_reference(), output)

@@ -17,10 +17,10 @@ import typer
 
 from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED
 from budgetsim.cli.files import load_file, warn, write_atomic
-from budgetsim.cli.present import Format, rich_table, split_columns
-from budgetsim.errors import ScenarioError
-from budgetsim.result import DivergenceError, Result, run
-from budgetsim.scenario import Scenario
+from budgetsim.cli.present.tables import Format, rich_table, split_columns
+from budgetsim.input.errors import ScenarioError
+from budgetsim.model.result import DivergenceError, Result, run
+from budgetsim.model.scenario import Scenario
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:

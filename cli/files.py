@@ -8,9 +8,9 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from budgetsim.errors import ScenarioError
-from budgetsim.loader import Resolver, load_text
-from budgetsim.scenario import Scenario
+from budgetsim.input.errors import ScenarioError
+from budgetsim.input.loader import Resolver, load_text
+from budgetsim.model.scenario import Scenario
 
 MAX_BYTES = 1 << 20  # a scenario is a few kilobytes; refuse anything over 1 MiB
 

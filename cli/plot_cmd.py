@@ -12,12 +12,12 @@ from typing import Annotated
 
 import typer
 
-from budgetsim.cli.charts import CHARTS, DEFAULT_CHART, ChartError, render
 from budgetsim.cli.common import FilesArg, SetOpt, fail, run_or_fail, write_or_fail
+from budgetsim.cli.present.charts import CHARTS, DEFAULT_CHART, ChartError, render
 from budgetsim.cli.solve_cmd import DEFAULT_TARGETS, frontier_of
 from budgetsim.cli.uncertainty_cmd import fan_of
-from budgetsim.errors import ScenarioError
-from budgetsim.result import Result
+from budgetsim.input.errors import ScenarioError
+from budgetsim.model.result import Result
 
 #: The solver's frontier as a heat map: drawn from one scenario's Frontier, not from Results.
 FRONTIER = "frontier"
@@ -104,8 +104,8 @@ def _frontier(
     file: Path, targets: str, years: str | None, overrides: list[str] | None, fmt: str
 ) -> bytes:
     """The solver's frontier of one scenario as a heat map (``budgetsim frontier``'s grid)."""
-    from budgetsim.cli.frontier_chart import render_frontier
-    from budgetsim.result import year_label
+    from budgetsim.cli.present.frontier_chart import render_frontier
+    from budgetsim.model.result import year_label
 
     scn, fr = frontier_of(file, targets, years, overrides)
     labels = {int(y): year_label(int(y), scn.spec.years.label) for y in scn.years}
@@ -119,7 +119,7 @@ def _fan(
     file: Path, draws: int | None, seed: int | None, overrides: list[str] | None, fmt: str
 ) -> bytes:
     """The Monte Carlo fan of debt % of GDP (``budgetsim fan``'s percentiles) of one scenario."""
-    from budgetsim.cli.fan_chart import render_fan
+    from budgetsim.cli.present.fan_chart import render_fan
 
     result = fan_of(file, draws, seed, None, overrides)
     try:
@@ -146,8 +146,8 @@ def report_command(
     It shows the summary, the charts, the year-by-year table, the rule checks, the
     assumptions with their sources and, for several files, the comparison.
     """
-    from budgetsim.cli.assumptions import assumptions_of
-    from budgetsim.cli.report import html_report, markdown_report, plan
+    from budgetsim.cli.present.report import html_report, markdown_report, plan
+    from budgetsim.input.assumptions import assumptions_of
 
     kind = output.suffix.lower()
     if kind not in (".html", ".htm", ".md"):

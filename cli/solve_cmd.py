@@ -1,6 +1,6 @@
 """``budgetsim solve`` and ``budgetsim frontier``: what is affordable under the rules.
 
-Thin like the other commands: load, solve (budgetsim.solve, which imports scipy only when
+Thin like the other commands: load, solve (budgetsim.solve.search, which imports scipy only when
 a linear programme is needed), present with the presenters ``run`` uses. An answer that no
 path passes is an answer: one line on stderr, exit code 1. A question the scenario cannot
 answer (a tax rise under the tax freeze, say) is bad input: exit code 2.
@@ -30,7 +30,7 @@ from budgetsim.cli.common import (
     render,
     write_or_fail,
 )
-from budgetsim.cli.present import (
+from budgetsim.cli.present.tables import (
     Format,
     frontier_cell,
     markdown_table,
@@ -41,13 +41,13 @@ from budgetsim.cli.present import (
     summary_lines,
     to_json,
 )
-from budgetsim.errors import ScenarioError
-from budgetsim.result import DivergenceError
+from budgetsim.input.errors import ScenarioError
+from budgetsim.model.result import DivergenceError
 
 if TYPE_CHECKING:
-    from budgetsim.frontier import Frontier
-    from budgetsim.scenario import Scenario
-    from budgetsim.solvecore import Solution
+    from budgetsim.model.scenario import Scenario
+    from budgetsim.solve.checks import Solution
+    from budgetsim.solve.frontier import Frontier
 
 
 class Goal(StrEnum):
@@ -125,14 +125,14 @@ def solve_command(
     set_: SetOpt = None,
 ) -> None:
     """Solve for what is affordable: the answer, the binding rule and the solved path."""
-    from budgetsim.solve import (
+    from budgetsim.input.edit import to_yaml
+    from budgetsim.solve.checks import SolveError
+    from budgetsim.solve.search import (
         solve_earliest_year,
         solve_max_share,
         solve_min_cuts,
         solve_tax_rise,
     )
-    from budgetsim.solvecore import SolveError
-    from budgetsim.specedit import to_yaml
 
     scn = load_or_fail(file, set_)
     try:
@@ -210,8 +210,8 @@ def frontier_of(
 ) -> tuple[Scenario, Frontier]:
     """Load a scenario and solve its frontier for ``--targets`` and ``--years`` (as given on
     the command line; default: every projected year). Bad input: one line, exit code 2."""
-    from budgetsim.solve import solve_frontier
-    from budgetsim.solvecore import SolveError
+    from budgetsim.solve.checks import SolveError
+    from budgetsim.solve.search import solve_frontier
 
     scn = load_or_fail(file, overrides)
     shares = _numbers(targets, "targets")
@@ -245,7 +245,7 @@ def frontier_command(
     set_: SetOpt = None,
 ) -> None:
     """Which target share by which year passes every rule; if not, which rule breaks."""
-    from budgetsim.result import year_label
+    from budgetsim.model.result import year_label
 
     scn, fr = frontier_of(file, targets, years, set_)
     if format is Format.json:

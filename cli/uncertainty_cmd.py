@@ -1,8 +1,7 @@
 """The uncertainty commands: ``fan``, ``stress`` and ``calibrate`` (docs/uncertainty.md).
 
-Thin like ``run``: load the scenario, call the model (budgetsim.montecarlo,
-budgetsim.stress, budgetsim.calibrate), present. The model modules are imported inside the
-commands so ``budgetsim run`` does not pay for them.
+Thin like ``run``: load the scenario, call the model (budgetsim.uncertainty), present.
+The model modules are imported inside the commands so ``budgetsim run`` does not pay for them.
 """
 
 from __future__ import annotations
@@ -31,15 +30,15 @@ from budgetsim.cli.common import (
     render_tables,
 )
 from budgetsim.cli.files import read_text
-from budgetsim.cli.present import Format, label_of, markdown_table, pct_label, to_json
-from budgetsim.errors import ScenarioError
-from budgetsim.result import DivergenceError, year_label
+from budgetsim.cli.present.tables import Format, label_of, markdown_table, pct_label, to_json
+from budgetsim.input.errors import ScenarioError
+from budgetsim.model.result import DivergenceError, year_label
 
 if TYPE_CHECKING:
-    from budgetsim.calibrate import Calibration
-    from budgetsim.montecarlo import Fan
-    from budgetsim.scenario import Scenario
-    from budgetsim.stress import StressResult
+    from budgetsim.model.scenario import Scenario
+    from budgetsim.uncertainty.calibrate import Calibration
+    from budgetsim.uncertainty.montecarlo import Fan
+    from budgetsim.uncertainty.stress import StressResult
 
 FAN_LINES = (
     ("Debt % GDP", "debt_pct_gdp"),
@@ -188,7 +187,7 @@ def fan_markdown(fan: Fan) -> str:
 
 
 def _progress_run(scn: Scenario, draws: int | None, seed: int | None, workers: int | None) -> Fan:
-    from budgetsim.montecarlo import fan
+    from budgetsim.uncertainty.montecarlo import fan
 
     n = draws if draws is not None else (scn.uncertainty.draws if scn.uncertainty else 0)
     if n < PROGRESS_FROM or not sys.stderr.isatty():
@@ -216,7 +215,7 @@ def fan_of(
 ) -> Fan:
     """Load a scenario and run its Monte Carlo fan. A scenario without an ``uncertainty``
     section is bad input (exit 2); a divergent draw, exit 1."""
-    from budgetsim.montecarlo import NoUncertaintyError
+    from budgetsim.uncertainty.montecarlo import NoUncertaintyError
 
     scn = load_or_fail(file, overrides)
     try:
@@ -378,7 +377,7 @@ def stress_command(
     set_: SetOpt = None,
 ) -> None:
     """Named stress tests: each one's effect on borrowing, debt and rule headroom."""
-    from budgetsim.stress import TEST_NAMES, stress
+    from budgetsim.uncertainty.stress import TEST_NAMES, stress
 
     for name in test or ():
         if name != "all" and name not in TEST_NAMES:
@@ -515,7 +514,7 @@ def calibrate_command(
     output: OutputOpt = None,
 ) -> None:
     """Estimate the shocks' standard deviations, correlations and persistence from history."""
-    from budgetsim.calibrate import CalibrationError, calibrate
+    from budgetsim.uncertainty.calibrate import CalibrationError, calibrate
 
     name, rows = read_history(csv_file)
     rows = [r for r in rows if (first is None or r[0] >= first) and (last is None or r[0] <= last)]

@@ -20,9 +20,9 @@ import numpy as np
 
 with atheris.instrument_imports(include=["budgetsim"]):
     from budgetsim.cli.files import decode
-    from budgetsim.errors import ScenarioError
-    from budgetsim.loader import load_text
-    from budgetsim.result import DivergenceError, run
+    from budgetsim.input.errors import ScenarioError
+    from budgetsim.input.loader import load_text
+    from budgetsim.model.result import DivergenceError, run
 
 
 def check(data: bytes) -> None:

@@ -25,7 +25,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from budgetsim.cli.files import load_file
-from budgetsim.engine import simulate
+from budgetsim.model.engine import simulate
 
 YEARS = [2024, 2025, 2026, 2027, 2028, 2029]
 GDP = [2864, 3002, 3113, 3223, 3337, 3457]  # S3

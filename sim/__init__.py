@@ -17,26 +17,26 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Check": "budgetsim.solvecore",
-    "DivergenceError": "budgetsim.result",
-    "Frontier": "budgetsim.frontier",
-    "Paths": "budgetsim.engine",
-    "Problem": "budgetsim.errors",
-    "Result": "budgetsim.result",
-    "RuleOutcome": "budgetsim.rules",
-    "Scenario": "budgetsim.scenario",
-    "ScenarioError": "budgetsim.errors",
-    "Solution": "budgetsim.solvecore",
-    "SolveError": "budgetsim.solvecore",
-    "Summary": "budgetsim.result",
-    "load_text": "budgetsim.loader",
-    "run": "budgetsim.result",
-    "simulate": "budgetsim.engine",
-    "solve_earliest_year": "budgetsim.solve",
-    "solve_frontier": "budgetsim.solve",
-    "solve_max_share": "budgetsim.solve",
-    "solve_min_cuts": "budgetsim.solve",
-    "solve_tax_rise": "budgetsim.solve",
+    "Check": "budgetsim.solve.checks",
+    "DivergenceError": "budgetsim.model.result",
+    "Frontier": "budgetsim.solve.frontier",
+    "Paths": "budgetsim.model.engine",
+    "Problem": "budgetsim.input.errors",
+    "Result": "budgetsim.model.result",
+    "RuleOutcome": "budgetsim.model.rules",
+    "Scenario": "budgetsim.model.scenario",
+    "ScenarioError": "budgetsim.input.errors",
+    "Solution": "budgetsim.solve.checks",
+    "SolveError": "budgetsim.solve.checks",
+    "Summary": "budgetsim.model.result",
+    "load_text": "budgetsim.input.loader",
+    "run": "budgetsim.model.result",
+    "simulate": "budgetsim.model.engine",
+    "solve_earliest_year": "budgetsim.solve.search",
+    "solve_frontier": "budgetsim.solve.search",
+    "solve_max_share": "budgetsim.solve.search",
+    "solve_min_cuts": "budgetsim.solve.search",
+    "solve_tax_rise": "budgetsim.solve.search",
 }
 
 __all__ = [
@@ -64,21 +64,21 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from budgetsim.engine import Paths, simulate
-    from budgetsim.errors import Problem, ScenarioError
-    from budgetsim.frontier import Frontier
-    from budgetsim.loader import load_text
-    from budgetsim.result import DivergenceError, Result, Summary, run
-    from budgetsim.rules import RuleOutcome
-    from budgetsim.scenario import Scenario
-    from budgetsim.solve import (
+    from budgetsim.input.errors import Problem, ScenarioError
+    from budgetsim.input.loader import load_text
+    from budgetsim.model.engine import Paths, simulate
+    from budgetsim.model.result import DivergenceError, Result, Summary, run
+    from budgetsim.model.rules import RuleOutcome
+    from budgetsim.model.scenario import Scenario
+    from budgetsim.solve.checks import Check, Solution, SolveError
+    from budgetsim.solve.frontier import Frontier
+    from budgetsim.solve.search import (
         solve_earliest_year,
         solve_frontier,
         solve_max_share,
         solve_min_cuts,
         solve_tax_rise,
     )
-    from budgetsim.solvecore import Check, Solution, SolveError
 
 
 def __getattr__(name: str) -> Any:

@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetsim.cli.app import app
-from budgetsim.cli.charts import CHARTS, SIZE_PX, ChartError, build, render
 from budgetsim.cli.files import load_file
-from budgetsim.result import Result, run
+from budgetsim.cli.present.charts import CHARTS, SIZE_PX, ChartError, build, render
+from budgetsim.model.result import Result, run
 from tests.conftest import ROOT
 
 pytest.importorskip("matplotlib", reason="charts need the extra budgetsim[plot]")

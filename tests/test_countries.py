@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from budgetsim import Result, run
 from budgetsim.cli.app import app
 from budgetsim.cli.files import load_file
-from budgetsim.result import baseline_of
+from budgetsim.model.result import baseline_of
 from tests.conftest import ROOT, SCENARIOS
 
 ALL = sorted(p.name for p in SCENARIOS.glob("*.yaml"))

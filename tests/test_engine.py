@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from budgetsim import Scenario, simulate
 from budgetsim.cli.files import load_file
-from budgetsim.engine import _batch_size
+from budgetsim.model.engine import _batch_size
 from tests.conftest import ROOT
 
 SMALL = ROOT / "tests" / "fixtures" / "small.yaml"

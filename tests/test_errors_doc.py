@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from budgetsim import DivergenceError, ScenarioError, run
 from budgetsim.cli.app import app
 from budgetsim.cli.files import load_file
-from budgetsim.loader import load_text
-from budgetsim.montecarlo import fan
-from budgetsim.stress import stress
+from budgetsim.input.loader import load_text
+from budgetsim.uncertainty.montecarlo import fan
+from budgetsim.uncertainty.stress import stress
 from tests.conftest import ROOT
 from tests.test_hostile import SMALL_TEXT, billion_laughs
 

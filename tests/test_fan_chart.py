@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetsim.cli.app import app
-from budgetsim.cli.charts import SIZE_PX
 from budgetsim.cli.files import load_file
-from budgetsim.montecarlo import Fan
+from budgetsim.cli.present.charts import SIZE_PX
+from budgetsim.uncertainty.montecarlo import Fan
 from tests.conftest import ROOT
 
 pytest.importorskip("matplotlib", reason="charts need the extra budgetsim[plot]")
@@ -26,13 +26,13 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def fan() -> Fan:
-    from budgetsim.montecarlo import fan
+    from budgetsim.uncertainty.montecarlo import fan
 
     return fan(load_file(ROOT / UK_2030), draws=400, seed=7, workers=1)
 
 
 def test_fan_bands_and_lines_are_the_percentiles(fan: Fan) -> None:
-    from budgetsim.cli.fan_chart import bands, build_fan
+    from budgetsim.cli.present.fan_chart import bands, build_fan
 
     ax = build_fan(fan).axes[0]
     debt = fan.series["debt_pct_gdp"]
@@ -91,10 +91,10 @@ def test_plot_fan_errors(tmp_path: Path, args: list[str], message: str) -> None:
 def test_fan_year_axis_is_thinned_as_the_other_charts_are() -> None:
     """A long horizon (21 years here) gets the year ticks every other chart gets: at most 12,
     from the first year, fiscal-year labels slanted; not one crowded tick per year."""
-    from budgetsim.cli.charts import build
-    from budgetsim.cli.fan_chart import build_fan
-    from budgetsim.montecarlo import fan
-    from budgetsim.result import run
+    from budgetsim.cli.present.charts import build
+    from budgetsim.cli.present.fan_chart import build_fan
+    from budgetsim.model.result import run
+    from budgetsim.uncertainty.montecarlo import fan
 
     scn = load_file(ROOT / UK_2030, ["years.horizon=2045"])
     fan_ax = build_fan(fan(scn, draws=50, seed=1, workers=1)).axes[0]

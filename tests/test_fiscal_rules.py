@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
 from budgetsim import simulate
-from budgetsim.engine import Paths
-from budgetsim.rules import evaluate
-from budgetsim.scenario import RuleSpec, Scenario
+from budgetsim.model.engine import Paths
+from budgetsim.model.rules import evaluate
+from budgetsim.model.scenario import RuleSpec, Scenario
 from tests.strategies import decimals, raise_milestones, scale_currency, scenario_dicts, to_scenario
 
 DEFICIT_RULES = ("deficit_ceiling", "current_balance")

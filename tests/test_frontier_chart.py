@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetsim.cli.app import app
-from budgetsim.cli.charts import SIZE_PX
 from budgetsim.cli.files import load_file
-from budgetsim.frontier import Frontier
+from budgetsim.cli.present.charts import SIZE_PX
+from budgetsim.solve.frontier import Frontier
 from tests.conftest import ROOT
 
 pytest.importorskip("matplotlib", reason="charts need the extra budgetsim[plot]")
@@ -33,7 +33,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def fr() -> Frontier:
-    from budgetsim.solve import solve_frontier
+    from budgetsim.solve.search import solve_frontier
 
     scn = load_file(ROOT / UK_2030, [SOURCES])
     return solve_frontier(scn, TARGETS, YEARS)
@@ -44,7 +44,7 @@ def labels() -> dict[int, str]:
 
 
 def test_heat_map_shades_are_the_cuts_needed(fr: Frontier) -> None:
-    from budgetsim.cli.frontier_chart import build_frontier
+    from budgetsim.cli.present.frontier_chart import build_frontier
 
     fig = build_frontier(fr, "title", UK_2030, labels())
     ax = fig.axes[0]
@@ -104,8 +104,8 @@ def test_plot_frontier_errors(tmp_path: Path, args: list[str], message: str) -> 
 
 
 def test_cells_no_path_passes_are_hatched_and_named() -> None:
-    from budgetsim.cli.frontier_chart import build_frontier, cuts_grid
-    from budgetsim.solve import solve_frontier
+    from budgetsim.cli.present.frontier_chart import build_frontier, cuts_grid
+    from budgetsim.solve.search import solve_frontier
 
     # As shipped (aid cuts only), 5 % fails every year (docs/solving.md); 2.5 % passes.
     fr = solve_frontier(load_file(ROOT / UK_2030), (2.5, 5.0), (2027, 2031))
@@ -118,7 +118,7 @@ def test_cells_no_path_passes_are_hatched_and_named() -> None:
 
 def test_chart_cells_say_what_the_frontier_table_says(fr: Frontier) -> None:
     """One cell text for the table and the heat map; the chart only breaks the line."""
-    from budgetsim.cli.present import frontier_cell
+    from budgetsim.cli.present.tables import frontier_cell
 
     words = set()
     for t in TARGETS:

@@ -17,8 +17,8 @@ import pytest
 
 from budgetsim import run
 from budgetsim.cli.files import MAX_BYTES, load_file
-from budgetsim.errors import ScenarioError, format_loc
-from budgetsim.loader import load_text
+from budgetsim.input.errors import ScenarioError, format_loc
+from budgetsim.input.loader import load_text
 from tests.conftest import ROOT
 
 FIXTURES = Path("tests/fixtures")

@@ -22,7 +22,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from numpy.typing import NDArray
 
 from budgetsim import Paths, Result, Scenario, ScenarioError, run, simulate
-from budgetsim.result import SERIES_UNITS, baseline_of
+from budgetsim.model.result import SERIES_UNITS, baseline_of
 from tests.strategies import (
     SHAPES,
     Mode,

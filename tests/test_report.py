@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetsim.cli.app import app
-from budgetsim.cli.charts import CHARTS, SIZE_PX
+from budgetsim.cli.present.charts import CHARTS, SIZE_PX
 from tests.conftest import ROOT
 
 pytest.importorskip("matplotlib", reason="the report's charts need the extra budgetsim[plot]")
@@ -132,8 +132,8 @@ def test_html_mixed_currencies_get_their_own_cash_charts(tmp_path: Path) -> None
 
 def test_report_plan_groups_cash_charts_by_currency() -> None:
     from budgetsim.cli.files import load_file
-    from budgetsim.cli.report import plan
-    from budgetsim.result import run
+    from budgetsim.cli.present.report import plan
+    from budgetsim.model.result import run
 
     gbp1, eur, gbp2 = (run(load_file(f)) for f in (UK_2030, EUR_TAX, UK_NATO))
     plots = {p.key: [r.source for r in p.results] for p in plan([gbp1, eur, gbp2])}
@@ -264,13 +264,13 @@ def test_report_in_headless_chromium(two_html: Path, tmp_path: Path) -> None:
     ],
 )
 def test_comment_on_a_line(line: str, comment: str) -> None:
-    from budgetsim.cli.assumptions import _comment
+    from budgetsim.input.assumptions import _comment
 
     assert _comment(line) == comment
 
 
 def test_wrapped_comment_is_taken_but_not_the_next_keys() -> None:
-    from budgetsim.cli.assumptions import _comments_at
+    from budgetsim.input.assumptions import _comments_at
 
     lines = [
         "interest:",
@@ -283,7 +283,7 @@ def test_wrapped_comment_is_taken_but_not_the_next_keys() -> None:
 
 
 def test_assumptions_follow_the_extends_chain() -> None:
-    from budgetsim.cli.assumptions import assumptions_of
+    from budgetsim.input.assumptions import assumptions_of
 
     a = assumptions_of(ROOT / "tests/fixtures/extends/child.yaml")
     rows = {r.key: r for r in a.rows}

@@ -13,9 +13,9 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from budgetsim import DivergenceError, Result, run, simulate
 from budgetsim.cli.files import load_file
-from budgetsim.engine import Paths
-from budgetsim.result import SERIES_UNITS, _check_finite, baseline_of, year_label
-from budgetsim.scenario import Scenario
+from budgetsim.model.engine import Paths
+from budgetsim.model.result import SERIES_UNITS, _check_finite, baseline_of, year_label
+from budgetsim.model.scenario import Scenario
 from tests.conftest import ROOT
 
 SMALL = ROOT / "tests" / "fixtures" / "small.yaml"

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from budgetsim.engine import Paths
-from budgetsim.rules import evaluate, evaluate_all
-from budgetsim.scenario import RuleSpec, Scenario
+from budgetsim.model.engine import Paths
+from budgetsim.model.rules import evaluate, evaluate_all
+from budgetsim.model.scenario import RuleSpec, Scenario
 
 YEARS = np.array([2025, 2026, 2027])
 

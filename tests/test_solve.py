@@ -25,11 +25,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
-from budgetsim import Scenario, load_text, mincost, run, simulate
-from budgetsim.mincost import min_sources
-from budgetsim.solve import earliest_year, max_share
-from budgetsim.solvecore import SolveError
-from budgetsim.specedit import rebuild, to_yaml, with_amounts, with_target
+from budgetsim import Scenario, load_text, run, simulate
+from budgetsim.input.edit import rebuild, to_yaml, with_amounts, with_target
+from budgetsim.solve import mincost
+from budgetsim.solve.checks import SolveError
+from budgetsim.solve.mincost import min_sources
+from budgetsim.solve.search import earliest_year, max_share
 from tests.strategies import decimals, scale_currency, scenario_dicts, to_scenario
 
 FEW = settings(max_examples=20)

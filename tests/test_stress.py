@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from budgetsim.cli.files import load_file
-from budgetsim.engine import simulate
-from budgetsim.result import run
-from budgetsim.rules import evaluate_all
-from budgetsim.stress import TESTS, _batchable, stress
+from budgetsim.model.engine import simulate
+from budgetsim.model.result import run
+from budgetsim.model.rules import evaluate_all
+from budgetsim.uncertainty.stress import TESTS, _batchable, stress
 from tests.conftest import ROOT, SCENARIOS
 
 

@@ -16,15 +16,15 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from budgetsim import DivergenceError, load_text, run
-from budgetsim.calibrate import CalibrationError, calibrate
 from budgetsim.cli.app import app
 from budgetsim.cli.files import load_file
 from budgetsim.cli.uncertainty_cmd import read_history
-from budgetsim.engine import simulate
-from budgetsim.montecarlo import Fan, NoUncertaintyError, fan, simulate_draws
-from budgetsim.scenario import Scenario
-from budgetsim.shocks import ShockModel, normals, shock_paths
-from budgetsim.stress import TEST_NAMES, stress
+from budgetsim.model.engine import simulate
+from budgetsim.model.scenario import Scenario
+from budgetsim.uncertainty.calibrate import CalibrationError, calibrate
+from budgetsim.uncertainty.montecarlo import Fan, NoUncertaintyError, fan, simulate_draws
+from budgetsim.uncertainty.shocks import ShockModel, normals, shock_paths
+from budgetsim.uncertainty.stress import TEST_NAMES, stress
 
 from .conftest import ROOT, SCENARIOS
 

@@ -11,10 +11,10 @@ from dataclasses import replace
 import numpy as np
 
 from budgetsim.cli.files import load_file
-from budgetsim.engine import simulate
-from budgetsim.scenario import Scenario
-from budgetsim.shocks import normals
-from budgetsim.workspace import Workspace
+from budgetsim.model.engine import simulate
+from budgetsim.model.scenario import Scenario
+from budgetsim.model.workspace import Workspace
+from budgetsim.uncertainty.shocks import normals
 
 from .conftest import SCENARIOS
 

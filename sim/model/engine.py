@@ -39,11 +39,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.scenario import Scenario
-from budgetsim.workspace import Workspace, empty
+from budgetsim.model.scenario import Scenario
+from budgetsim.model.workspace import Workspace, empty
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import ArrayLike, FloatArray, IntArray
+    from budgetsim.model.arrays import ArrayLike, FloatArray, IntArray
 
     Cols = slice | IntArray
     #: An input's value in one year: a number when every batch row has the same value.
@@ -177,7 +177,7 @@ def _add(a: Value, b: Value, out: FloatArray) -> Value:
 def simulate(scn: Scenario, ws: Workspace | None = None) -> Paths:
     """Run the model over every row of the batch implied by the scenario's arrays.
 
-    With a workspace (:mod:`budgetsim.workspace`) the paths live in its arrays and are
+    With a workspace (:mod:`budgetsim.model.workspace`) the paths live in its arrays and are
     overwritten by the next call that uses it."""
     n = scn.n_years
     pool_caps = [a for p in scn.pools for a in (p.cap_cash, p.cap_gdp, p.amount) if a is not None]

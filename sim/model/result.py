@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.engine import Paths, simulate
-from budgetsim.rules import RuleOutcome, evaluate_all
-from budgetsim.scenario import Scenario
+from budgetsim.model.engine import Paths, simulate
+from budgetsim.model.rules import RuleOutcome, evaluate_all
+from budgetsim.model.scenario import Scenario
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import BoolArray, FloatArray
+    from budgetsim.model.arrays import BoolArray, FloatArray
 
 
 #: Every series a Result carries, with its unit ("currency" is the scenario's unit).

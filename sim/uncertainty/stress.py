@@ -32,13 +32,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from budgetsim.engine import Paths, simulate
-from budgetsim.result import DivergenceError, debt_exploded, gdp_collapsed
-from budgetsim.rules import evaluate_all
-from budgetsim.scenario import Scenario
+from budgetsim.model.engine import Paths, simulate
+from budgetsim.model.result import DivergenceError, debt_exploded, gdp_collapsed
+from budgetsim.model.rules import evaluate_all
+from budgetsim.model.scenario import Scenario
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import FloatArray
+    from budgetsim.model.arrays import FloatArray
 
 PP = 0.01
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from budgetsim.errors import ScenarioError, format_loc
-from budgetsim.scenario import Scenario, build_scenario
-from budgetsim.schema import ScenarioSpec
+from budgetsim.input.errors import ScenarioError, format_loc
+from budgetsim.input.registry import ScenarioSpec
+from budgetsim.model.scenario import Scenario, build_scenario
 
 
 def with_target(spec: ScenarioSpec, year: int, share_pct: float) -> ScenarioSpec:

@@ -12,7 +12,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from budgetsim.schema import ScenarioSpec, Section
+from budgetsim.input.registry import ScenarioSpec, Section
 
 SCHEMA_ID = "https://budgetsim.invalid/scenario.schema.json"
 

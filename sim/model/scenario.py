@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from budgetsim.defence import share_path
-from budgetsim.errors import Loc, Problem
-from budgetsim.schema import ScenarioSpec
-from budgetsim.shocks import ShockModel, Uncertainty, correlation_problem
-from budgetsim.timepath import PathError, PathValue, expand
+from budgetsim.input.errors import Loc, Problem
+from budgetsim.input.registry import ScenarioSpec
+from budgetsim.model.defence import share_path
+from budgetsim.model.paths import PathError, PathValue, expand
+from budgetsim.uncertainty.shocks import ShockModel, Uncertainty, correlation_problem
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import FloatArray, IntArray
+    from budgetsim.model.arrays import FloatArray, IntArray
 
 PCT = 0.01
 

@@ -10,8 +10,8 @@ Both searches run many candidate paths at once along the engine's batch axis:
 - earliest-year: every candidate target year is run in one batch and the first that passes
   is the answer.
 
-Minimum cuts and the least tax rise are in :mod:`budgetsim.mincost`; the frontier over
-targets and years in :mod:`budgetsim.frontier`.
+Minimum cuts and the least tax rise are in :mod:`budgetsim.solve.mincost`; the frontier over
+targets and years in :mod:`budgetsim.solve.frontier`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.result import run, year_label
-from budgetsim.scenario import Scenario
-from budgetsim.solvecore import (
+from budgetsim.input.edit import rebuild, with_target
+from budgetsim.model.result import run, year_label
+from budgetsim.model.scenario import Scenario
+from budgetsim.solve.checks import (
     Solution,
     SolveError,
     check_share,
@@ -39,10 +40,9 @@ from budgetsim.solvecore import (
     share_rows,
     tightest,
 )
-from budgetsim.specedit import rebuild, with_target
 
 if TYPE_CHECKING:
-    from budgetsim.frontier import Frontier
+    from budgetsim.solve.frontier import Frontier
 
 GRID = 65  # candidate shares per batched run
 TOLERANCE_PCT = 1e-6  # width of the final interval, percentage points of GDP
@@ -195,7 +195,7 @@ def solve_min_cuts(
     scn: Scenario, year: int | None = None, share: float | None = None, discount: float = 0.0
 ) -> Solution:
     """The least (optionally discounted) cuts path, within each pool's cap, that passes."""
-    from budgetsim.mincost import min_sources
+    from budgetsim.solve.mincost import min_sources
 
     return min_sources(scn, "cuts", year, share, discount)
 
@@ -204,13 +204,13 @@ def solve_tax_rise(
     scn: Scenario, year: int | None = None, share: float | None = None, discount: float = 0.0
 ) -> Solution:
     """The least tax-rise path that passes; a SolveError under the tax freeze."""
-    from budgetsim.mincost import min_sources
+    from budgetsim.solve.mincost import min_sources
 
     return min_sources(scn, "tax", year, share, discount)
 
 
 def solve_frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> Frontier:
     """Feasible or the binding rule, extra cost and cuts needed, per target and year."""
-    from budgetsim.frontier import frontier
+    from budgetsim.solve.frontier import frontier
 
     return frontier(scn, targets, years)

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.engine import Paths
-from budgetsim.scenario import RuleSpec, Scenario
+from budgetsim.model.engine import Paths
+from budgetsim.model.scenario import RuleSpec, Scenario
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import BoolArray, FloatArray, IntArray
+    from budgetsim.model.arrays import BoolArray, FloatArray, IntArray
 
     Cols = slice | IntArray
 

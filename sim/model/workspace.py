@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import FloatArray, IntArray
+    from budgetsim.model.arrays import FloatArray, IntArray
 
 
 class Workspace:

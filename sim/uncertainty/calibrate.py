@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.shocks import ShockModel
+from budgetsim.uncertainty.shocks import ShockModel
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import FloatArray, IntArray
+    from budgetsim.model.arrays import FloatArray, IntArray
 
 NAMES = ("real_growth", "deflator", "rate_change")
 MIN_YEARS = 8
@@ -55,7 +55,7 @@ class Calibration:
     observations: int  # residual years used for S
 
     def model(self) -> ShockModel:
-        """The estimates in model units (fractions), for :func:`budgetsim.montecarlo.fan`."""
+        """The estimates in model units (fractions), for Monte Carlo runs."""
         return ShockModel(
             sd=self.shock_sd / 100.0, corr=self.shock_corr, persistence=self.persistence
         )

@@ -1,6 +1,7 @@
 """The fan chart of debt % of GDP from a Monte Carlo run (``budgetsim fan``).
 
-It reads a :class:`budgetsim.montecarlo.Fan` (the uncertainty run's result): nested bands
+It reads a :class:`budgetsim.uncertainty.montecarlo.Fan` (the uncertainty run's
+result): nested bands
 between symmetric percentiles (P5-P95 lightest, P25-P75 darkest), the median as a solid
 line, the deterministic path dashed, and the scenario's debt threshold dotted. Bands are
 told apart by shade and named in the legend, so the chart reads in greyscale.
@@ -12,13 +13,13 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from budgetsim import __version__
-from budgetsim.cli.charts import figure, save, year_axis
-from budgetsim.cli.present import pct_label
+from budgetsim.cli.present.charts import figure, save, year_axis
+from budgetsim.cli.present.tables import pct_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from budgetsim.montecarlo import Fan
+    from budgetsim.uncertainty.montecarlo import Fan
 
 TITLE = "Debt, % of GDP: the range of outcomes"
 SERIES = "debt_pct_gdp"

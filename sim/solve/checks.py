@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.defence import share_path
-from budgetsim.engine import Paths, simulate
-from budgetsim.result import Result, year_label
-from budgetsim.rules import evaluate_all
-from budgetsim.scenario import PCT, Pool, Scenario
-from budgetsim.schema import Defence, ScenarioSpec
+from budgetsim.input.registry import Defence, ScenarioSpec
+from budgetsim.model.defence import share_path
+from budgetsim.model.engine import Paths, simulate
+from budgetsim.model.result import Result, year_label
+from budgetsim.model.rules import evaluate_all
+from budgetsim.model.scenario import PCT, Pool, Scenario
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import BoolArray, FloatArray
+    from budgetsim.model.arrays import BoolArray, FloatArray
 
 
 class SolveError(ValueError):
@@ -102,7 +102,7 @@ def share_rows(scn: Scenario, targets: Sequence[tuple[int, float]]) -> FloatArra
     """Share paths (fractions), one row per ``(year, share %)`` target, shape (len, years).
 
     The target replaces the last milestone; earlier ones before the target year are kept, as
-    :func:`budgetsim.specedit.with_target` writes them; the arithmetic is the loader's, so a
+    :func:`budgetsim.input.edit.with_target` writes them; the arithmetic is the loader's, so a
     row equals the path of the edited scenario exactly.
     """
     d = scn.spec.defence

@@ -1,7 +1,7 @@
 """The report: one self-contained HTML file (or Markdown with PNGs beside it) per run.
 
-It reads Results (through the presenters in :mod:`budgetsim.cli.present`), the scenarios'
-assumptions (:mod:`budgetsim.cli.assumptions`) and chart images already rendered; it draws
+It reads Results (through the presenters in :mod:`budgetsim.cli.present.tables`), the scenarios'
+assumptions (:mod:`budgetsim.input.assumptions`) and chart images already rendered; it draws
 nothing and reads no files itself. The HTML embeds its charts as ``data:`` PNGs, has no
 scripts, and its Content-Security-Policy forbids any fetch, so it opens offline and shows
 the same thing everywhere. Nothing in it depends on the time it was made.
@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from budgetsim import __version__
-from budgetsim.cli.assumptions import Assumptions
-from budgetsim.cli.charts import CHARTS
-from budgetsim.cli.present import (
+from budgetsim.cli.present.charts import CHARTS
+from budgetsim.cli.present.tables import (
     COMPARE_HEADERS,
     common_year,
     compare_cells,
@@ -29,7 +28,8 @@ from budgetsim.cli.present import (
     run_rows,
     summary_lines,
 )
-from budgetsim.result import Result
+from budgetsim.input.assumptions import Assumptions
+from budgetsim.model.result import Result
 
 #: Charts whose axis is in cash: drawn once per currency unit when the scenarios differ.
 CASH_CHARTS = ("defence-cash", "funding", "headroom")

@@ -1,11 +1,12 @@
 """Monte Carlo: the scenario's engine run over draws of the shocks, in chunks, on all cores.
 
-Draws are rows of the engine's batch axis (``budgetsim.engine.simulate``), so a draw is
+Draws are rows of the engine's batch axis (``budgetsim.model.engine.simulate``), so a draw is
 computed by exactly the code of a deterministic run. A run is cut into chunks of draws;
 threads take chunks in turn (numpy releases the GIL in its array loops) and each thread
 adds its chunks into its own histograms and counters. Counts are integers, so merging the
 threads' totals is exact and the result does not depend on the number of threads or the
-chunk size; the random numbers belong to fixed blocks of draws (:mod:`budgetsim.shocks`).
+chunk size; the random numbers belong to fixed blocks of draws
+(:mod:`budgetsim.uncertainty.shocks`).
 
 Memory is bounded by the chunk size and the histograms, never by the number of draws.
 
@@ -28,8 +29,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.engine import Paths, simulate
-from budgetsim.result import (
+from budgetsim.model.engine import Paths, simulate
+from budgetsim.model.result import (
     MAX_DEBT_RATIO,
     TARGET_SLACK_PP,
     DivergenceError,
@@ -37,13 +38,13 @@ from budgetsim.result import (
     gdp_collapsed,
     year_label,
 )
-from budgetsim.rules import evaluate_all
-from budgetsim.scenario import Scenario
-from budgetsim.shocks import ShockModel, normals, shock_paths
-from budgetsim.workspace import Workspace, empty
+from budgetsim.model.rules import evaluate_all
+from budgetsim.model.scenario import Scenario
+from budgetsim.model.workspace import Workspace, empty
+from budgetsim.uncertainty.shocks import ShockModel, normals, shock_paths
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import BoolArray, FloatArray, IntArray
+    from budgetsim.model.arrays import BoolArray, FloatArray, IntArray
 
 PERCENTILES: tuple[float, ...] = (5, 10, 25, 50, 75, 90, 95)
 
@@ -77,7 +78,7 @@ def with_shocks(
 ) -> Scenario:
     """The scenario with its growth, deflator and market-rate paths shocked, one row a draw.
 
-    ``z`` are standard normals (3, years, draws) from :func:`budgetsim.shocks.normals`.
+    ``z`` are standard normals (3, years, draws) from :func:`budgetsim.uncertainty.shocks.normals`.
     The shocked paths are (draws, years) views of year-major arrays (the workspace's, if
     one is given), as the engine reads them a year at a time.
     """

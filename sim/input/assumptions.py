@@ -16,9 +16,9 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from budgetsim.cli.files import read_once, resolver
-from budgetsim.errors import Loc, format_loc
-from budgetsim.loader import read_merged
-from budgetsim.schema import ScenarioSpec, Section
+from budgetsim.input.errors import Loc, format_loc
+from budgetsim.input.loader import read_merged
+from budgetsim.input.registry import ScenarioSpec, Section
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import FloatArray, IntArray
+    from budgetsim.model.arrays import FloatArray, IntArray
 
 PathValue = float | list[float] | dict[int, float]
 

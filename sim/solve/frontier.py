@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from budgetsim.mincost import plan
-from budgetsim.result import year_label
-from budgetsim.scenario import Scenario
-from budgetsim.solvecore import (
+from budgetsim.model.result import year_label
+from budgetsim.model.scenario import Scenario
+from budgetsim.solve.checks import (
     check_names,
     check_share,
     check_year,
@@ -27,6 +26,7 @@ from budgetsim.solvecore import (
     share_rows,
     tightest,
 )
+from budgetsim.solve.mincost import plan
 
 
 @dataclass(frozen=True)

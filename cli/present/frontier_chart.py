@@ -1,6 +1,6 @@
 """The solver's frontier as a heat map: target share down, target year across.
 
-It reads a :class:`budgetsim.frontier.Frontier` (the solver's result) and draws each cell as
+It reads a :class:`budgetsim.solve.frontier.Frontier` (the solver's result) and draws each cell as
 ``budgetsim frontier`` prints it: ``pass`` (white), the least cuts that pass (grey, darker
 for more), or ``FAIL`` and the rule that fails even with every pool cut to its cap (cross-
 hatched). The words are written in every cell, so the chart reads the same in greyscale.
@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from budgetsim import __version__
-from budgetsim.cli.charts import figure, save
-from budgetsim.cli.present import frontier_cell
+from budgetsim.cli.present.charts import figure, save
+from budgetsim.cli.present.tables import frontier_cell
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
-    from budgetsim.frontier import Frontier
+    from budgetsim.solve.frontier import Frontier
 
 TITLE = "Which target, by which year, the fiscal rules allow"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from budgetsim import __version__
-from budgetsim.result import Result
+from budgetsim.model.result import Result
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -14,10 +14,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from budgetsim.result import SERIES_UNITS, Result
+from budgetsim.model.result import SERIES_UNITS, Result
 
 if TYPE_CHECKING:
-    from budgetsim.frontier import Frontier
+    from budgetsim.solve.frontier import Frontier
 
 
 class Labelled(Protocol):

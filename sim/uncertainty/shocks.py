@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.workspace import Workspace, empty
+from budgetsim.model.workspace import Workspace, empty
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import FloatArray
+    from budgetsim.model.arrays import FloatArray
 
 #: Draws per random stream. Part of the definition of a seed's numbers: do not change.
 BLOCK = 1024

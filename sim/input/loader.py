@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from budgetsim.errors import Loc, Problem, ScenarioError, format_loc
-from budgetsim.plausibility import implausible
-from budgetsim.scenario import Scenario, build_scenario
-from budgetsim.schema import ScenarioSpec, Section
-from budgetsim.yamltext import parse_value, parse_yaml
+from budgetsim.input.errors import Loc, Problem, ScenarioError, format_loc
+from budgetsim.input.plausibility import implausible
+from budgetsim.input.registry import ScenarioSpec, Section
+from budgetsim.input.yamltext import parse_value, parse_yaml
+from budgetsim.model.scenario import Scenario, build_scenario
 
 Resolver = Callable[[str, str], tuple[str, str]]
 Origins = dict[Loc, tuple[str, int | None]]

@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.result import run
-from budgetsim.scenario import Pool, Scenario
-from budgetsim.solvecore import (
+from budgetsim.input.edit import rebuild, with_amounts, with_target
+from budgetsim.model.result import run
+from budgetsim.model.scenario import Pool, Scenario
+from budgetsim.solve.checks import (
     Solution,
     SolveError,
     check_share,
@@ -43,10 +44,9 @@ from budgetsim.solvecore import (
     run_rows,
     tightest,
 )
-from budgetsim.specedit import rebuild, with_amounts, with_target
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import FloatArray, IntArray
+    from budgetsim.model.arrays import FloatArray, IntArray
 
 MAX_ITERATIONS = 12
 STEP = 1e-4  # finite-difference step, as a fraction of base-year GDP

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from budgetsim.arrays import ArrayLike, FloatArray, IntArray
+    from budgetsim.model.arrays import ArrayLike, FloatArray, IntArray
 
 
 SHAPES = ("linear", "front", "back", "step")
