@@ -14,7 +14,7 @@ import argparse
 import statistics
 import time
 
-from budgetsim.input.errors import ScenarioError
+from budgetsim.errors import ScenarioError
 from budgetsim.input.loader import load_text
 from budgetsim.input.yamltext import MAX_ITEMS, MAX_NODES
 

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from budgetsim.cli.files import load_file
-from budgetsim.model.scenario import Scenario
+from budgetsim.input.files import load_file
+from budgetsim.model.scenario import Scenario, ShockModel
 from budgetsim.model.workspace import Workspace
 from budgetsim.uncertainty.montecarlo import (
     DEFAULT_CHUNK,
@@ -46,7 +46,7 @@ from budgetsim.uncertainty.montecarlo import (
     _percentiles,
     fan,
 )
-from budgetsim.uncertainty.shocks import ShockModel, normals, shock_paths
+from budgetsim.uncertainty.shocks import normals, shock_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "uk_2030.yaml"

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from budgetsim.cli.files import load_file
+from budgetsim.input.files import load_file
 from budgetsim.solve.search import (
     solve_earliest_year,
     solve_frontier,

@@ -40,7 +40,7 @@ def in_process() -> dict[str, float]:
     code = (
         "import time; t0 = time.perf_counter()\n"
         "import budgetsim.cli.app\n"
-        "from budgetsim.cli.files import load_file\n"
+        "from budgetsim.input.files import load_file\n"
         "from budgetsim.model.result import run\n"
         "t1 = time.perf_counter()\n"
         f"r = run(load_file({str(SCENARIO)!r}))\n"

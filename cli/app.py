@@ -29,7 +29,7 @@ from budgetsim.cli.common import (
     render,
     run_or_fail,
 )
-from budgetsim.cli.files import load_file, warn
+from budgetsim.cli.files import warn
 from budgetsim.cli.plot_cmd import plot_command, report_command
 from budgetsim.cli.present.tables import (
     COMPARE_HEADERS,
@@ -51,7 +51,8 @@ from budgetsim.cli.present.tables import (
 )
 from budgetsim.cli.solve_cmd import frontier_command, solve_command
 from budgetsim.cli.uncertainty_cmd import calibrate_command, fan_command, stress_command
-from budgetsim.input.errors import ScenarioError
+from budgetsim.errors import ScenarioError
+from budgetsim.input.files import load_file
 from budgetsim.model.result import SERIES_UNITS
 
 app = typer.Typer(

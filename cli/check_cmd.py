@@ -15,10 +15,12 @@ import typer
 
 from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK
 from budgetsim.cli.common import FilesArg, SetOpt
-from budgetsim.cli.files import load_file, warn
+from budgetsim.cli.files import warn
 from budgetsim.cli.present.tables import label_of
-from budgetsim.input.errors import ScenarioError
-from budgetsim.model.result import DivergenceError, Result, run
+from budgetsim.errors import ScenarioError
+from budgetsim.input.files import load_file
+from budgetsim.model.guard import DivergenceError
+from budgetsim.model.result import Result, run
 from budgetsim.model.rules import RuleOutcome
 
 LIST_AT_MOST = 3  # breached years named one by one; beyond that, a count and the worst year

@@ -16,10 +16,13 @@ from typing import Annotated, NoReturn
 import typer
 
 from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED
-from budgetsim.cli.files import load_file, warn, write_atomic
+from budgetsim.cli.files import warn, write_atomic
 from budgetsim.cli.present.tables import Format, rich_table, split_columns
-from budgetsim.input.errors import ScenarioError
-from budgetsim.model.result import DivergenceError, Result, run
+from budgetsim.errors import ScenarioError
+from budgetsim.input.files import load_with_spec
+from budgetsim.input.loader import Loaded
+from budgetsim.model.guard import DivergenceError
+from budgetsim.model.result import Result, run
 from budgetsim.model.scenario import Scenario
 
 
@@ -29,17 +32,24 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
+def loaded_or_fail(
+    path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
+) -> Loaded:
+    """Load a scenario with its validated file (bad input: exit 2) and print its warnings to
+    stderr. ``texts``: as for :func:`budgetsim.input.files.load_file`."""
+    try:
+        loaded = load_with_spec(path, overrides or (), texts)
+    except ScenarioError as exc:
+        fail(str(exc))
+    warn(loaded.scenario)
+    return loaded
+
+
 def load_or_fail(
     path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
 ) -> Scenario:
-    """Load a scenario (bad input: exit 2) and print its warnings to stderr. ``texts``: as
-    for :func:`budgetsim.cli.files.load_file`."""
-    try:
-        scenario = load_file(path, overrides or (), texts)
-    except ScenarioError as exc:
-        fail(str(exc))
-    warn(scenario)
-    return scenario
+    """Load a scenario (bad input: exit 2) and print its warnings to stderr."""
+    return loaded_or_fail(path, overrides, texts).scenario
 
 
 def run_or_fail(

@@ -16,7 +16,7 @@ from budgetsim.cli.common import FilesArg, SetOpt, fail, run_or_fail, write_or_f
 from budgetsim.cli.present.charts import CHARTS, DEFAULT_CHART, ChartError, render
 from budgetsim.cli.solve_cmd import DEFAULT_TARGETS, frontier_of
 from budgetsim.cli.uncertainty_cmd import fan_of
-from budgetsim.input.errors import ScenarioError
+from budgetsim.errors import ScenarioError
 from budgetsim.model.result import Result
 
 #: The solver's frontier as a heat map: drawn from one scenario's Frontier, not from Results.
@@ -105,10 +105,9 @@ def _frontier(
 ) -> bytes:
     """The solver's frontier of one scenario as a heat map (``budgetsim frontier``'s grid)."""
     from budgetsim.cli.present.frontier_chart import render_frontier
-    from budgetsim.model.result import year_label
 
     scn, fr = frontier_of(file, targets, years, overrides)
-    labels = {int(y): year_label(int(y), scn.spec.years.label) for y in scn.years}
+    labels = {int(y): scn.label(int(y)) for y in scn.years}
     try:
         return render_frontier(fr, scn.title, str(file), labels, fmt)
     except ChartError as exc:

@@ -27,6 +27,7 @@ from budgetsim.cli.common import (
     emit,
     fail,
     load_or_fail,
+    loaded_or_fail,
     render,
     write_or_fail,
 )
@@ -41,8 +42,8 @@ from budgetsim.cli.present.tables import (
     summary_lines,
     to_json,
 )
-from budgetsim.input.errors import ScenarioError
-from budgetsim.model.result import DivergenceError
+from budgetsim.errors import ScenarioError
+from budgetsim.model.guard import DivergenceError
 
 if TYPE_CHECKING:
     from budgetsim.model.scenario import Scenario
@@ -125,7 +126,7 @@ def solve_command(
     set_: SetOpt = None,
 ) -> None:
     """Solve for what is affordable: the answer, the binding rule and the solved path."""
-    from budgetsim.input.edit import to_yaml
+    from budgetsim.input.edit import solved_spec, to_yaml
     from budgetsim.solve.checks import SolveError
     from budgetsim.solve.search import (
         solve_earliest_year,
@@ -134,7 +135,8 @@ def solve_command(
         solve_tax_rise,
     )
 
-    scn = load_or_fail(file, set_)
+    loaded = loaded_or_fail(file, set_)
+    scn = loaded.scenario
     try:
         if goal is Goal.max_share:
             if share is not None:
@@ -146,14 +148,14 @@ def solve_command(
             sol = solve_earliest_year(scn, share)
         else:
             solver = solve_min_cuts if goal is Goal.min_cuts else solve_tax_rise
-            sol = solver(scn, year, share, discount / 100.0)
+            sol = solver(scn, year, share, discount)
     except SolveError as exc:
         fail(f"{file}: {exc}")
     except ScenarioError as exc:
         fail(str(exc))  # it names its source already
     except DivergenceError as exc:
         fail(f"{file}: {exc}", EXIT_CHECK_FAILED)  # as run, fan and stress do
-    if not sol.feasible or sol.result is None or sol.spec is None:
+    if not sol.feasible or sol.result is None or sol.scenario is None:
         if format is Format.json:
             emit(to_json({"solution": _solution_dict(sol)}), output)
         fail(f"{file}: {sol.message}", EXIT_CHECK_FAILED)
@@ -163,7 +165,8 @@ def solve_command(
             f"Solved by `budgetsim solve {file} --for {goal.value}`: {sol.message}",
             "Every figure is copied from the scenario solved; see that file for sources.",
         ]
-        write_or_fail(write_scenario, to_yaml(sol.spec, header))
+        spec = solved_spec(loaded.spec, sol.scenario, sol.target)
+        write_or_fail(write_scenario, to_yaml(spec, header))
     answer = _answer_lines(sol)
     if format is Format.json:
         emit(to_json({"solution": _solution_dict(sol), "run": result_dict(result)}), output)
@@ -245,7 +248,6 @@ def frontier_command(
     set_: SetOpt = None,
 ) -> None:
     """Which target share by which year passes every rule; if not, which rule breaks."""
-    from budgetsim.model.result import year_label
 
     scn, fr = frontier_of(file, targets, years, set_)
     if format is Format.json:
@@ -260,7 +262,7 @@ def frontier_command(
         writer.writerows(records)
         emit(buf.getvalue(), output)
         return
-    labels = [year_label(y, scn.spec.years.label) for y in fr.years]
+    labels = [scn.label(y) for y in fr.years]
     header = ["Target % GDP", *labels]
     rows: list[list[str]] = []
     for t in fr.targets:

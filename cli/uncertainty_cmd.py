@@ -29,10 +29,10 @@ from budgetsim.cli.common import (
     render,
     render_tables,
 )
-from budgetsim.cli.files import read_text
 from budgetsim.cli.present.tables import Format, label_of, markdown_table, pct_label, to_json
-from budgetsim.input.errors import ScenarioError
-from budgetsim.model.result import DivergenceError, year_label
+from budgetsim.errors import ScenarioError
+from budgetsim.input.files import read_text
+from budgetsim.model.guard import DivergenceError
 
 if TYPE_CHECKING:
     from budgetsim.model.scenario import Scenario
@@ -268,10 +268,10 @@ def _render_fan(fan: Fan, output: Path | None) -> None:
 # --- stress --------------------------------------------------------------------------
 
 
-def stress_table(res: StressResult, label: str = "fiscal") -> tuple[list[str], list[list[str]]]:
+def stress_table(res: StressResult) -> tuple[list[str], list[list[str]]]:
     header = ["Test", "PSNB % GDP", "change", "Debt % GDP", "change"]
     for rule, year in res.rule_years.items():
-        header += [f"{rule} {year_label(year, label)}", "change"]
+        header += [f"{rule} {res.labels[year]}", "change"]
     header.append("what it does")
     rows = []
     for row in (res.base, *res.rows):
@@ -293,7 +293,7 @@ def _pair(value: float, base: float, decimals: int) -> list[str]:
     return [f"{value:,.{decimals}f}", f"{value - base:+,.{decimals}f}"]
 
 
-def stress_csv(res: StressResult, label: str = "fiscal") -> str:
+def stress_csv(res: StressResult) -> str:
     """One row per test (the scenario first) with the raw numbers, as ``run``'s CSV writes
     them (docs/output.md): full precision, no signs or separators; empty where not run."""
 
@@ -308,10 +308,7 @@ def stress_csv(res: StressResult, label: str = "fiscal") -> str:
             "year",
             "psnb_pct_gdp",
             "debt_pct_gdp",
-            *(
-                f"headroom:{rule} {year_label(year, label)}"
-                for rule, year in res.rule_years.items()
-            ),
+            *(f"headroom:{rule} {res.labels[year]}" for rule, year in res.rule_years.items()),
             "description",
             "note",
         ]
@@ -390,12 +387,12 @@ def stress_command(
         fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
     except ValueError as exc:  # a --year outside the projection
         fail(f"{file}: {exc}")
-    header, rows = stress_table(res, scn.spec.years.label)
-    year_text = year_label(res.year, scn.spec.years.label)
+    header, rows = stress_table(res)
+    year_text = res.labels[res.year]
     if format is Format.json:
         emit(to_json(stress_dict(res)), output)
     elif format is Format.csv:
-        emit(stress_csv(res, scn.spec.years.label), output)
+        emit(stress_csv(res), output)
     elif format is Format.markdown:
         emit(
             f"Stress tests in {year_text}; headroom in {res.unit}.\n\n"

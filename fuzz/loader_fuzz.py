@@ -19,10 +19,11 @@ import atheris
 import numpy as np
 
 with atheris.instrument_imports(include=["budgetsim"]):
-    from budgetsim.cli.files import decode
-    from budgetsim.input.errors import ScenarioError
+    from budgetsim.errors import ScenarioError
+    from budgetsim.input.files import decode
     from budgetsim.input.loader import load_text
-    from budgetsim.model.result import DivergenceError, run
+    from budgetsim.model.guard import DivergenceError
+    from budgetsim.model.result import run
 
 
 def check(data: bytes) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import least_squares
 
-from budgetsim.cli.files import load_file
+from budgetsim.input.files import load_file
 from budgetsim.model.engine import simulate
 
 YEARS = [2024, 2025, 2026, 2027, 2028, 2029]

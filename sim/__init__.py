@@ -2,7 +2,7 @@
 
 The model core. It reads no files and prints nothing: give it scenario text
 (:func:`load_text`), run it (:func:`run`) and read the :class:`Result`. The command line and
-file handling live in :mod:`budgetsim.cli` (``budgetsim.cli.files.load_file`` reads a
+file handling live in :mod:`budgetsim.cli` (``budgetsim.input.files.load_file`` reads a
 scenario file from disk).
 
 Names are imported on first use, so ``import budgetsim`` stays cheap for a command-line
@@ -18,14 +18,14 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "Check": "budgetsim.solve.checks",
-    "DivergenceError": "budgetsim.model.result",
+    "DivergenceError": "budgetsim.model.guard",
     "Frontier": "budgetsim.solve.frontier",
     "Paths": "budgetsim.model.engine",
-    "Problem": "budgetsim.input.errors",
+    "Problem": "budgetsim.errors",
     "Result": "budgetsim.model.result",
     "RuleOutcome": "budgetsim.model.rules",
     "Scenario": "budgetsim.model.scenario",
-    "ScenarioError": "budgetsim.input.errors",
+    "ScenarioError": "budgetsim.errors",
     "Solution": "budgetsim.solve.checks",
     "SolveError": "budgetsim.solve.checks",
     "Summary": "budgetsim.model.result",
@@ -64,10 +64,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from budgetsim.input.errors import Problem, ScenarioError
+    from budgetsim.errors import Problem, ScenarioError
     from budgetsim.input.loader import load_text
     from budgetsim.model.engine import Paths, simulate
-    from budgetsim.model.result import DivergenceError, Result, Summary, run
+    from budgetsim.model.guard import DivergenceError
+    from budgetsim.model.result import Result, Summary, run
     from budgetsim.model.rules import RuleOutcome
     from budgetsim.model.scenario import Scenario
     from budgetsim.solve.checks import Check, Solution, SolveError

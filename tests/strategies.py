@@ -302,8 +302,12 @@ def horizon_pairs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
 def to_scenario(data: dict[str, Any], source: str = "<hypothesis>") -> Scenario:
     """Dump the mapping to YAML text and load it through the real loader (libyaml's emitter
     where PyYAML has it: the safe representer, so floats round-trip exactly)."""
-    text = yaml.dump(data, Dumper=_DUMPER, sort_keys=False)
-    return load_text(text, source)
+    return load_text(to_text(data), source)
+
+
+def to_text(data: dict[str, Any]) -> str:
+    """The mapping as the YAML text :func:`to_scenario` loads."""
+    return str(yaml.dump(data, Dumper=_DUMPER, sort_keys=False))
 
 
 # -- transformations of a scenario mapping ------------------------------------------------

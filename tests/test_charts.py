@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetsim.cli.app import app
-from budgetsim.cli.files import load_file
 from budgetsim.cli.present.charts import CHARTS, SIZE_PX, ChartError, build, render
+from budgetsim.input.files import load_file
 from budgetsim.model.result import Result, run
 from tests.conftest import ROOT
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from budgetsim.cli.files import load_file
-from budgetsim.input.errors import ScenarioError
-from budgetsim.model.result import DivergenceError
+from budgetsim.errors import ScenarioError
+from budgetsim.input.files import load_file
+from budgetsim.model.guard import DivergenceError
 from budgetsim.solve.checks import SolveError
 from budgetsim.solve.search import solve_min_cuts
 from budgetsim.uncertainty.calibrate import CalibrationError, calibrate
@@ -35,13 +35,13 @@ def one_line_error(r: Result, code: int = 2) -> str:
 # --- solve --discount ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rate", [float("nan"), float("inf"), -1.0, -1.5])
+@pytest.mark.parametrize("rate", [float("nan"), float("inf"), -100.0, -150.0])
 def test_min_sources_refuses_a_discount_that_is_not_a_rate(rate: float) -> None:
     """At or below -100 % a year the discount weights (1 + r) ** -t are infinite or change
     sign: the programme would not minimise the total, so there is no answer to give."""
     scn = load_file(ROOT / "scenarios/uk_2_65pct.yaml")
     with pytest.raises(SolveError, match="discount must be a finite rate above -100 % a year"):
-        solve_min_cuts(scn, discount=rate)
+        solve_min_cuts(scn, discount_pct=rate)
 
 
 @pytest.mark.parametrize("rate", ["nan", "-100", "-150", "inf"])

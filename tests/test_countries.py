@@ -21,8 +21,7 @@ from typer.testing import CliRunner
 
 from budgetsim import Result, run
 from budgetsim.cli.app import app
-from budgetsim.cli.files import load_file
-from budgetsim.model.result import baseline_of
+from budgetsim.input.files import load_file
 from tests.conftest import ROOT, SCENARIOS
 
 ALL = sorted(p.name for p in SCENARIOS.glob("*.yaml"))
@@ -93,7 +92,7 @@ def test_ally_baseline_reproduces_its_2024_deficit_and_debt(name: str) -> None:
     the base-year debt ratio is the published one."""
     _, _, _, balance, debt = ALLIES[name]
     scn = load_file(SCENARIOS / name)
-    base = run(baseline_of(scn))
+    base = run(scn.baseline())
     psnb_2025 = base.series["psnb_pct_gdp"][0][base.years.index(2025)]
     assert psnb_2025 == pytest.approx(-balance, abs=0.005)
     assert scn.debt0 / scn.gdp0 * 100 == pytest.approx(debt, abs=0.005)

@@ -11,7 +11,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from budgetsim import Scenario, simulate
-from budgetsim.cli.files import load_file
+from budgetsim.input.files import load_file
 from budgetsim.model.engine import _batch_size
 from tests.conftest import ROOT
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from budgetsim import DivergenceError, ScenarioError, run
 from budgetsim.cli.app import app
-from budgetsim.cli.files import load_file
+from budgetsim.input.files import load_file
 from budgetsim.input.loader import load_text
 from budgetsim.uncertainty.montecarlo import fan
 from budgetsim.uncertainty.stress import stress

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetsim.cli.app import app
-from budgetsim.cli.files import load_file
 from budgetsim.cli.present.charts import SIZE_PX
+from budgetsim.input.files import load_file
 from budgetsim.solve.frontier import Frontier
 from tests.conftest import ROOT
 

@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budgetsim import DivergenceError, ScenarioError, load_text, run
-from budgetsim.input.errors import Problem
+from budgetsim.errors import Problem
 from tests.strategies import scenario_dicts
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

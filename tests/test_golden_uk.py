@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from budgetsim import Result, run
-from budgetsim.cli.files import load_file
+from budgetsim.input.files import load_file
 from tests.conftest import SCENARIOS
 
 YEARS = (2025, 2026, 2027, 2028, 2029)

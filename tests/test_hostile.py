@@ -18,8 +18,8 @@ import yaml
 from typer.testing import CliRunner
 
 from budgetsim.cli.app import app
-from budgetsim.cli.files import load_file
-from budgetsim.input.errors import ScenarioError
+from budgetsim.errors import ScenarioError
+from budgetsim.input.files import load_file
 from budgetsim.input.loader import load_text
 from budgetsim.input.yamltext import MAX_ALIASES, MAX_ITEMS, MAX_NODES
 from tests.conftest import ROOT

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from budgetsim import run
-from budgetsim.cli.files import MAX_BYTES, load_file
-from budgetsim.input.errors import ScenarioError, format_loc
+from budgetsim.errors import ScenarioError, format_loc
+from budgetsim.input.files import MAX_BYTES, load_file, load_with_spec
 from budgetsim.input.loader import load_text
 from tests.conftest import ROOT
 
@@ -470,9 +470,9 @@ def test_several_cross_key_problems_reported_together() -> None:
 
 
 def test_child_overrides_parent() -> None:
-    parent = load_file(EXTENDS / "parent.yaml")
-    child = load_file(EXTENDS / "child.yaml")
-    spec = child.spec
+    parent = load_with_spec(EXTENDS / "parent.yaml")
+    loaded = load_with_spec(EXTENDS / "child.yaml")
+    child, spec = loaded.scenario, loaded.spec
     assert child.source == str(EXTENDS / "child.yaml")
     # sections are merged key by key: the child's values where it gives them ...
     assert spec.meta.title == "Child"
@@ -502,17 +502,17 @@ def test_child_overrides_parent() -> None:
 
 
 def test_two_levels_of_extends() -> None:
-    grandchild = load_file(EXTENDS / "grandchild.yaml")
-    assert grandchild.horizon == 2035
-    assert list(grandchild.years) == list(range(2025, 2036))
+    grandchild = load_with_spec(EXTENDS / "grandchild.yaml")
+    assert grandchild.scenario.horizon == 2035
+    assert list(grandchild.scenario.years) == list(range(2025, 2036))
     assert grandchild.spec.meta.title == "Child"
     assert grandchild.spec.meta.author == "parent author"
     assert grandchild.spec.defence.milestones == {2029: 3.5}
 
 
 def test_uk_scenarios_extend_the_baseline() -> None:
-    baseline = load_file("scenarios/uk_baseline.yaml")
-    uk = load_file(UK_2030)
+    baseline = load_with_spec("scenarios/uk_baseline.yaml")
+    uk = load_with_spec(UK_2030)
     assert uk.spec.economy == baseline.spec.economy
     assert uk.spec.finances == baseline.spec.finances
     assert uk.spec.meta.country == "United Kingdom"
@@ -562,8 +562,9 @@ def test_extends_from_text(extends: str, expected: str) -> None:
 
 def test_override_changes_the_result() -> None:
     plain = load_file(UK_2030)
-    raised = load_file(UK_2030, ["defence.milestones={2030: 3.5}"])
-    assert raised.spec.defence.milestones == {2030: 3.5}  # replaced whole
+    loaded = load_with_spec(UK_2030, ["defence.milestones={2030: 3.5}"])
+    raised = loaded.scenario
+    assert loaded.spec.defence.milestones == {2030: 3.5}  # replaced whole
     assert raised.target_share == pytest.approx(0.035)
     before, after = run(plain), run(raised)
     j = after.years.index(2030)
@@ -573,7 +574,7 @@ def test_override_changes_the_result() -> None:
 
 
 def test_override_one_entry_of_a_map() -> None:
-    s = load_file(UK_2030, ["defence.milestones.2035=4"])
+    s = load_with_spec(UK_2030, ["defence.milestones.2035=4"])
     assert s.spec.defence.milestones == {2027: 2.5, 2030: 3.0, 2035: 4.0}
 
 

@@ -14,8 +14,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from budgetsim import DivergenceError, Result, Scenario, run, simulate
-from budgetsim.cli.files import load_file
-from budgetsim.model.result import MAX_DEBT_RATIO
+from budgetsim.input.files import load_file
+from budgetsim.model.guard import MAX_DEBT_RATIO
 from tests.conftest import ROOT
 
 SMALL = ROOT / "tests" / "fixtures" / "small.yaml"

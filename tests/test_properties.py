@@ -22,7 +22,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from numpy.typing import NDArray
 
 from budgetsim import Paths, Result, Scenario, ScenarioError, run, simulate
-from budgetsim.model.result import SERIES_UNITS, baseline_of
+from budgetsim.model.result import SERIES_UNITS
 from tests.strategies import (
     SHAPES,
     Mode,
@@ -318,7 +318,7 @@ def test_inv5_target_on_a_baseline_path(data: dict[str, Any]) -> None:
     res = run(scn)
     y = res.series["gdp"]
     assert_allclose(res.series["extra_defence"], 0.0, atol=float(1e-12 * y.max()))
-    base = simulate(baseline_of(scn))
+    base = simulate(scn.baseline())
     size = float(np.max(np.abs(np.concatenate([y, base.debt], axis=1))))
     assert_allclose(res.series["debt"], base.debt, rtol=1e-9, atol=1e-12 * size)
     idx = np.searchsorted(scn.years, list(ms))

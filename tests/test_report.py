@@ -131,8 +131,8 @@ def test_html_mixed_currencies_get_their_own_cash_charts(tmp_path: Path) -> None
 
 
 def test_report_plan_groups_cash_charts_by_currency() -> None:
-    from budgetsim.cli.files import load_file
     from budgetsim.cli.present.report import plan
+    from budgetsim.input.files import load_file
     from budgetsim.model.result import run
 
     gbp1, eur, gbp2 = (run(load_file(f)) for f in (UK_2030, EUR_TAX, UK_NATO))

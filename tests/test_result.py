@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from budgetsim import DivergenceError, Result, run, simulate
-from budgetsim.cli.files import load_file
+from budgetsim import DivergenceError, Result, ScenarioError, run, simulate
+from budgetsim.input.files import load_file
 from budgetsim.model.engine import Paths
-from budgetsim.model.result import SERIES_UNITS, _check_finite, baseline_of, year_label
-from budgetsim.model.scenario import Scenario
+from budgetsim.model.guard import divergence
+from budgetsim.model.result import SERIES_UNITS, check_run
+from budgetsim.model.scenario import Scenario, year_label
 from tests.conftest import ROOT
 
 SMALL = ROOT / "tests" / "fixtures" / "small.yaml"
@@ -70,7 +71,7 @@ def test_percent_series_are_the_paths_times_100() -> None:
 
 def test_baseline_holds_the_baseline_share() -> None:
     scn = load_file(SMALL, ["defence.basis=cash", "defence.cash=30"])
-    base = baseline_of(scn)
+    base = scn.baseline()
     assert base.basis == "share"
     assert_array_equal(base.share, scn.baseline_share)
     assert_allclose(simulate(base).extra, 0.0, atol=1e-9)
@@ -80,7 +81,7 @@ def test_summary() -> None:
     scn = load_file(SMALL, [RULE, "funding.sources=[{name: aid, cap: 1}, {name: vat, kind: tax}]",
                             "funding.tax_freeze=false"])  # fmt: skip
     res, p = run(scn), simulate(scn)
-    base = simulate(baseline_of(scn))
+    base = simulate(scn.baseline())
     s = res.summary
     assert s.target_year == 2030
     assert s.target_pct_gdp == pytest.approx(3.0)
@@ -164,7 +165,8 @@ def _finite_check(gdp: list[float], debt: list[float], **series: list[float]) ->
     scn = SimpleNamespace(years=np.array([2025, 2026, 2027]))
     paths = SimpleNamespace(gdp=np.array([gdp]), debt=np.array([debt]))
     arrays = {name: np.array([v]) for name, v in series.items()}
-    _check_finite(cast(Scenario, scn), cast(Paths, paths), arrays)
+    found = divergence(cast(Scenario, scn), cast(Paths, paths))
+    check_run(cast(Scenario, scn), found, arrays)
 
 
 def test_divergence_checks_at_their_edges() -> None:
@@ -229,3 +231,26 @@ def test_a_target_reached_to_within_rounding_is_met() -> None:
         reached = res.summary.defence_pct_gdp_in_target_year
         assert (reached == bound) is met
         assert res.summary.target_met is met
+
+
+def test_an_exact_amount_is_given_whatever_the_extra_spending() -> None:
+    """`amount:` makes a source give exactly that much a year (a solver's answer written to
+    a file): more than the extra spending in a year makes borrowing for defence negative,
+    and the baseline, with no extra spending, takes nothing from it."""
+    amounts = [1.0, 2.0, 3.0, 4.0, 50.0, 6.0]
+    res = small(f"funding.sources=[{{name: aid, amount: {amounts}}}]")
+    assert res.row("cuts") == amounts
+    extra, borrowed = res.row("extra_defence"), res.row("borrowing_for_defence")
+    assert extra[4] < 50.0 and borrowed[4] == pytest.approx(extra[4] - 50.0)
+    plain = small()
+    assert (
+        res.summary.baseline_debt_pct_gdp_at_horizon
+        == plain.summary.baseline_debt_pct_gdp_at_horizon
+    )
+
+
+def test_an_exact_amount_takes_no_cap_or_share() -> None:
+    with pytest.raises(ScenarioError, match=r"amount: an amount is exact: give no cap"):
+        small("funding.sources=[{name: aid, amount: 1, cap: 2}]")
+    res = small("funding.mode=shares", "funding.sources=[{name: aid, amount: 1}]")
+    assert res.row("cuts") == [1.0] * 6

@@ -26,12 +26,13 @@ from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
 from budgetsim import Scenario, load_text, run, simulate
-from budgetsim.input.edit import rebuild, to_yaml, with_amounts, with_target
+from budgetsim.input.edit import solved_spec, to_yaml
+from budgetsim.input.loader import parse
 from budgetsim.solve import mincost
 from budgetsim.solve.checks import SolveError
 from budgetsim.solve.mincost import min_sources
 from budgetsim.solve.search import earliest_year, max_share
-from tests.strategies import decimals, scale_currency, scenario_dicts, to_scenario
+from tests.strategies import decimals, scale_currency, scenario_dicts, to_scenario, to_text
 
 FEW = settings(max_examples=20)
 
@@ -80,11 +81,11 @@ def solvable(draw: st.DrawFn, *, cuts: bool = False) -> dict[str, Any]:
 
 
 def _run_at(scn: Scenario, year: int, share: float) -> bool:
-    return run(rebuild(with_target(scn.spec, year, share), scn.source)).summary.rules_passed
+    return run(scn.with_target(year, share)).summary.rules_passed
 
 
 def _failing(scn: Scenario, year: int, share: float) -> set[str]:
-    result = run(rebuild(with_target(scn.spec, year, share), scn.source))
+    result = run(scn.with_target(year, share))
     return set(result.summary.rules_failed)
 
 
@@ -146,7 +147,7 @@ def test_min_cuts_passes_within_the_extra_spending_and_less_breaks(data: dict[st
     scn = to_scenario(data)
     sol = min_sources(scn, "cuts")
     assume(sol.feasible)
-    assert sol.result is not None and sol.spec is not None
+    assert sol.result is not None and sol.scenario is not None
     assert sol.result.summary.rules_passed
     cuts = sol.result.series["cuts"][0]
     extra = np.maximum(sol.result.series["extra_defence"][0], 0.0)
@@ -161,8 +162,8 @@ def test_min_cuts_passes_within_the_extra_spending_and_less_breaks(data: dict[st
             less[name] = tuple(x - step if i == j else x for i, x in enumerate(values))
             others = {k: list(v) for k, v in sol.result.sources.items()}
             others.update({k: list(v) for k, v in less.items()})
-            fewer = {k: [float(x) for x in np.ravel(v)] for k, v in others.items()}
-            tried = run(rebuild(with_amounts(sol.spec, fewer), scn.source))
+            fewer = {k: np.ravel(np.asarray(v, dtype=float)) for k, v in others.items()}
+            tried = run(sol.scenario.with_amounts(fewer))
             assert not tried.summary.rules_passed
 
 
@@ -184,12 +185,14 @@ def test_min_cuts_scale_with_the_currency_unit(data: dict[str, Any], k: float) -
 @given(solvable(cuts=True))
 def test_solved_scenarios_written_as_yaml_reproduce_exactly(data: dict[str, Any]) -> None:
     """A solved scenario written as YAML and run again gives every series bit for bit."""
-    scn = to_scenario(data)
+    loaded = parse(to_text(data), "<hypothesis>")
+    scn = loaded.scenario
     solved = [s for s in (max_share(scn), min_sources(scn, "cuts")) if s.feasible]
     assume(solved)
     for sol in solved:
-        assert sol.spec is not None and sol.result is not None
-        again = run(load_text(to_yaml(sol.spec, ["header"]), "<written>"))
+        assert sol.scenario is not None and sol.result is not None
+        spec = solved_spec(loaded.spec, sol.scenario, sol.target)
+        again = run(load_text(to_yaml(spec, ["header"]), "<written>"))
         for name, values in sol.result.series.items():
             assert_array_equal(again.series[name], values, err_msg=name)
 
@@ -258,7 +261,7 @@ def test_least_cuts_on_the_uk_rules_are_the_least() -> None:
     1e-5 of GDP less in any year with a cut breaks the deficit rule."""
     scn = _scn({"funding.sources": [{"name": "aid", "cap_pct_gdp": 2}]})
     sol = min_sources(scn, "cuts")
-    assert sol.feasible and sol.spec is not None and sol.result is not None
+    assert sol.feasible and sol.scenario is not None and sol.result is not None
     assert sol.result.summary.rules_passed
     step = 1e-5 * scn.gdp0
     cut = sol.amounts["aid"]
@@ -266,7 +269,7 @@ def test_least_cuts_on_the_uk_rules_are_the_least() -> None:
     assert years  # the rule needs cuts here
     for j in years:
         less = [v - step if i == j else v for i, v in enumerate(cut)]
-        tried = run(rebuild(with_amounts(sol.spec, {"aid": less}), scn.source))
+        tried = run(sol.scenario.with_amounts({"aid": np.array(less)}))
         assert not tried.summary.rules_passed, j
 
 

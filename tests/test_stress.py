@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from budgetsim.cli.files import load_file
+from budgetsim.input.files import load_file
 from budgetsim.model.engine import simulate
 from budgetsim.model.result import run
 from budgetsim.model.rules import evaluate_all

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from budgetsim.model.defence import share_path
-from budgetsim.model.paths import PathError, expand, path_values
+from budgetsim.model.paths import PathError, expand, path_values, share_path
 
 YEARS = np.arange(2025, 2031)
 

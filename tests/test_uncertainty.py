@@ -17,13 +17,13 @@ from typer.testing import CliRunner
 
 from budgetsim import DivergenceError, load_text, run
 from budgetsim.cli.app import app
-from budgetsim.cli.files import load_file
 from budgetsim.cli.uncertainty_cmd import read_history
+from budgetsim.input.files import load_file, load_with_spec
 from budgetsim.model.engine import simulate
-from budgetsim.model.scenario import Scenario
+from budgetsim.model.scenario import Scenario, ShockModel
 from budgetsim.uncertainty.calibrate import CalibrationError, calibrate
 from budgetsim.uncertainty.montecarlo import Fan, NoUncertaintyError, fan, simulate_draws
-from budgetsim.uncertainty.shocks import ShockModel, normals, shock_paths
+from budgetsim.uncertainty.shocks import normals, shock_paths
 from budgetsim.uncertainty.stress import TEST_NAMES, stress
 
 from .conftest import ROOT, SCENARIOS
@@ -339,9 +339,9 @@ def test_calibrate_command_matches_the_uk_scenarios() -> None:
     r = runner.invoke(app, ["calibrate", "--exclude", "2020", "--exclude", "2021", "-f", "json"])
     assert r.exit_code == 0, r.output
     section = json.loads(r.stdout)["uncertainty"]
-    scn = load_file(SCENARIOS / "uk_baseline.yaml")
-    assert scn.spec.uncertainty is not None
-    written = scn.spec.uncertainty.model_dump()
+    spec = load_with_spec(SCENARIOS / "uk_baseline.yaml").spec
+    assert spec.uncertainty is not None
+    written = spec.uncertainty.model_dump()
     assert {k: written[k] for k in section} == section
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from budgetsim.cli.files import load_file
+from budgetsim.input.files import load_file
 from budgetsim.model.engine import simulate
 from budgetsim.model.scenario import Scenario
 from budgetsim.model.workspace import Workspace

@@ -15,8 +15,8 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from budgetsim.cli.files import read_once, resolver
-from budgetsim.input.errors import Loc, format_loc
+from budgetsim.errors import Loc, format_loc
+from budgetsim.input.files import read_once, resolver
 from budgetsim.input.loader import read_merged
 from budgetsim.input.registry import ScenarioSpec, Section
 
@@ -123,7 +123,7 @@ def _leaves(data: Any, loc: Loc) -> list[tuple[Loc, Any]]:
 
 def assumptions_of(path: Path, texts: dict[str, str] | None = None) -> Assumptions:
     """Read a scenario file (and its ``extends`` chain) for the report. ``texts`` holds the
-    files' texts by name (as :func:`budgetsim.cli.files.load_file` fills it): none of them is
+    files' texts by name (as :func:`budgetsim.input.files.load_file` fills it): none of them is
     read again, and no file is read twice."""
     name = str(path)
     texts = {} if texts is None else texts

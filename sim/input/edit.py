@@ -1,61 +1,58 @@
-"""Changing a validated scenario the way a solver does, and writing it back as YAML text.
+"""Writing a changed scenario back as YAML: a solver's answer applied to the file it solved.
 
-A solver's answer is a new :class:`ScenarioSpec` (a target milestone, or each funding
-source's amount per year), so the answer is run by the same loader-built path as any file
-and ``budgetsim run`` on the written YAML gives exactly the same numbers. This module makes
-text only; the command line writes it to disk.
+A solver returns a changed :class:`~budgetsim.model.scenario.Scenario` (a new target, or an
+exact amount a year from each funding source) and says what it changed in the file's own
+units (``Solution.target``: year and % of GDP; each pool's ``amount``: currency a year).
+This module makes the same change to the validated file and writes it as YAML, so
+``budgetsim run`` on the written file gives exactly the numbers of the solved scenario. It
+makes text only; the command line writes it to disk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from budgetsim.input.errors import ScenarioError, format_loc
 from budgetsim.input.registry import ScenarioSpec
-from budgetsim.model.scenario import Scenario, build_scenario
+from budgetsim.model.scenario import Scenario
 
 
 def with_target(spec: ScenarioSpec, year: int, share_pct: float) -> ScenarioSpec:
-    """The defence path reaching ``share_pct`` % of GDP in ``year`` and held after it.
-
-    The new target takes the place of the last milestone (the scenario's target); the
-    milestones before it are kept where they fall before ``year``, the rest dropped.
-    """
+    """The defence path reaching ``share_pct`` % of GDP in ``year`` and held after it, as
+    :meth:`Scenario.with_target` builds it: the target takes the place of the last
+    milestone; the milestones before it are kept where they fall before ``year``."""
     before = sorted((spec.defence.milestones or {}).items())[:-1]
     kept = {y: v for y, v in before if y < year}
     kept[year] = float(share_pct)
-    defence = spec.defence.model_copy(update={"milestones": kept})
+    defence = spec.defence.model_copy(update={"milestones": kept, "basis": "share"})
     return spec.model_copy(update={"defence": defence})
 
 
-def with_amounts(spec: ScenarioSpec, amounts: Mapping[str, Sequence[float]]) -> ScenarioSpec:
-    """Each named source gives exactly its amount a year (currency, one value a year).
-
-    Written as a cash cap in waterfall mode: when the amounts add up to no more than the
-    extra spending, each source in turn gives its cap, which is the amount. Sources not
-    named keep their settings.
-    """
+def with_amounts(spec: ScenarioSpec, scenario: Scenario) -> ScenarioSpec:
+    """Each funding source that gives an exact ``amount`` in ``scenario`` gives it in the
+    file too (currency, one value a year); the others keep their settings."""
+    fixed = {p.name: p.amount for p in scenario.pools if p.amount is not None}
     sources = []
     for src in spec.funding.sources:
-        if src.name in amounts:
-            cap = [max(0.0, float(v)) for v in amounts[src.name]]
-            src = src.model_copy(update={"cap": cap, "cap_pct_gdp": None, "share": None})
-        elif spec.funding.mode == "shares":
-            src = src.model_copy(update={"share": None})
+        amount = fixed.get(src.name)
+        if amount is not None:
+            values = [float(v) for v in amount]
+            src = src.model_copy(
+                update={"amount": values, "cap": None, "cap_pct_gdp": None, "share": None}
+            )
         sources.append(src)
-    funding = spec.funding.model_copy(update={"mode": "waterfall", "sources": sources})
+    funding = spec.funding.model_copy(update={"sources": sources})
     return spec.model_copy(update={"funding": funding})
 
 
-def rebuild(spec: ScenarioSpec, source: str) -> Scenario:
-    """The model-unit scenario of an edited spec (the same builder the loader uses)."""
-    scenario, problems = build_scenario(spec, source)
-    if problems or scenario is None:
-        raise ScenarioError.single(
-            source, "; ".join(f"{format_loc(loc)}: {msg}" for loc, msg in problems)
-        )
-    return scenario
+def solved_spec(
+    spec: ScenarioSpec, scenario: Scenario, target: tuple[int, float] | None
+) -> ScenarioSpec:
+    """The file of a solved scenario: its target (year, % of GDP), if the solver moved it,
+    and every exact amount."""
+    if target is not None:
+        spec = with_target(spec, *target)
+    return with_amounts(spec, scenario)
 
 
 def _plain(value: Any) -> Any:

@@ -8,18 +8,19 @@ scenarios from strings.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from budgetsim.input.errors import Loc, Problem, ScenarioError, format_loc
+from budgetsim.errors import Loc, Problem, ScenarioError, format_loc
+from budgetsim.input.build import build_scenario
 from budgetsim.input.plausibility import implausible
 from budgetsim.input.registry import ScenarioSpec, Section
 from budgetsim.input.yamltext import parse_value, parse_yaml
-from budgetsim.model.scenario import Scenario, build_scenario
+from budgetsim.model.scenario import Scenario
 
 Resolver = Callable[[str, str], tuple[str, str]]
 Origins = dict[Loc, tuple[str, int | None]]
@@ -213,13 +214,25 @@ def _message(err: Mapping[str, Any]) -> str:
     return msg
 
 
-def load_text(
+@dataclass(frozen=True)
+class Loaded:
+    """A loaded scenario and the validated file it was built from.
+
+    The spec is for the input layer's own uses (writing a solved scenario back as YAML);
+    everything after loading reads only the Scenario.
+    """
+
+    spec: ScenarioSpec
+    scenario: Scenario
+
+
+def parse(
     text: str,
     source: str = "<string>",
     *,
     resolve: Resolver | None = None,
     overrides: Iterable[str] = (),
-) -> Scenario:
+) -> Loaded:
     """Parse, merge ``extends``, apply ``key.path=value`` overrides, validate, build.
 
     Raises :class:`ScenarioError` listing every problem as ``SOURCE:LINE: key.path: message``.
@@ -240,13 +253,46 @@ def load_text(
             src, line = _locate(origins, loc, source)
             problems.append(Problem(src, line, loc, _message(err)))
         raise ScenarioError(problems) from None
-    scenario, cross = build_scenario(spec, source)
-    if cross or scenario is None:
-        raise ScenarioError(
-            Problem(*_locate(origins, loc, source), loc, message) for loc, message in cross
-        )
     warnings = tuple(
         Problem(*_locate(origins, loc, source), loc, f"warning: {message}")
         for loc, message in implausible(spec)
     )
-    return dataclasses.replace(scenario, warnings=warnings) if warnings else scenario
+    scenario, cross = build_scenario(spec, source, warnings)
+    if cross or scenario is None:
+        raise ScenarioError(
+            Problem(*_locate(origins, loc, source), loc, message) for loc, message in cross
+        )
+    return Loaded(spec, scenario)
+
+
+def load_text(
+    text: str,
+    source: str = "<string>",
+    *,
+    resolve: Resolver | None = None,
+    overrides: Iterable[str] = (),
+) -> Scenario:
+    """The Scenario of a scenario's YAML text (see :func:`parse`).
+
+    Parameters
+    ----------
+    text : str
+        The YAML text.
+    source : str
+        Its name in messages, e.g. the file's path.
+    resolve : callable, optional
+        ``resolve(reference, from_source) -> (source, text)`` finds an ``extends:`` parent;
+        without it a file that extends another is refused.
+    overrides : iterable of str
+        ``key.path=value`` assignments applied after ``extends``, as ``--set`` does.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        Every problem found, one per line.
+    """
+    return parse(text, source, resolve=resolve, overrides=overrides).scenario

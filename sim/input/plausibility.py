@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from budgetsim.input.errors import Loc
+from budgetsim.errors import Loc
 
 #: Under this size, every non-zero value of a percent key looks like a fraction.
 FRACTION_LOOK = 0.1

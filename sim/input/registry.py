@@ -16,8 +16,35 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationInf
 from pydantic_core import PydanticCustomError
 
 from budgetsim.model.paths import PathValue, path_values
+from budgetsim.model.scenario import SHARE_RANGE_PCT
+from budgetsim.model.units import PCT
 
-INF = float("inf")
+#: Every unit a key may declare, and the factor that turns a value written in it into model
+#: units: percent and percentage points become fractions; everything else is kept.
+UNITS: dict[str, float] = {
+    "% of GDP": PCT,
+    "% a year": PCT,
+    "%": PCT,
+    "% of debt": PCT,
+    "% of defence": PCT,
+    "% of extra": PCT,
+    "pp": PCT,
+    "percentage points": PCT,
+    "pp per pp of GDP": 1.0,  # a ratio of two percentages: the same as a fraction
+    "currency": 1.0,
+    "fraction": 1.0,
+    "correlation": 1.0,
+    "multiplier": 1.0,
+    "exponent": 1.0,
+    "years": 1.0,
+    "year": 1.0,
+    "draws": 1.0,
+    "integer": 1.0,
+    "choice": 1.0,
+    "text": 1.0,
+    "path": 1.0,
+    "yes/no": 1.0,
+}
 
 
 def _bad(message: str) -> PydanticCustomError:
@@ -69,7 +96,6 @@ def _parse_path(value: Any) -> PathValue:
     raise _bad(f"expected a number, a list or a {{year: value}} map, got {value!r}")
 
 
-_NUMBER = {"type": "number"}
 TimePath = Annotated[
     PathValue,
     PlainValidator(_parse_path, json_schema_input_type=float | list[float] | dict[int, float]),
@@ -91,7 +117,10 @@ def param(
 
     ``lo``/``hi`` are hard bounds (a value outside is an error); ``plausible`` is the range
     real budgets fall in (a value outside loads, with a warning: usually a wrong unit).
+    ``unit`` is one of :data:`UNITS`.
     """
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}; one of {', '.join(UNITS)}")
     extra: dict[str, Any] = {"x-unit": unit}
     if plausible is not None:
         extra["x-plausible-min"], extra["x-plausible-max"] = plausible
@@ -248,8 +277,8 @@ class Defence(Section):
         doc="Defence spending in the base year.",
         unit="% of GDP",
         symbol="s_t0",
-        lo=0.0,
-        hi=100.0,
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
         plausible=(0, 40),
     )
     baseline_share: TimePath | None = param(
@@ -258,8 +287,8 @@ class Defence(Section):
         "measured against it.",
         unit="% of GDP",
         symbol="s0_t",
-        lo=0.0,
-        hi=100.0,
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
         plausible=(0, 40),
     )
     basis: Literal["share", "cash"] = param(
@@ -273,8 +302,8 @@ class Defence(Section):
         "the last one is the target whose attainment is reported.",
         unit="% of GDP",
         symbol="(year_k, share_k)",
-        lo=0.0,
-        hi=100.0,
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
         plausible=(0, 40),
     )
     shape: Literal["linear", "front", "back", "step"] = param(
@@ -353,6 +382,15 @@ class Source(Section):
         unit="% of extra",
         lo=0.0,
         hi=100.0,
+    )
+    amount: TimePath | None = param(
+        None,
+        doc="Exactly this much a year, in cash, whatever the extra spending (no cap, share "
+        "or mode applies to it); `budgetsim solve --write-scenario` writes the amounts it "
+        "solved for this way.",
+        unit="currency",
+        lo=0.0,
+        hi=1e15,
     )
 
 
@@ -679,3 +717,15 @@ class ScenarioSpec(Section):
     interest: Interest
     rules: list[Rule] = Field(default_factory=list, description="Fiscal rules to check.")
     uncertainty: Uncertainty | None = Field(None, description=Uncertainty.__doc__)
+
+
+def unit_of(section: type[BaseModel], name: str) -> str:
+    """The unit the registry declares for key ``name`` of ``section``."""
+    extra = section.model_fields[name].json_schema_extra
+    assert isinstance(extra, dict), f"{section.__name__}.{name} is not a registry entry"
+    return str(extra["x-unit"])
+
+
+def scale_of(section: type[BaseModel], name: str) -> float:
+    """The factor that turns key ``name`` of ``section`` into model units (:data:`UNITS`)."""
+    return UNITS[unit_of(section, name)]

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from budgetsim.input.errors import Loc, ScenarioError
+from budgetsim.errors import Loc, ScenarioError
 
 #: Where each key path was written: ``loc -> (source, line)``, lines counted from 1.
 LineMap = dict[Loc, tuple[str, int]]

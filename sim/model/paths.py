@@ -1,11 +1,16 @@
-"""Time paths: how a scenario writes a value that changes over the years.
+"""Time paths and the defence share path: how a scenario's values change over the years.
 
-A path is one of
+A *time path* (a scenario key such as ``economy.real_growth``) is one of
+
 - a number: the same value every year;
 - a list: one value a year from the first projection year (base year + 1) on;
 - a ``{year: value}`` map: straight lines between the given years, the last value held after
   the last given year. The first given year must be no later than the first year the model
   needs, so nothing is silently extrapolated backwards.
+
+The *defence share path* runs from the base share through milestones, with a shape between
+them (:func:`share_path`); the loader and every solver build it with that one function, so a
+solved target gives the same path as a file that writes it.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from budgetsim.model.arrays import FloatArray, IntArray
+    from budgetsim.model.arrays import ArrayLike, FloatArray, IntArray
 
 PathValue = float | list[float] | dict[int, float]
 
@@ -62,3 +67,50 @@ def expand(path: PathValue, years: Sequence[int] | IntArray) -> FloatArray:
             )
         return np.array([float(v) for v in path[:n]], dtype=np.float64)
     return np.full(n, float(path), dtype=np.float64)
+
+
+SHAPES = ("linear", "front", "back", "step")
+
+
+def _weight(x: FloatArray, shape: str, power: float) -> FloatArray:
+    """Fraction of the way from one milestone to the next at position x in (0, 1]."""
+    if shape == "linear":
+        return x
+    if shape == "back":
+        return np.asarray(x**power, dtype=np.float64)
+    if shape == "front":
+        return np.asarray(1.0 - (1.0 - x) ** power, dtype=np.float64)
+    if shape == "step":
+        return np.where(x >= 1.0, 1.0, 0.0)
+    raise ValueError(f"unknown shape {shape!r}; expected one of {', '.join(SHAPES)}")
+
+
+def share_path(
+    base_year: int,
+    base_share: ArrayLike,
+    milestone_years: Sequence[int],
+    milestone_shares: Sequence[ArrayLike],
+    years: IntArray,
+    shape: str = "linear",
+    power: float = 2.0,
+) -> FloatArray:
+    """Share of GDP in each of ``years``, shape ``(batch, len(years))``.
+
+    ``base_share`` and each milestone share may be scalars or arrays of shape ``(batch,)``
+    (a sweep over targets). Milestone years must be ascending and after ``base_year``; the
+    share is held after the last one.
+    """
+    yrs = np.asarray(years, dtype=np.float64)
+    prev_year = float(base_year)
+    prev = np.atleast_1d(np.asarray(base_share, dtype=np.float64))[:, None]
+    out = np.broadcast_to(prev, (prev.shape[0], len(yrs))).copy()
+    for year, share in zip(milestone_years, milestone_shares, strict=True):
+        target = np.atleast_1d(np.asarray(share, dtype=np.float64))[:, None]
+        span = float(year) - prev_year
+        x = np.clip((yrs - prev_year) / span, 0.0, 1.0)
+        w = _weight(x, shape, power)
+        seg = prev + (target - prev) * w
+        after = yrs > prev_year
+        out = np.where(after, seg, out)  # broadcasts a single row against a batch
+        prev_year, prev = float(year), target
+    return out

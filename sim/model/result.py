@@ -7,13 +7,20 @@ batch of one, and :meth:`Result.row` gives plain lists for presenters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.model.engine import Paths, simulate
-from budgetsim.model.rules import RuleOutcome, evaluate_all
+from budgetsim.model.engine import Paths
+from budgetsim.model.guard import (
+    MAX_DEBT_RATIO,
+    Divergence,
+    DivergenceError,
+    quietly,
+    run_batch,
+)
+from budgetsim.model.rules import RuleOutcome
 from budgetsim.model.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -98,16 +105,6 @@ class Result:
         return SERIES_UNITS[name].replace("currency", self.unit)
 
 
-def year_label(year: int, style: str = "fiscal") -> str:
-    """2025 -> '2025-26' for fiscal years, '2025' for calendar years."""
-    return f"{year}-{(year + 1) % 100:02d}" if style == "fiscal" else str(year)
-
-
-def baseline_of(scn: Scenario) -> Scenario:
-    """The same scenario with defence at its baseline share: no extra spending to fund."""
-    return replace(scn, basis="share", share=scn.baseline_share)
-
-
 def series_from(scn: Scenario, paths: Paths) -> dict[str, FloatArray]:
     pct = 100.0
     y = paths.gdp
@@ -140,26 +137,8 @@ def series_from(scn: Scenario, paths: Paths) -> dict[str, FloatArray]:
     }
 
 
-class DivergenceError(ArithmeticError):
-    """The model left the range where its numbers mean anything; carries the first year
-    (``None`` where the caller cannot name one, as for Monte Carlo draws).
-
-    Raised when GDP falls to zero or below (growth feedback stronger than the economy), when
-    debt passes :data:`MAX_DEBT_RATIO` times GDP either way (interest far above growth), or
-    when any series is not a finite number. No such number ever reaches a presenter.
-    """
-
-    def __init__(self, message: str, year: int | None = None) -> None:
-        super().__init__(message)
-        self.year = year
-
-
 #: A target share counts as met within this many percentage points (rounding in the path).
 TARGET_SLACK_PP = 1e-9
-
-#: Debt beyond this many times GDP (10,000 % of GDP) is a diverging scenario, not a forecast:
-#: no country has carried more than about 2.6 times its GDP.
-MAX_DEBT_RATIO = 100.0
 
 
 def _first_year(scn: Scenario, bad: BoolArray) -> int | None:
@@ -168,30 +147,20 @@ def _first_year(scn: Scenario, bad: BoolArray) -> int | None:
     return int(scn.years[np.argmax(years)]) if years.any() else None
 
 
-def gdp_collapsed(paths: Paths) -> BoolArray:
-    """(batch, years): GDP at or below zero (or not a number)."""
-    return np.asarray(~(paths.gdp > 0.0))
-
-
-def debt_exploded(paths: Paths) -> BoolArray:
-    """(batch, years): debt beyond MAX_DEBT_RATIO times GDP either way (or not a number)."""
-    return np.asarray(~(np.abs(paths.debt) <= MAX_DEBT_RATIO * paths.gdp))
-
-
-def _check_finite(scn: Scenario, paths: Paths, series: dict[str, FloatArray]) -> None:
-    year = _first_year(scn, gdp_collapsed(paths))
-    if year is not None:
+def check_run(scn: Scenario, found: Divergence | None, series: dict[str, FloatArray]) -> None:
+    """Raise :class:`DivergenceError` for a run that diverged (``found``) or has a series
+    that is not a finite number, naming the first year."""
+    if found is not None and found.kind == "gdp":
         raise DivergenceError(
-            f"GDP falls to zero or below in {year}: the growth feedback is stronger than the "
-            "economy (check economy.feedback)",
-            year,
+            f"GDP falls to zero or below in {found.year}: the growth feedback is stronger than "
+            "the economy (check economy.feedback)",
+            found.year,
         )
-    year = _first_year(scn, debt_exploded(paths))
-    if year is not None:
+    if found is not None:
         raise DivergenceError(
-            f"debt passes {MAX_DEBT_RATIO * 100:g} % of GDP in {year}: the scenario diverges "
-            "(interest far above growth); check rates and growth or shorten the horizon",
-            year,
+            f"debt passes {MAX_DEBT_RATIO * 100:g} % of GDP in {found.year}: the scenario "
+            "diverges (interest far above growth); check rates and growth or shorten the horizon",
+            found.year,
         )
     for name, values in series.items():
         year = _first_year(scn, ~np.isfinite(values))
@@ -205,32 +174,33 @@ def _check_finite(scn: Scenario, paths: Paths, series: dict[str, FloatArray]) ->
 
 def run(scn: Scenario) -> Result:
     """Run a scenario and its baseline; return labelled series, rules and the summary."""
-    # An exploding path overflows to inf/nan; that is reported once, by _check_finite,
-    # as a DivergenceError naming the series and year, not as numpy warnings on stderr.
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        paths = simulate(scn)
-        base = simulate(baseline_of(scn))
+    batch = run_batch(scn)
+    base_batch = run_batch(scn.baseline(), rules=False)
+    paths, base = batch.paths, base_batch.paths
+    # An exploding path overflows to inf/nan; that is reported once, by check_run, as a
+    # DivergenceError naming the series and year, not as numpy warnings on stderr.
+    with quietly():
         series = series_from(scn, paths)
         base_series = series_from(scn, base)
-        _check_finite(scn, paths, series)
-        _check_finite(scn, base, base_series)
-    rules = evaluate_all(scn, paths)
+    check_run(scn, batch.diverged, series)
+    check_run(scn, base_batch.diverged, base_series)
+    rules = batch.rules
     summary = _summarise(scn, paths, base, series, rules)
     return Result(
         title=scn.title,
         source=scn.source,
-        country=scn.spec.meta.country,
+        country=scn.country,
         unit=scn.currency,
         base_year=scn.base_year,
         years=tuple(int(y) for y in scn.years),
-        year_labels=tuple(year_label(int(y), scn.spec.years.label) for y in scn.years),
+        year_labels=scn.year_labels,
         series=series,
         sources={p.name: paths.pools[k] for k, p in enumerate(scn.pools)},
         source_kinds={p.name: p.kind for p in scn.pools},
         rules=rules,
         summary=summary,
-        milestones=tuple(sorted((scn.spec.defence.milestones or {}).items())),
-        reference=scn.spec.meta.reference,
+        milestones=tuple((y, v * 100.0) for y, v in scn.milestones),
+        reference=scn.reference,
     )
 
 

@@ -1,5 +1,12 @@
-"""The frozen Scenario the engine runs: every path expanded over the projection years and
-every percentage turned into a fraction. This module is the one place units change.
+"""The frozen Scenario the engine runs: every path expanded over the projection years, in
+model units (fractions of GDP, of debt or a year; currency in the scenario's unit).
+
+A Scenario is built from a validated file by the input layer (:mod:`budgetsim.input.build`),
+which converts each key once, by the unit the registry declares for it. After that nothing
+reads the file: the Scenario carries what every later stage needs (its title, country,
+currency, how years are labelled, its milestones and where its figures come from) and
+returns changed copies of itself (:meth:`Scenario.with_target`,
+:meth:`Scenario.with_amounts`, :meth:`Scenario.baseline`).
 
 Arrays have shape ``(years,)``; the engine also accepts ``(batch, years)`` for any of them
 (``dataclasses.replace`` a path with a stacked array to sweep it), so one code path serves a
@@ -8,56 +15,158 @@ deterministic run, Monte Carlo draws and solver perturbations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.input.errors import Loc, Problem
-from budgetsim.input.registry import ScenarioSpec
-from budgetsim.model.defence import share_path
-from budgetsim.model.paths import PathError, PathValue, expand
-from budgetsim.uncertainty.shocks import ShockModel, Uncertainty, correlation_problem
+from budgetsim.errors import Problem
+from budgetsim.model.paths import share_path
+from budgetsim.model.units import from_percent
 
 if TYPE_CHECKING:
-    from budgetsim.model.arrays import FloatArray, IntArray
+    from budgetsim.model.arrays import ArrayLike, FloatArray, IntArray
 
-PCT = 0.01
 
-CEILING_RULES = ("deficit_ceiling", "debt_ceiling", "interest_ceiling")
+#: The range a defence share may take, % of GDP (the registry's bounds on every share key;
+#: the solvers search it whole).
+SHARE_RANGE_PCT = (0.0, 100.0)
+
+
+def year_label(year: int, style: str = "fiscal") -> str:
+    """How a year is shown: ``2025 -> '2025-26'`` for fiscal years, ``'2025'`` for calendar.
+
+    Parameters
+    ----------
+    year : int
+        The year, for a fiscal year the calendar year it starts in.
+    style : {"fiscal", "calendar"}
+        The scenario's ``years.label``.
+    """
+    return f"{year}-{(year + 1) % 100:02d}" if style == "fiscal" else str(year)
 
 
 @dataclass(frozen=True)
 class Pool:
-    """A funding source: cuts to a spending pool or a tax rise, capped per year."""
+    """A funding source: cuts to a spending pool or a tax rise.
+
+    Attributes
+    ----------
+    name : str
+        The source's name, as the file gives it.
+    kind : {"cuts", "tax"}
+        Cuts to other spending, or a tax rise.
+    cap_cash : ndarray, shape (years,) or (batch, years), or None
+        Most it can give a year, currency.
+    cap_gdp : ndarray, shape (years,) or (batch, years), or None
+        Most it can give a year, fraction of GDP.
+    share : float or None
+        In ``shares`` mode, the fraction of the extra spending it meets.
+    amount : ndarray, shape (years,) or (batch, years), or None
+        Exactly this much a year, currency, whatever the extra spending (a solver's answer,
+        or ``amount:`` in a file); caps, shares and the mode are then not used for it.
+    """
 
     name: str
-    kind: str  # "cuts" or "tax"
+    kind: str
     cap_cash: FloatArray | None
-    cap_gdp: FloatArray | None  # fraction of GDP
-    share: float | None  # fraction of the extra spending (shares mode)
-    # An exact amount given each year, in cash, instead of the cap and the mode: the solvers
-    # set it (with perturbations along the batch axis); no scenario file can.
+    cap_gdp: FloatArray | None
+    share: float | None
     amount: FloatArray | None = None
 
 
 @dataclass(frozen=True)
 class RuleSpec:
+    """A fiscal rule in model units.
+
+    Attributes
+    ----------
+    name, type : str
+        The rule's name and type (``deficit_ceiling``, ``current_balance``,
+        ``debt_falling``, ``debt_ceiling`` or ``interest_ceiling``).
+    years : tuple of int
+        The years it is checked in, ascending.
+    limit : float or None
+        The ceiling of a ceiling rule, a fraction (of GDP, of receipts for interest).
+    defence_exemption : float or None
+        Defence above this fraction of GDP is left out of what the rule measures.
+    escape_limit : float
+        The escape clause's deviation, fraction of GDP (0 when there is none).
+    escape_years : tuple of int
+        The years the escape clause applies in.
+    """
+
     name: str
     type: str
     years: tuple[int, ...]
-    limit: float | None  # fraction
-    defence_exemption: float | None  # fraction of GDP
-    escape_limit: float  # fraction of GDP (0 when none)
+    limit: float | None
+    defence_exemption: float | None
+    escape_limit: float
     escape_years: tuple[int, ...]
 
 
 @dataclass(frozen=True)
-class Scenario:
-    """A validated scenario in model units (fractions, currency), over projection years."""
+class ShockModel:
+    """The VAR(1) shocks of the uncertainty layer, in model units (fractions a year).
 
-    spec: ScenarioSpec
-    source: str
+    Attributes
+    ----------
+    sd : ndarray, shape (3,)
+        Innovation standard deviations: real growth, deflator, rate change.
+    corr : ndarray, shape (3, 3)
+        Innovation correlations, in the same order.
+    persistence : ndarray, shape (3,)
+        The diagonal of A.
+    """
+
+    sd: FloatArray
+    corr: FloatArray
+    persistence: FloatArray
+
+    def factor(self) -> FloatArray:
+        """F with F F' = S, shape (3, 3), from the eigen-decomposition of the correlations,
+        so a singular (perfectly correlated) matrix works too."""
+        w, v = np.linalg.eigh(self.corr)
+        return np.asarray(self.sd[:, None] * (v * np.sqrt(np.clip(w, 0.0, None))))
+
+
+@dataclass(frozen=True)
+class UncertaintySettings:
+    """A scenario's ``uncertainty:`` section in model units, with the run's settings.
+
+    Attributes
+    ----------
+    shocks : ShockModel
+    draws, seed : int
+        Default number of Monte Carlo draws and the random seed.
+    debt_threshold : float
+        Debt ratio (fraction of GDP) whose chance of being exceeded is reported.
+    """
+
+    shocks: ShockModel
+    draws: int
+    seed: int
+    debt_threshold: float
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario in model units (fractions, currency), over projection years.
+
+    Paths are arrays of shape ``(years,)`` (or ``(batch, years)`` in a batch); ratios are
+    fractions (0.025 is 2.5 % of GDP), cash is in :attr:`currency`. The identity fields
+    (title to warnings) say what the scenario is; the rest are the model's inputs, named as
+    in docs/model.md.
+    """
+
+    # what the scenario is
+    title: str
+    country: str
+    currency: str
+    source: str  # the file (or ``<string>``) it was loaded from
+    reference: str  # meta.reference: where its figures come from
+    year_style: str  # "fiscal" or "calendar"
     base_year: int
     horizon: int
     years: IntArray
@@ -71,15 +180,16 @@ class Scenario:
     m_tax: float
     # defence
     base_share: float
-    basis: str
+    basis: str  # "share" or "cash"
+    milestones: tuple[tuple[int, float], ...]  # (year, fraction of GDP), ascending
+    shape: str
+    shape_power: float
     share: FloatArray  # used on the share basis
     cash: FloatArray  # used on the cash basis
     cash_real: bool
     price_premium: float
     baseline_share: FloatArray
     capital_share: float
-    target_year: int | None
-    target_share: float | None
     # funding
     mode: str
     tax_freeze: bool
@@ -103,273 +213,118 @@ class Scenario:
     premium_slope: float
     premium_threshold: float
     rules: tuple[RuleSpec, ...]
-    uncertainty: Uncertainty | None = None  # the shocks of `fan`, if the file sets them
-    #: Values that loaded but are implausible for their key (sim/plausibility.py), each as
-    #: a Problem whose message starts with "warning: ". The CLI prints them to stderr.
+    uncertainty: UncertaintySettings | None = None  # the shocks of `fan`, if the file sets them
+    #: Values that loaded but are implausible for their key, each located like an error
+    #: (its message starts with "warning: "). The command line prints them to stderr.
     warnings: tuple[Problem, ...] = ()
 
     @property
-    def title(self) -> str:
-        return self.spec.meta.title
-
-    @property
-    def currency(self) -> str:
-        return self.spec.meta.currency
-
-    @property
     def n_years(self) -> int:
+        """Number of projected years."""
         return len(self.years)
 
+    @property
+    def target_year(self) -> int | None:
+        """The last milestone's year: the scenario's defence target, or None."""
+        return self.milestones[-1][0] if self.milestones else None
 
-def _frozen(a: FloatArray) -> FloatArray:
-    a.flags.writeable = False
-    return a
+    @property
+    def target_share(self) -> float | None:
+        """The last milestone's share, fraction of GDP, or None."""
+        return self.milestones[-1][1] if self.milestones else None
 
+    def label(self, year: int) -> str:
+        """How tables show ``year`` (2029 -> '2029-30' for fiscal years)."""
+        return year_label(year, self.year_style)
 
-class _Builder:
-    """Expands paths and collects every cross-key problem before giving up."""
+    @property
+    def year_labels(self) -> tuple[str, ...]:
+        """Every projected year's label."""
+        return tuple(self.label(int(y)) for y in self.years)
 
-    def __init__(self, spec: ScenarioSpec) -> None:
-        self.spec = spec
-        self.problems: list[tuple[Loc, str]] = []
-        base, horizon = spec.years.base, spec.years.horizon
-        if horizon <= base:
-            self.problems.append((("years", "horizon"), f"{horizon} is not after base {base}"))
-            horizon = base + 1
-        if horizon - base > 200:
-            self.problems.append(
-                (("years", "horizon"), f"at most 200 projected years, not {horizon - base}")
-            )
-            horizon = base + 200
-        self.base, self.horizon = base, horizon
-        self.years = np.arange(base + 1, horizon + 1, dtype=np.int64)
+    def baseline(self) -> Scenario:
+        """The same scenario with defence at its baseline share: no extra spending, and no
+        funding source giving anything (not even an exact ``amount``)."""
+        return replace(self, basis="share", share=self.baseline_share, pools=())
 
-    def error(self, loc: Loc, message: str) -> None:
-        self.problems.append((loc, message))
+    def target_paths(self, targets: Sequence[tuple[int, ArrayLike]]) -> FloatArray:
+        """Defence share paths, one row per ``(year, share)`` target.
 
-    def path(self, loc: Loc, value: PathValue, scale: float = 1.0) -> FloatArray:
-        try:
-            return _frozen(expand(value, self.years) * scale)
-        except PathError as exc:
-            self.error(loc, str(exc))
-            return _frozen(np.zeros(len(self.years)))
+        Each target takes the place of the last milestone; the milestones before it are kept
+        where they fall before its year, the rest dropped.
 
-    def year_in_horizon(self, loc: Loc, year: int) -> None:
-        if not self.base < year <= self.horizon:
-            self.error(loc, f"year {year} is outside the projection {self.base + 1}-{self.horizon}")
+        Parameters
+        ----------
+        targets : sequence of (int, float)
+            Target year and share, % of GDP (the unit the file uses).
 
-    def build(self, source: str) -> Scenario | None:
-        s = self.spec
-        d, fin, it, fb = s.defence, s.finances, s.interest, s.economy.feedback
+        Returns
+        -------
+        ndarray, shape (len(targets), years)
+            Fractions of GDP; row ``i`` equals the share path of
+            ``self.with_target(*targets[i])`` exactly.
+        """
+        out = np.empty((len(targets), self.n_years))
+        by_year: dict[int, list[int]] = {}
+        for i, (year, _) in enumerate(targets):
+            by_year.setdefault(int(year), []).append(i)
+        for year, idx in by_year.items():
+            shares = from_percent(np.array([targets[i][1] for i in idx], dtype=np.float64))
+            kept: list[tuple[int, ArrayLike]] = [
+                (y, v) for y, v in self.milestones[:-1] if y < year
+            ]
+            out[idx] = self._share_path([*kept, (year, shares)])
+        return out
 
-        milestones = sorted((d.milestones or {}).items())
-        for year, _ in milestones:
-            self.year_in_horizon(("defence", "milestones", year), year)
-        if d.basis == "cash" and d.cash is None:
-            self.error(("defence", "cash"), "the cash basis needs a 'cash' path")
-        if d.basis == "share" and d.cash is not None:
-            self.error(("defence", "cash"), "'cash' is only used with basis: cash")
-        ms_years = [y for y, _ in milestones]
-        ms_shares = [v * PCT for _, v in milestones]
-        share = _frozen(
-            share_path(
-                self.base,
-                d.base_share * PCT,
-                ms_years,
-                ms_shares,
-                self.years,
-                d.shape,
-                d.shape_power,
-            )[0]
-        )
-        cash = (
-            self.path(("defence", "cash"), d.cash)
-            if d.cash is not None
-            else _frozen(np.zeros(len(self.years)))
-        )
-        baseline_share = (
-            self.path(("defence", "baseline_share"), d.baseline_share, PCT)
-            if d.baseline_share is not None
-            else _frozen(np.full(len(self.years), d.base_share * PCT))
-        )
-        pools = self._pools()
-        rules = self._rules()
-        uncertainty = self._uncertainty()
-        if it.floating_share + it.index_linked_share > 100.0:
-            self.error(
-                ("interest", "index_linked_share"),
-                f"floating ({it.floating_share}) and index-linked ({it.index_linked_share}) "
-                "shares add up to more than 100 % of debt",
-            )
-        values: dict[str, Any] = dict(
-            real_growth=self.path(("economy", "real_growth"), s.economy.real_growth, PCT),
-            deflator=self.path(("economy", "deflator"), s.economy.deflator, PCT),
-            receipts=self.path(("finances", "receipts"), fin.receipts, PCT),
-            other_spending=self.path(("finances", "other_spending"), fin.other_spending, PCT),
-            other_investment=self.path(("finances", "other_investment"), fin.other_investment, PCT),
-            sfa=self.path(("finances", "sfa"), fin.sfa),
-            short_rate=self.path(("interest", "short_rate"), it.short_rate, PCT),
-            long_rate=self.path(("interest", "long_rate"), it.long_rate, PCT),
-            real_il_rate=self.path(
-                ("interest", "real_index_linked_rate"), it.real_index_linked_rate, PCT
-            ),
-            il_inflation=self.path(("interest", "index_inflation"), it.index_inflation, PCT),
-        )
-        if self.problems:
-            return None
-        return Scenario(
-            spec=s,
-            source=source,
-            base_year=self.base,
-            horizon=self.horizon,
-            years=self.years,
-            gdp0=s.economy.gdp,
-            persistence=fb.persistence,
-            m_defence=fb.defence_multiplier,
-            m_cuts=fb.cuts_multiplier,
-            m_tax=fb.tax_multiplier,
-            base_share=d.base_share * PCT,
-            basis=d.basis,
-            share=share,
-            cash=cash,
-            cash_real=d.cash_prices == "real",
-            price_premium=d.price_premium * PCT,
-            baseline_share=baseline_share,
-            capital_share=d.capital_share * PCT,
-            target_year=milestones[-1][0] if milestones else None,
-            target_share=milestones[-1][1] * PCT if milestones else None,
-            mode=s.funding.mode,
-            tax_freeze=s.funding.tax_freeze,
-            pools=pools,
-            debt0=fin.debt,
-            psnb0=fin.psnb,
-            maturity=it.maturity,
-            floating=it.floating_share * PCT,
-            index_linked=it.index_linked_share * PCT,
-            rate0=it.conventional_rate * PCT,
-            premium_slope=it.risk_premium.slope,
-            premium_threshold=it.risk_premium.threshold * PCT,
-            rules=rules,
-            uncertainty=uncertainty,
-            **values,
+    def _share_path(self, milestones: Sequence[tuple[int, ArrayLike]]) -> FloatArray:
+        return share_path(
+            self.base_year,
+            self.base_share,
+            [y for y, _ in milestones],
+            [v for _, v in milestones],
+            self.years,
+            self.shape,
+            self.shape_power,
         )
 
-    def _pools(self) -> tuple[Pool, ...]:
-        f = self.spec.funding
-        pools: list[Pool] = []
-        seen: set[str] = set()
-        total_share = 0.0
-        for i, src in enumerate(f.sources):
-            loc: Loc = ("funding", "sources", i)
-            if src.name in seen:
-                self.error((*loc, "name"), f"a source named {src.name!r} is given twice")
-            seen.add(src.name)
-            if src.kind == "tax" and f.tax_freeze:
-                self.error(
-                    (*loc, "kind"),
-                    "a tax source is not allowed while funding.tax_freeze is true; lift the "
-                    "freeze (tax_freeze: false) or fund this another way",
-                )
-            if src.cap is not None and src.cap_pct_gdp is not None:
-                self.error((*loc, "cap"), "give either cap or cap_pct_gdp, not both")
-            if f.mode == "shares":
-                if src.share is None:
-                    self.error((*loc, "share"), "every source needs a share in shares mode")
-                else:
-                    total_share += src.share
-            elif src.share is not None:
-                self.error((*loc, "share"), "share is only used with funding.mode: shares")
-            pools.append(
-                Pool(
-                    name=src.name,
-                    kind=src.kind,
-                    cap_cash=None if src.cap is None else self.path((*loc, "cap"), src.cap),
-                    cap_gdp=None
-                    if src.cap_pct_gdp is None
-                    else self.path((*loc, "cap_pct_gdp"), src.cap_pct_gdp, PCT),
-                    share=None if src.share is None else src.share * PCT,
-                )
-            )
-        if total_share > 100.0 + 1e-9:
-            self.error(
-                ("funding", "sources"), f"shares add up to {total_share:g} %, more than 100 %"
-            )
-        return tuple(pools)
-
-    def _uncertainty(self) -> Uncertainty | None:
-        u = self.spec.uncertainty
-        if u is None:
-            return None
-        corr = np.eye(3)
-        for (i, j), rho in (
-            ((0, 1), u.corr_growth_deflator),
-            ((0, 2), u.corr_growth_rate),
-            ((1, 2), u.corr_deflator_rate),
-        ):
-            corr[i, j] = corr[j, i] = rho
-        problem = correlation_problem(corr)
-        if problem is not None:
-            self.error(("uncertainty", "corr_growth_deflator"), problem)
-        shocks = ShockModel(
-            sd=_frozen(np.array([u.growth_sd, u.deflator_sd, u.rate_sd]) * PCT),
-            corr=_frozen(corr),
-            persistence=_frozen(
-                np.array([u.growth_persistence, u.deflator_persistence, u.rate_persistence])
-            ),
-        )
-        return Uncertainty(
-            shocks=shocks, draws=u.draws, seed=u.seed, debt_threshold=u.debt_threshold * PCT
+    def with_milestones(self, milestones: Sequence[tuple[int, float]]) -> Scenario:
+        """The share path through these milestones (year, fraction of GDP), ascending, and
+        held after the last; the basis is kept (on the cash basis the last milestone is only
+        the target whose attainment is reported)."""
+        share = self._share_path(milestones)[0]
+        share.flags.writeable = False
+        return replace(
+            self, milestones=tuple((int(y), float(v)) for y, v in milestones), share=share
         )
 
-    def _rules(self) -> tuple[RuleSpec, ...]:
-        out: list[RuleSpec] = []
-        all_years = tuple(int(y) for y in self.years)
-        for i, r in enumerate(self.spec.rules):
-            loc: Loc = ("rules", i)
-            if r.type in CEILING_RULES and r.limit is None:
-                self.error((*loc, "limit"), f"a {r.type} rule needs a limit")
-            if r.type not in CEILING_RULES and r.limit is not None:
-                self.error((*loc, "limit"), f"a {r.type} rule takes no limit")
-            if r.type == "interest_ceiling" and (
-                r.defence_exemption is not None or r.escape_clause is not None
-            ):
-                self.error(
-                    loc, "defence exemptions and escape clauses apply to deficit and debt rules"
-                )
-            if r.escape_clause is not None and r.type not in ("deficit_ceiling", "current_balance"):
-                self.error(
-                    (*loc, "escape_clause"),
-                    "an escape clause applies to the deficit rules (deficit_ceiling, "
-                    "current_balance)",
-                )
-            years = tuple(r.years) if r.years is not None else all_years
-            if not years:
-                self.error((*loc, "years"), "the list of years is empty")
-            for j, y in enumerate(years if r.years is not None else ()):
-                self.year_in_horizon((*loc, "years", j), y)
-            esc = r.escape_clause
-            for j, y in enumerate(esc.years if esc is not None else ()):
-                self.year_in_horizon((*loc, "escape_clause", "years", j), y)
-            out.append(
-                RuleSpec(
-                    name=r.name,
-                    type=r.type,
-                    years=tuple(sorted(set(years))),
-                    limit=None if r.limit is None else r.limit * PCT,
-                    defence_exemption=None
-                    if r.defence_exemption is None
-                    else r.defence_exemption * PCT,
-                    escape_limit=0.0 if esc is None else esc.limit * PCT,
-                    escape_years=() if esc is None else tuple(esc.years),
-                )
-            )
-        return tuple(out)
+    def with_target(self, year: int, share_pct: float) -> Scenario:
+        """The defence path retargeted to reach ``share_pct`` % of GDP in ``year``, then held.
 
+        The target takes the place of the last milestone (see :meth:`target_paths`); the
+        scenario moves to the share basis.
+        """
+        kept = [(y, v) for y, v in self.milestones[:-1] if y < year]
+        new = self.with_milestones([*kept, (int(year), from_percent(float(share_pct)))])
+        return replace(new, basis="share")
 
-def build_scenario(
-    spec: ScenarioSpec, source: str
-) -> tuple[Scenario | None, list[tuple[Loc, str]]]:
-    """Turn a validated spec into model units; return the problems found across keys."""
-    builder = _Builder(spec)
-    scenario = builder.build(source)
-    return scenario, builder.problems
+    def with_share_paths(self, shares: FloatArray) -> Scenario:
+        """A batch: one row per share path (fractions, shape (batch, years))."""
+        return replace(self, basis="share", share=shares)
+
+    def with_amounts(self, amounts: Mapping[str, ArrayLike]) -> Scenario:
+        """Each named funding source gives exactly its amount a year (currency), whatever
+        the extra spending; sources not named keep their settings.
+
+        Parameters
+        ----------
+        amounts : mapping of str to array_like, shape (years,) or (batch, years)
+            Currency a year, per source name.
+        """
+        unknown = set(amounts) - {p.name for p in self.pools}
+        if unknown:
+            raise KeyError(f"no funding source named {sorted(unknown)[0]!r}")
+        pools = tuple(
+            p if p.name not in amounts else replace(p, amount=np.asarray(amounts[p.name]))
+            for p in self.pools
+        )
+        return replace(self, pools=pools)

@@ -7,18 +7,15 @@ pass/fail, which is all a solver looks at.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.input.registry import Defence, ScenarioSpec
-from budgetsim.model.defence import share_path
-from budgetsim.model.engine import Paths, simulate
-from budgetsim.model.result import Result, year_label
-from budgetsim.model.rules import evaluate_all
-from budgetsim.model.scenario import PCT, Pool, Scenario
+from budgetsim.model.guard import Batch, run_batch
+from budgetsim.model.result import Result
+from budgetsim.model.scenario import SHARE_RANGE_PCT, Scenario
 
 if TYPE_CHECKING:
     from budgetsim.model.arrays import BoolArray, FloatArray
@@ -50,19 +47,11 @@ class Solution:
     binding: Check | None
     message: str
     method: str
-    spec: ScenarioSpec | None = None  # the solved scenario, ready to write as YAML
+    scenario: Scenario | None = None  # the solved scenario
     result: Result | None = None  # the solved scenario run as `budgetsim run` runs it
+    target: tuple[int, float] | None = None  # the solved (year, share % of GDP), if moved
     amounts: dict[str, tuple[float, ...]] = field(default_factory=dict)  # per source, a year
     model_rows: int = 0  # rows of the batch axis the engine ran to find the answer
-
-
-def share_bounds() -> tuple[float, float]:
-    """The range a milestone may take (% of GDP), from the parameter registry."""
-    extra = Defence.model_fields["milestones"].json_schema_extra
-    assert isinstance(extra, dict)
-    lo, hi = extra["x-min"], extra["x-max"]
-    assert isinstance(lo, (int, float)) and isinstance(hi, (int, float))
-    return float(lo), float(hi)
 
 
 def require_rules(scn: Scenario) -> None:
@@ -72,7 +61,7 @@ def require_rules(scn: Scenario) -> None:
 
 def check_share(share: float, what: str = "the share") -> None:
     """A target share (% of GDP) must lie in the registry's milestone range."""
-    lo, hi = share_bounds()
+    lo, hi = SHARE_RANGE_PCT
     if not lo <= share <= hi:
         raise SolveError(f"{what} {share:g} is outside {lo:g} to {hi:g} % of GDP")
 
@@ -98,64 +87,36 @@ def check_year(scn: Scenario, year: int) -> int:
     return year
 
 
-def share_rows(scn: Scenario, targets: Sequence[tuple[int, float]]) -> FloatArray:
-    """Share paths (fractions), one row per ``(year, share %)`` target, shape (len, years).
+def run_candidates(
+    scn: Scenario, shares: FloatArray | None = None, amounts: Mapping[str, FloatArray] | None = None
+) -> Batch:
+    """The engine and the rules over a batch of candidates: share paths (one row each;
+    None: the scenario's own defence path) and, optionally, exact amounts for the funding
+    sources (each of shape (batch, years)).
 
-    The target replaces the last milestone; earlier ones before the target year are kept, as
-    :func:`budgetsim.input.edit.with_target` writes them; the arithmetic is the loader's, so a
-    row equals the path of the edited scenario exactly.
+    A candidate far beyond the answer may make debt explode; its checks then fail (NaN
+    headroom compares false), which is what a search needs to see.
     """
-    d = scn.spec.defence
-    milestones = sorted((d.milestones or {}).items())[:-1]  # the last is the target
-    out = np.empty((len(targets), scn.n_years))
-    by_year: dict[int, list[int]] = {}
-    for i, (year, _) in enumerate(targets):
-        by_year.setdefault(year, []).append(i)
-    for year, idx in by_year.items():
-        kept = [(y, v) for y, v in milestones if y < year]
-        shares = np.array([targets[i][1] for i in idx], dtype=np.float64) * PCT
-        out[idx] = share_path(
-            scn.base_year,
-            d.base_share * PCT,
-            [y for y, _ in kept] + [year],
-            [v * PCT for _, v in kept] + [shares],
-            scn.years,
-            d.shape,
-            d.shape_power,
-        )
-    return out
-
-
-def run_rows(
-    scn: Scenario, shares: FloatArray | None, pools: tuple[Pool, ...] | None = None
-) -> Paths:
-    """The engine over a batch of share paths (None: the scenario's own defence path) and,
-    optionally, pools with set amounts."""
-    batch = replace(scn, pools=scn.pools if pools is None else pools)
+    batch = scn if amounts is None else scn.with_amounts(amounts)
     if shares is not None:
-        batch = replace(batch, basis="share", share=shares)
-    # A candidate far beyond the answer may make debt explode; its checks then fail (NaN
-    # headroom compares false), which is what the search needs to see.
-    with np.errstate(all="ignore"):
-        return simulate(batch)
+        batch = batch.with_share_paths(shares)
+    return run_batch(batch)
 
 
 def check_names(scn: Scenario) -> list[tuple[str, int]]:
     return [(rule.name, y) for rule in scn.rules for y in rule.years]
 
 
-def checks(scn: Scenario, paths: Paths) -> tuple[FloatArray, BoolArray]:
+def checks(batch: Batch) -> tuple[FloatArray, BoolArray]:
     """Headroom and pass/fail of every check, each of shape (batch, checks)."""
-    with np.errstate(all="ignore"):
-        outcomes = evaluate_all(scn, paths)
-    headroom = np.concatenate([o.headroom for o in outcomes], axis=1)
-    passed = np.concatenate([o.passed for o in outcomes], axis=1)
+    headroom = np.concatenate([o.headroom for o in batch.rules], axis=1)
+    passed = np.concatenate([o.passed for o in batch.rules], axis=1)
     return headroom, passed
 
 
 def make_check(scn: Scenario, index: int, headroom: float) -> Check:
     rule, year = check_names(scn)[index]
-    return Check(rule, year, year_label(year, scn.spec.years.label), float(headroom))
+    return Check(rule, year, scn.label(year), float(headroom))
 
 
 def tightest(candidates: BoolArray, headroom: FloatArray) -> int:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from budgetsim.model.result import year_label
 from budgetsim.model.scenario import Scenario
 from budgetsim.solve.checks import (
     check_names,
@@ -22,11 +21,10 @@ from budgetsim.solve.checks import (
     checks,
     require_rules,
     require_share_basis,
-    run_rows,
-    share_rows,
+    run_candidates,
     tightest,
 )
-from budgetsim.solve.mincost import plan
+from budgetsim.solve.mincost import least_amounts
 
 
 @dataclass(frozen=True)
@@ -66,13 +64,14 @@ def frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> F
     for y in years:
         check_year(scn, y)
     cells = [(float(t), int(y)) for t in targets for y in years]
-    shares = share_rows(scn, [(y, t) for t, y in cells])
-    paths = run_rows(scn, shares)
-    headroom, passed = checks(scn, paths)
+    shares = scn.target_paths([(y, t) for t, y in cells])
+    batch = run_candidates(scn, shares)
+    paths = batch.paths
+    headroom, passed = checks(batch)
     rows = len(cells)
     has_cuts = any(p.kind == "cuts" for p in scn.pools)
     if has_cuts:
-        plans, used = plan(scn, shares, "cuts")
+        plans, used = least_amounts(scn, shares, "cuts")
         rows += used
     names = check_names(scn)
     out = []
@@ -92,7 +91,7 @@ def frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> F
             Cell(
                 target_pct_gdp=t,
                 year=y,
-                label=year_label(y, scn.spec.years.label),
+                label=scn.label(y),
                 passes_as_written=bool(passed[i].all()),
                 feasible=feasible,
                 rule=names[k][0],

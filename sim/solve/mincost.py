@@ -22,14 +22,14 @@ not allow without solving settled cells again.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.input.edit import rebuild, with_amounts, with_target
 from budgetsim.model.result import run
-from budgetsim.model.scenario import Pool, Scenario
+from budgetsim.model.scenario import Scenario
+from budgetsim.model.units import from_percent
 from budgetsim.solve.checks import (
     Solution,
     SolveError,
@@ -41,7 +41,7 @@ from budgetsim.solve.checks import (
     require_rules,
     require_share_basis,
     result_check,
-    run_rows,
+    run_candidates,
     tightest,
 )
 
@@ -67,12 +67,12 @@ class Plan:
     # ``amounts`` are the last ones seen to pass (at worst every source at its cap)
 
 
-def _pools(scn: Scenario, amounts: FloatArray) -> tuple[Pool, ...]:
-    """Every pool giving exactly ``amounts[k]`` (shape (pools, batch, years))."""
-    return tuple(replace(p, amount=amounts[k]) for k, p in enumerate(scn.pools))
+def _amounts(scn: Scenario, amounts: FloatArray) -> dict[str, FloatArray]:
+    """Every pool giving exactly ``amounts[k]`` (shape (pools, batch, years)), by name."""
+    return {p.name: amounts[k] for k, p in enumerate(scn.pools)}
 
 
-def plan(
+def least_amounts(
     scn: Scenario, shares: FloatArray | None, kind: str, discount: float = 0.0
 ) -> tuple[list[Plan], int]:
     """Least amounts from the sources of ``kind`` for each share path (row of ``shares``;
@@ -89,7 +89,7 @@ def plan(
 
     var = [k for k, p in enumerate(scn.pools) if p.kind == kind]
     nv = len(var) * n
-    base = run_rows(scn, shares)
+    base = run_candidates(scn, shares).paths
     used = nrows
     extra, gdp, as_run = base.extra, base.gdp, base.pools
     fixed = np.zeros_like(extra)
@@ -119,9 +119,9 @@ def plan(
         xmax[v] = np.minimum(caps[v], left)
         left = left - xmax[v]
     all_rows = np.arange(nrows, dtype=np.int64)
-    at_max = run_rows(scn, shares, _pools(scn, amounts_for(xmax, all_rows)))
+    at_max = run_candidates(scn, shares, _amounts(scn, amounts_for(xmax, all_rows)))
     used += nrows
-    headroom, passed = checks(scn, at_max)
+    headroom, passed = checks(at_max)
     plans: list[Plan | None] = [None] * nrows
     for r in range(nrows):
         if not passed[r].all():
@@ -151,9 +151,9 @@ def plan(
         xs = np.stack([x[r].reshape(-1)[None, :] + bump for r in active])  # (a, 1+nv, nv)
         rows = np.repeat(np.array(active, dtype=np.int64), 1 + nv)
         xb = xs.reshape(-1, len(var), n).transpose(1, 0, 2)
-        paths = run_rows(scn, rows_of(rows), _pools(scn, amounts_for(xb, rows)))
+        batch = run_candidates(scn, rows_of(rows), _amounts(scn, amounts_for(xb, rows)))
         used += len(rows)
-        h, ok = checks(scn, paths)
+        h, ok = checks(batch)
         h = h.reshape(len(active), 1 + nv, m)
         ok = ok.reshape(len(active), 1 + nv, m)
         still = []
@@ -186,7 +186,7 @@ def plan(
     if solved:
         idx = np.array(solved, dtype=np.int64)
         final = np.stack([x[r] for r in solved], axis=1)
-        h, ok = checks(scn, run_rows(scn, rows_of(idx), _pools(scn, amounts_for(final, idx))))
+        h, ok = checks(run_candidates(scn, rows_of(idx), _amounts(scn, amounts_for(final, idx))))
         used += len(solved)
         for i, r in enumerate(solved):
             good = bool(ok[i].all()) and r not in active  # passes, and the amounts settled
@@ -205,14 +205,15 @@ def min_sources(
     kind: str = "cuts",
     year: int | None = None,
     share: float | None = None,
-    discount: float = 0.0,
+    discount_pct: float = 0.0,
 ) -> Solution:
     """The least cuts (``kind="cuts"``) or tax rise (``kind="tax"``) that passes every rule.
 
     With ``share`` (% of GDP), the defence path is first retargeted to reach it in ``year``
     (default: the scenario's target year); otherwise the scenario's own path is kept.
-    ``discount`` (a fraction a year) discounts later years in the total minimised.
+    ``discount_pct`` (% a year) discounts later years in the total minimised.
     """
+    discount = from_percent(discount_pct)
     if not math.isfinite(discount) or discount <= -1.0:
         # (1 + discount) ** -t is the weight of year t: at or below -100 % it is infinite or
         # changes sign, and the programme minimised would not be the total asked for.
@@ -229,17 +230,15 @@ def min_sources(
             f"{what}: the scenario lists no funding source with kind: {kind} "
             "(funding.sources) to solve for"
         )
-    spec = scn.spec
+    target: tuple[int, float] | None = None
     if share is not None:
         require_share_basis(scn, f"{what} --share")
         check_share(share)
-        spec = with_target(
-            spec, check_year(scn, default_year(scn) if year is None else year), share
-        )
-        scn = rebuild(spec, scn.source)
+        target = (check_year(scn, default_year(scn) if year is None else year), share)
+        scn = scn.with_target(*target)
     elif year is not None:
         raise SolveError(f"{what}: --year goes with --share (the share to reach in that year)")
-    (found,), rows = plan(scn, None, kind, discount)
+    (found,), rows = least_amounts(scn, None, kind, discount)
     names = [p.name for p in scn.pools if p.kind == kind]
     pools_word = "pool cut" if kind == "cuts" else "tax source raised"
     method = (
@@ -263,15 +262,15 @@ def min_sources(
         )
     base = run(scn)
     amounts = {
-        name: tuple(float(v) for v in vals[0])
+        name: tuple(max(0.0, float(v)) for v in vals[0])
         for name, vals in base.sources.items()
         if name not in names
     }
     amounts.update(
-        {name: tuple(float(v) for v in found.amounts[i]) for i, name in enumerate(names)}
+        {name: tuple(max(0.0, float(v)) for v in found.amounts[i]) for i, name in enumerate(names)}
     )
-    solved_spec = with_amounts(spec, amounts)
-    result = run(rebuild(solved_spec, scn.source))
+    solved = scn.with_amounts({name: np.array(v) for name, v in amounts.items()})
+    result = run(solved)
     if not result.summary.rules_passed:  # the answer must hold on the full model as run
         first = next(r for r in result.rules if not bool(r.all_passed[0]))
         raise SolveError(
@@ -298,8 +297,9 @@ def min_sources(
             f"binds in {binding.label} (headroom {binding.headroom:+,.3f} {scn.currency})"
         ),
         method=method,
-        spec=solved_spec,
+        scenario=solved,
         result=result,
+        target=target,
         amounts={name: amounts[name] for name in names},
         model_rows=rows,
     )

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.input.edit import rebuild, with_target
-from budgetsim.model.result import run, year_label
-from budgetsim.model.scenario import Scenario
+from budgetsim.model.result import run
+from budgetsim.model.scenario import SHARE_RANGE_PCT, Scenario
+from budgetsim.model.units import to_percent
 from budgetsim.solve.checks import (
     Solution,
     SolveError,
@@ -35,9 +35,7 @@ from budgetsim.solve.checks import (
     require_rules,
     require_share_basis,
     result_check,
-    run_rows,
-    share_bounds,
-    share_rows,
+    run_candidates,
     tightest,
 )
 
@@ -54,16 +52,16 @@ def max_share(scn: Scenario, year: int | None = None, tol: float = TOLERANCE_PCT
     require_rules(scn)
     require_share_basis(scn, "max-share")
     target_year = check_year(scn, default_year(scn) if year is None else year)
-    label = year_label(target_year, scn.spec.years.label)
-    lo, hi = share_bounds()
+    label = scn.label(target_year)
+    lo, hi = SHARE_RANGE_PCT
     rows = 0
     fail_at: float | None = None
     first = True
     while hi - lo > tol:
         grid = np.linspace(lo, hi, GRID)
-        paths = run_rows(scn, share_rows(scn, [(target_year, float(s)) for s in grid]))
+        batch = run_candidates(scn, scn.target_paths([(target_year, float(s)) for s in grid]))
         rows += GRID
-        headroom, passed = checks(scn, paths)
+        headroom, passed = checks(batch)
         ok = np.asarray(passed.all(axis=1))
         if first and not ok[0]:
             k = int(np.argmax(~passed[0]))
@@ -87,14 +85,13 @@ def max_share(scn: Scenario, year: int | None = None, tol: float = TOLERANCE_PCT
             break
         j = int(np.argmin(ok))  # the first failing candidate
         lo, hi, fail_at = float(grid[j - 1]), float(grid[j]), float(grid[j])
-    spec = with_target(scn.spec, target_year, lo)
-    solved = rebuild(spec, scn.source)
+    solved = scn.with_target(target_year, lo)
     result = run(solved)
     binding = None
     if fail_at is not None:
-        both = run_rows(scn, share_rows(scn, [(target_year, lo), (target_year, fail_at)]))
+        both = run_candidates(scn, scn.target_paths([(target_year, lo), (target_year, fail_at)]))
         rows += 2
-        headroom, passed = checks(scn, both)
+        headroom, passed = checks(both)
         k = tightest(~passed[1], headroom[0])
         binding = make_check(scn, k, headroom[0, k])
         binding = make_check(scn, k, result_check(result, binding.rule, binding.year))
@@ -112,8 +109,9 @@ def max_share(scn: Scenario, year: int | None = None, tol: float = TOLERANCE_PCT
         binding=binding,
         message=f"highest share in {label}: {lo:.4f} % of GDP{why}",
         method=f"batched bisection: {GRID} candidate shares a run, to {tol:g} pp of GDP",
-        spec=spec,
+        scenario=solved,
         result=result,
+        target=(target_year, lo),
         model_rows=rows,
     )
 
@@ -126,17 +124,17 @@ def earliest_year(scn: Scenario, share: float | None = None) -> Solution:
     if share is None:
         if scn.target_share is None:
             raise SolveError("the scenario has no milestones; give the target share (--share)")
-        share = scn.target_share * 100.0
+        share = to_percent(scn.target_share)
     check_share(share)
     years = [int(y) for y in scn.years]
-    paths = run_rows(scn, share_rows(scn, [(y, share) for y in years]))
-    headroom, passed = checks(scn, paths)
+    batch = run_candidates(scn, scn.target_paths([(y, share) for y in years]))
+    headroom, passed = checks(batch)
     ok = passed.all(axis=1)
     rows = len(years)
     if not ok.any():
         k = int(np.argmax(~passed[-1]))
         check = make_check(scn, k, headroom[-1, k])
-        last = year_label(years[-1], scn.spec.years.label)
+        last = scn.label(years[-1])
         return Solution(
             kind="earliest-year",
             feasible=False,
@@ -151,14 +149,14 @@ def earliest_year(scn: Scenario, share: float | None = None) -> Solution:
             model_rows=rows,
         )
     i = int(np.argmax(ok))
-    spec = with_target(scn.spec, years[i], share)
-    result = run(rebuild(spec, scn.source))
+    solved = scn.with_target(years[i], share)
+    result = run(solved)
     # The binding check: the one that fails a year earlier (least headroom at the answer),
     # or, when the first projected year already passes, the tightest one.
     k = tightest(~passed[i - 1] if i > 0 else np.ones(passed.shape[1], bool), headroom[i])
     binding = make_check(scn, k, headroom[i, k])
     binding = make_check(scn, k, result_check(result, binding.rule, binding.year))
-    label = year_label(years[i], scn.spec.years.label)
+    label = scn.label(years[i])
     why = (
         f"a year earlier {binding.rule} fails in {binding.label}"
         if i > 0
@@ -175,8 +173,9 @@ def earliest_year(scn: Scenario, share: float | None = None) -> Solution:
             f"(headroom at the answer {binding.headroom:+,.3f} {scn.currency})"
         ),
         method="every candidate year in one batched run",
-        spec=spec,
+        scenario=solved,
         result=result,
+        target=(years[i], share),
         model_rows=rows,
     )
 
@@ -192,21 +191,21 @@ def solve_earliest_year(scn: Scenario, share: float | None = None) -> Solution:
 
 
 def solve_min_cuts(
-    scn: Scenario, year: int | None = None, share: float | None = None, discount: float = 0.0
+    scn: Scenario, year: int | None = None, share: float | None = None, discount_pct: float = 0.0
 ) -> Solution:
     """The least (optionally discounted) cuts path, within each pool's cap, that passes."""
     from budgetsim.solve.mincost import min_sources
 
-    return min_sources(scn, "cuts", year, share, discount)
+    return min_sources(scn, "cuts", year, share, discount_pct)
 
 
 def solve_tax_rise(
-    scn: Scenario, year: int | None = None, share: float | None = None, discount: float = 0.0
+    scn: Scenario, year: int | None = None, share: float | None = None, discount_pct: float = 0.0
 ) -> Solution:
     """The least tax-rise path that passes; a SolveError under the tax freeze."""
     from budgetsim.solve.mincost import min_sources
 
-    return min_sources(scn, "tax", year, share, discount)
+    return min_sources(scn, "tax", year, share, discount_pct)
 
 
 def solve_frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> Frontier:

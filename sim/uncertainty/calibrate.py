@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.uncertainty.shocks import ShockModel
+from budgetsim.model.scenario import ShockModel
 
 if TYPE_CHECKING:
     from budgetsim.model.arrays import FloatArray, IntArray

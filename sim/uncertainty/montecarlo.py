@@ -29,19 +29,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.model.engine import Paths, simulate
-from budgetsim.model.result import (
-    MAX_DEBT_RATIO,
-    TARGET_SLACK_PP,
-    DivergenceError,
-    debt_exploded,
-    gdp_collapsed,
-    year_label,
-)
-from budgetsim.model.rules import evaluate_all
-from budgetsim.model.scenario import Scenario
+from budgetsim.model.engine import Paths
+from budgetsim.model.guard import Batch, DivergenceError, quietly, run_batch
+from budgetsim.model.result import TARGET_SLACK_PP
+from budgetsim.model.scenario import Scenario, ShockModel
+from budgetsim.model.units import to_percent
 from budgetsim.model.workspace import Workspace, empty
-from budgetsim.uncertainty.shocks import ShockModel, normals, shock_paths
+from budgetsim.uncertainty.shocks import normals, shock_paths
 
 if TYPE_CHECKING:
     from budgetsim.model.arrays import BoolArray, FloatArray, IntArray
@@ -113,7 +107,8 @@ def simulate_draws(
 ) -> Paths:
     """The engine's paths for draws ``start`` to ``stop - 1`` of the run seeded ``seed``."""
     m = _model(scn, model)
-    return simulate(with_shocks(scn, m, normals(seed, start, stop, scn.n_years)))
+    shocked = with_shocks(scn, m, normals(seed, start, stop, scn.n_years))
+    return run_batch(shocked, rules=False).paths
 
 
 @dataclass(frozen=True)
@@ -152,12 +147,14 @@ class _Counts:
         self.draws += other.draws
 
 
-def _measures(scn: Scenario, paths: Paths) -> tuple[dict[str, FloatArray], dict[str, BoolArray]]:
+def _measures(batch: Batch) -> tuple[dict[str, FloatArray], dict[str, BoolArray]]:
     """The fanned series (draws, cols) and each rule's pass/fail (draws, rule years)."""
+    paths = batch.paths
     y = paths.gdp
-    values = {name: getattr(paths, path) / y * 100.0 for name, path in FANNED}
+    with quietly():
+        values = {name: to_percent(getattr(paths, path) / y) for name, path in FANNED}
     passed = {}
-    for rule in evaluate_all(scn, paths):
+    for rule in batch.rules:
         values[f"headroom:{rule.name}"] = rule.headroom
         passed[rule.name] = rule.passed
     return values, passed
@@ -167,7 +164,7 @@ class _Layout:
     """Where each series' histogram lives, from the deterministic run."""
 
     def __init__(self, scn: Scenario) -> None:
-        central, _ = _measures(scn, simulate(scn))
+        central, _ = _measures(run_batch(scn))
         self.central = {k: v[0] for k, v in central.items()}
         self.columns: list[_Column] = []
         for name, values in self.central.items():
@@ -230,10 +227,17 @@ def _chunk(
 ) -> None:
     nd = stop - start
     z = normals(seed, start, stop, scn.n_years, ws)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        paths = simulate(with_shocks(scn, model, z, ws), ws)
-        _check_draws(paths, start, stop)
-        rules = evaluate_all(scn, paths)
+    batch = run_batch(with_shocks(scn, model, z, ws), ws)
+    if batch.diverged is not None:
+        # Its percentiles would mix in numbers that mean nothing: stop on the first chunk
+        # with a draw the deterministic run would refuse (the same tests as `budgetsim run`).
+        raise DivergenceError(
+            f"{batch.diverged.what} in {int(batch.diverged.rows.sum())} of draws "
+            f"{start}-{stop - 1}: the scenario diverges under these shocks (check rates, "
+            "growth, the horizon and the shock sizes)"
+        )
+    paths, rules = batch.paths, batch.rules
+    with quietly():
         # The fanned series, a year at a time: each year's values are contiguous.
         x, work = empty(ws, "fan.x", (nd,)), empty(ws, "fan.work", (nd,))
         bins = ws.indices("fan.bins", (nd,))
@@ -260,21 +264,6 @@ def _chunk(
         every &= rule.passed.all(axis=1)
     acc.all_pass += int(every.sum())
     acc.draws += nd
-
-
-def _check_draws(paths: Paths, start: int, stop: int) -> None:
-    """Stop on the first chunk with a draw the deterministic run would refuse (the same
-    tests as ``budgetsim run``): its percentiles would mix in numbers that mean nothing."""
-    for bad, what in (
-        (gdp_collapsed(paths), "GDP falls to zero or below"),
-        (debt_exploded(paths), f"debt passes {MAX_DEBT_RATIO * 100:g} % of GDP"),
-    ):
-        n = int(bad.any(axis=1).sum())
-        if n:
-            raise DivergenceError(
-                f"{what} in {n} of draws {start}-{stop - 1}: the scenario diverges under "
-                "these shocks (check rates, growth, the horizon and the shock sizes)"
-            )
 
 
 @dataclass(frozen=True)
@@ -408,13 +397,12 @@ def _summarise(
             series[col.name] = values
     central = {k: v for k, v in layout.central.items() if not k.startswith("headroom:")}
     target = layout.target
-    style = scn.spec.years.label
     return Fan(
         title=scn.title,
         source=scn.source,
         unit=scn.currency,
         years=tuple(int(y) for y in scn.years),
-        year_labels=tuple(year_label(int(y), style) for y in scn.years),
+        year_labels=scn.year_labels,
         draws=n,
         seed=seed,
         percentiles=tuple(pcts),

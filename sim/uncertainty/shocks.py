@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from budgetsim.model.scenario import ShockModel
 from budgetsim.model.workspace import Workspace, empty
 
 if TYPE_CHECKING:
@@ -34,56 +35,6 @@ if TYPE_CHECKING:
 
 #: Draws per random stream. Part of the definition of a seed's numbers: do not change.
 BLOCK = 1024
-
-SHOCK_NAMES = ("real_growth", "deflator", "rate")
-
-
-@dataclass(frozen=True)
-class ShockModel:
-    """The VAR(1) parameters in model units (fractions a year).
-
-    ``sd`` (3,) innovation standard deviations; ``corr`` (3, 3) innovation correlations;
-    ``persistence`` (3,) the diagonal of A. Order: real growth, deflator, rate change.
-    """
-
-    sd: FloatArray
-    corr: FloatArray
-    persistence: FloatArray
-
-    @property
-    def cov(self) -> FloatArray:
-        """S, the innovation covariance matrix (3, 3)."""
-        return np.asarray(self.corr * np.outer(self.sd, self.sd))
-
-    def factor(self) -> FloatArray:
-        """F with F F' = S (3, 3), from the eigen-decomposition of the correlations, so a
-        singular (perfectly correlated) matrix works too."""
-        w, v = np.linalg.eigh(self.corr)
-        return np.asarray(self.sd[:, None] * (v * np.sqrt(np.clip(w, 0.0, None))))
-
-    @property
-    def is_zero(self) -> bool:
-        return bool(np.all(self.sd == 0.0))
-
-
-@dataclass(frozen=True)
-class Uncertainty:
-    """A scenario's ``uncertainty:`` section in model units, with the run's settings."""
-
-    shocks: ShockModel
-    draws: int
-    seed: int
-    debt_threshold: float  # fraction of GDP
-
-
-def correlation_problem(corr: FloatArray) -> str | None:
-    """Why a correlation matrix is impossible, or None if it is a valid one."""
-    if float(np.linalg.eigvalsh(corr).min()) < -1e-10:
-        return (
-            "the three correlations cannot hold together (their matrix is not positive "
-            "semi-definite); make them less extreme"
-        )
-    return None
 
 
 def _block_normals(seed: int, block: int, out: FloatArray) -> FloatArray:

@@ -32,9 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from budgetsim.model.engine import Paths, simulate
-from budgetsim.model.result import DivergenceError, debt_exploded, gdp_collapsed
-from budgetsim.model.rules import evaluate_all
+from budgetsim.model.guard import DivergenceError, run_batch
 from budgetsim.model.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -75,7 +73,8 @@ def _sd(scn: Scenario, k: int) -> float:
 
 
 def _b6(scn: Scenario) -> Scenario:
-    gdp1 = scn.gdp0 * (1.0 + scn.real_growth[0]) * (1.0 + scn.deflator[0])
+    """Debt-creating flows of 10 % of the first projected year's GDP, as the engine has it."""
+    gdp1 = float(run_batch(scn, rules=False).paths.gdp[0, 0])
     return replace(scn, sfa=scn.sfa + _first(scn.n_years, 1, 0.10 * gdp1))
 
 
@@ -160,6 +159,7 @@ class StressResult:
     source: str
     unit: str
     year: int
+    labels: dict[int, str]  # every projected year, as tables show it
     rule_years: dict[str, int]
     base: StressRow  # the unshocked scenario
     rows: tuple[StressRow, ...]
@@ -208,13 +208,11 @@ def _rows(scn: Scenario, year: int, runs: list[tuple[str, str, str, Scenario]]) 
     j = int(np.searchsorted(scn.years, year))
     out: dict[int, StressRow] = {}
     for members, variant in groups:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            paths: Paths = simulate(variant)
-        bad = gdp_collapsed(paths).any(axis=1) | debt_exploded(paths).any(axis=1)
-        if bad.any():
-            name = runs[members[int(np.argmax(bad))]][0]
+        batch = run_batch(variant)
+        if batch.diverged is not None:
+            name = runs[members[int(np.argmax(batch.diverged.rows))]][0]
             raise DivergenceError(f"stress test {name}: the scenario diverges")
-        rules = evaluate_all(variant, paths)
+        paths, rules = batch.paths, batch.rules
         for i, k in enumerate(members):
             name, desc, note, _ = runs[k]
             out[k] = StressRow(
@@ -266,6 +264,7 @@ def stress(
         source=scn.source,
         unit=scn.currency,
         year=year,
+        labels=dict(zip((int(y) for y in scn.years), scn.year_labels, strict=True)),
         rule_years={r.name: r.years[0] for r in scn.rules},
         base=base,
         rows=tuple(next(done) if row is None else row for row in rows),
