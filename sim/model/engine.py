@@ -174,14 +174,245 @@ def _add(a: Value, b: Value, out: FloatArray) -> Value:
     return np.add(a, b, out=out)
 
 
-def simulate(scn: Scenario, ws: Workspace | None = None) -> Paths:
-    """Run the model over every row of the batch implied by the scenario's arrays.
+class _Inputs:
+    """Each input's value in each year (:func:`_per_year`), read by the blocks."""
 
-    With a workspace (:mod:`budgetsim.model.workspace`) the paths live in its arrays and are
-    overwritten by the next call that uses it."""
-    n = scn.n_years
-    pool_caps = [a for p in scn.pools for a in (p.cap_cash, p.cap_gdp, p.amount) if a is not None]
-    inputs: list[ArrayLike] = [
+    def __init__(self, scn: Scenario, nb: int) -> None:
+        n = scn.n_years
+
+        def per_year(a: ArrayLike) -> list[Value]:
+            return _per_year(a, nb, n)
+
+        self.g, self.p = per_year(scn.real_growth), per_year(scn.deflator)
+        self.share, self.cash = per_year(scn.share), per_year(scn.cash)
+        self.s0 = per_year(scn.baseline_share)
+        self.rho, self.omega = per_year(scn.receipts), per_year(scn.other_spending)
+        self.sfa = per_year(scn.sfa)
+        self.i_s, self.i_l = per_year(scn.short_rate), per_year(scn.long_rate)
+        self.rr, self.pi = per_year(scn.real_il_rate), per_year(scn.il_inflation)
+        self.caps_cash = [None if p.cap_cash is None else per_year(p.cap_cash) for p in scn.pools]
+        self.caps_gdp = [None if p.cap_gdp is None else per_year(p.cap_gdp) for p in scn.pools]
+        self.amounts = [None if p.amount is None else per_year(p.amount) for p in scn.pools]
+        self.is_tax = [p.kind == "tax" for p in scn.pools]
+        self.shares = [p.share or 0.0 for p in scn.pools]
+
+
+class _Engine:
+    """The recursion's state and its blocks, one method per block of docs/model.md.
+
+    Outputs are year-major memory, returned as (batch, years) views, so each year of the
+    loop writes contiguous rows in place; the scratch vectors are one year of the batch.
+    """
+
+    def __init__(self, scn: Scenario, nb: int, ws: Workspace | None) -> None:
+        n, npools = scn.n_years, len(scn.pools)
+        self.scn, self.x = scn, _Inputs(scn, nb)
+        self.Y, self.D, self.D0, self.E, self.C, self.T = (
+            empty(ws, f"engine.out{i}", (n, nb)) for i in range(6)
+        )
+        self.REC, self.OTH, self.INT, self.RL, self.PSNB, self.B = (
+            empty(ws, f"engine.out{i}", (n, nb)) for i in range(6, 12)
+        )
+        self.pools = empty(ws, "engine.pools", (npools, n, nb))
+        self.og, self.op, self.tmp, self.tmp2, self.beta, self.rem = (
+            empty(ws, f"engine.tmp{i}", (nb,)) for i in range(6)
+        )
+        self.need, self.cap, self.prem, self.short_b, self.long_b, self.qc_b = (
+            empty(ws, f"engine.tmp{i}", (nb,)) for i in range(6, 12)
+        )
+        self.y_init = np.full(nb, scn.gdp0)
+        self.ybar = self.y_init.copy()  # GDP without feedback, when feedback is on
+        self.b_init = np.full(nb, scn.debt0)
+        self.psnb_init = np.full(nb, scn.psnb0)
+        self.rl_init = np.full(nb, scn.rate0)
+        self.lvl = np.zeros(nb)  # l_t, the feedback's level gap
+        self.impulse = np.zeros(nb)  # m_D E - m_C C - m_T T, last year, / Y
+        self.pd = np.ones(nb)  # the defence price index, needed here only for real cash paths
+        self.real_cash = scn.basis == "cash" and scn.cash_real
+        self.feedback = scn.m_defence != 0.0 or scn.m_cuts != 0.0 or scn.m_tax != 0.0
+        self.onep: Value = 1.0
+
+    def year(self, t: int) -> None:
+        """Every block, in the order of docs/model.md section 11."""
+        self.gdp(t)
+        self.defence(t)
+        self.funding(t)
+        self.interest(t)
+        self.finances(t)
+        if self.feedback:
+            self.feedback_impulse(t)
+
+    def before(self, t: int) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Last year's GDP, debt, borrowing and effective conventional rate."""
+        if t:
+            return self.Y[t - 1], self.B[t - 1], self.PSNB[t - 1], self.RL[t - 1]
+        return self.y_init, self.b_init, self.psnb_init, self.rl_init
+
+    def gdp(self, t: int) -> None:
+        r"""GDP: :math:`\bar Y_t = \bar Y_{t-1}(1+g_t)(1+p_t)`; with feedback
+        :math:`l_t = h\,l_{t-1} + \text{impulse}_{t-1}` and :math:`Y_t = \bar Y_t(1+l_t)`."""
+        x, y = self.x, self.Y[t]
+        self.onep = onep = _add(1.0, x.p[t], self.op)
+        if self.feedback:
+            np.multiply(self.ybar, _add(1.0, x.g[t], self.og), out=self.ybar)
+            self.ybar *= onep
+            self.lvl *= self.scn.persistence
+            self.lvl += self.impulse
+            np.add(1.0, self.lvl, out=self.tmp)
+            np.multiply(self.ybar, self.tmp, out=y)
+        else:  # GDP is its trend
+            np.multiply(self.before(t)[0], _add(1.0, x.g[t], self.og), out=y)
+            y *= onep
+
+    def defence(self, t: int) -> None:
+        r"""Defence: :math:`D_t = s_t Y_t` (or the cash path, deflated by
+        :math:`PD_t = PD_{t-1}(1 + p_t + d)` when real); :math:`D^0_t = s^0_t Y_t`;
+        :math:`E_t = D_t - D^0_t`."""
+        scn, x = self.scn, self.x
+        y, d = self.Y[t], self.D[t]
+        if self.real_cash:
+            self.pd *= _add(self.onep, scn.price_premium, self.tmp)
+        if scn.basis == "cash":
+            if scn.cash_real:
+                np.multiply(x.cash[t], self.pd, out=d)
+            else:
+                np.copyto(d, x.cash[t])
+        else:
+            np.multiply(x.share[t], y, out=d)
+        np.multiply(x.s0[t], y, out=self.D0[t])
+        np.subtract(d, self.D0[t], out=self.E[t])
+
+    def funding(self, t: int) -> None:
+        r"""Funding: :math:`E_t = C_t + T_t + F_t`, each source :math:`\ge 0` and within its
+        cap, in waterfall order or by shares; a source with an exact amount gives it;
+        borrowing :math:`F_t` takes the rest."""
+        x, y, rem, need = self.x, self.Y[t], self.rem, self.need
+        cuts, tax = self.C[t], self.T[t]
+        waterfall = self.scn.mode == "waterfall"
+        np.maximum(self.E[t], 0.0, out=rem)
+        if not waterfall:
+            np.copyto(need, rem)
+        cuts.fill(0.0)
+        tax.fill(0.0)
+        for k in range(len(x.is_tax)):
+            take = self.pools[k, t]
+            fixed = x.amounts[k]
+            if fixed is not None:  # exactly this much, whatever is left
+                np.copyto(take, fixed[t])
+            else:
+                want = rem if waterfall else np.multiply(need, x.shares[k], out=take)
+                cc, cg = x.caps_cash[k], x.caps_gdp[k]
+                if cc is not None:
+                    np.minimum(want, cc[t], out=take)
+                elif cg is not None:
+                    np.minimum(want, np.multiply(cg[t], y, out=self.cap), out=take)
+                elif want is not take:
+                    np.copyto(take, want)
+                np.minimum(take, rem, out=take)  # rem < 0 after a fixed amount above the need
+                np.maximum(take, 0.0, out=take)
+            rem -= take
+            if x.is_tax[k]:
+                tax += take
+            else:
+                cuts += take
+
+    def interest(self, t: int) -> None:
+        r"""Interest: :math:`\beta_t = \min(1, 1/M + \max(0, PSNB_{t-1})/B_{t-1})` (1 where
+        :math:`B_{t-1} \le 0`), :math:`r^L_t = (1-\beta_t) r^L_{t-1} + \beta_t i^L_t`,
+        :math:`I_t = B_{t-1}(f i^S_t + q(rr_t + \pi_t) + (1-f-q) r^L_t)`; with the risk
+        premium on, :math:`i^S_t, i^L_t \mathrel{+}= \phi\max(0, b_{t-1} - \bar b)`."""
+        scn, x = self.scn, self.x
+        y_prev, b_prev, psnb_prev, rl_prev = self.before(t)
+        beta, tmp, tmp2 = self.beta, self.tmp, self.tmp2
+        f, q = scn.floating, scn.index_linked
+        short: Value = x.i_s[t]
+        long_: Value = x.i_l[t]
+        if scn.premium_slope != 0.0:
+            prem = self.prem
+            np.divide(b_prev, y_prev, out=prem)
+            prem -= scn.premium_threshold
+            np.maximum(0.0, prem, out=prem)
+            prem *= scn.premium_slope
+            short = np.add(short, prem, out=self.short_b)
+            long_ = np.add(long_, prem, out=self.long_b)
+        if b_prev.min() > 0.0:  # false for a NaN too
+            np.maximum(0.0, psnb_prev, out=beta)
+            beta /= b_prev
+            np.add(1.0 / scn.maturity, beta, out=beta)
+            np.minimum(1.0, beta, out=beta)
+        else:  # no stock to roll over where B <= 0
+            safe_b = np.where(b_prev > 0.0, b_prev, 1.0)
+            np.copyto(
+                beta,
+                np.where(
+                    b_prev > 0.0,
+                    np.minimum(1.0, 1.0 / scn.maturity + np.maximum(0.0, psnb_prev) / safe_b),
+                    1.0,
+                ),
+            )
+        rl = self.RL[t]
+        np.subtract(1.0, beta, out=tmp)
+        tmp *= rl_prev
+        np.multiply(beta, long_, out=rl)
+        rl += tmp
+        # b_prev * (f short + q (rr + pi) + conventional rl), summed in that order
+        fs = f * short if isinstance(short, float) else np.multiply(short, f, out=tmp2)
+        rpi = _add(x.rr[t], x.pi[t], self.qc_b)
+        qc = q * rpi if isinstance(rpi, float) else np.multiply(rpi, q, out=self.qc_b)
+        part = _add(fs, qc, tmp2)
+        np.multiply(rl, 1.0 - f - q, out=tmp)
+        np.add(part, tmp, out=tmp)
+        np.multiply(b_prev, tmp, out=self.INT[t])
+
+    def finances(self, t: int) -> None:
+        r"""Public finances: :math:`R_t = \rho_t Y_t + T_t`, :math:`O_t = \omega_t Y_t - C_t`,
+        :math:`PSNB_t = D_t + O_t + I_t - R_t`, :math:`B_t = B_{t-1} + PSNB_t + SFA_t`."""
+        x, y = self.x, self.Y[t]
+        rec, oth, psnb = self.REC[t], self.OTH[t], self.PSNB[t]
+        np.multiply(x.rho[t], y, out=rec)
+        rec += self.T[t]
+        np.multiply(x.omega[t], y, out=oth)
+        oth -= self.C[t]
+        np.add(self.D[t], oth, out=psnb)
+        psnb += self.INT[t]
+        psnb -= rec
+        np.add(self.before(t)[1], psnb, out=self.B[t])
+        self.B[t] += x.sfa[t]
+
+    def feedback_impulse(self, t: int) -> None:
+        r"""Feedback: next year's impulse
+        :math:`(m_D E_t - m_C C_t - m_T T_t) / Y_t`, used only when a multiplier is set."""
+        scn, tmp, impulse = self.scn, self.tmp, self.impulse
+        np.multiply(scn.m_defence, self.E[t], out=impulse)
+        impulse -= np.multiply(scn.m_cuts, self.C[t], out=tmp)
+        impulse -= np.multiply(scn.m_tax, self.T[t], out=tmp)
+        impulse /= self.Y[t]
+
+    def paths(self, nb: int) -> Paths:
+        scn = self.scn
+        return Paths(
+            gdp=self.Y.T,
+            defence=self.D.T,
+            baseline_defence=self.D0.T,
+            extra=self.E.T,
+            cuts=self.C.T,
+            tax=self.T.T,
+            pools=self.pools.transpose(0, 2, 1),
+            receipts=self.REC.T,
+            other_spending=self.OTH.T,
+            interest=self.INT.T,
+            conventional_rate=self.RL.T,
+            psnb=self.PSNB.T,
+            debt=self.B.T,
+            gdp0=np.full(nb, scn.gdp0),
+            debt0=np.full(nb, scn.debt0),
+            scenario=scn,
+        )
+
+
+def _inputs(scn: Scenario) -> list[ArrayLike]:
+    pool_paths = [a for p in scn.pools for a in (p.cap_cash, p.cap_gdp, p.amount) if a is not None]
+    return [
         scn.real_growth,
         scn.deflator,
         scn.share,
@@ -195,177 +426,35 @@ def simulate(scn: Scenario, ws: Workspace | None = None) -> Paths:
         scn.long_rate,
         scn.real_il_rate,
         scn.il_inflation,
-        *pool_caps,
+        *pool_paths,
     ]
-    nb = _batch_size(inputs)
 
-    def per_year(a: ArrayLike) -> list[Value]:
-        return _per_year(a, nb, n)
 
-    g, p = per_year(scn.real_growth), per_year(scn.deflator)
-    share, cash, s0 = per_year(scn.share), per_year(scn.cash), per_year(scn.baseline_share)
-    rho, omega, sfa = per_year(scn.receipts), per_year(scn.other_spending), per_year(scn.sfa)
-    i_s, i_l = per_year(scn.short_rate), per_year(scn.long_rate)
-    rr, pi = per_year(scn.real_il_rate), per_year(scn.il_inflation)
-    caps_cash = [None if p_.cap_cash is None else per_year(p_.cap_cash) for p_ in scn.pools]
-    caps_gdp = [None if p_.cap_gdp is None else per_year(p_.cap_gdp) for p_ in scn.pools]
-    amounts = [None if p_.amount is None else per_year(p_.amount) for p_ in scn.pools]
-    is_tax = [p_.kind == "tax" for p_ in scn.pools]
-    shares = [p_.share or 0.0 for p_ in scn.pools]
-    waterfall = scn.mode == "waterfall"
-    npools = len(scn.pools)
+def simulate(scn: Scenario, ws: Workspace | None = None) -> Paths:
+    """Run the model over every row of the batch implied by the scenario's arrays.
 
-    # Outputs are year-major memory, returned as (batch, years) views, so each year of the
-    # loop below writes contiguous rows in place.
-    Y, D, D0, E, C, T, REC, OTH, INT, RL, PSNB, B = (
-        empty(ws, f"engine.out{i}", (n, nb)) for i in range(12)
-    )
-    pools = empty(ws, "engine.pools", (npools, n, nb))
-    og, op, tmp, tmp2, beta, rem, need, cap, prem, short_b, long_b, qc_b = (
-        empty(ws, f"engine.tmp{i}", (nb,)) for i in range(12)
-    )
+    Parameters
+    ----------
+    scn : Scenario
+        Every path of shape ``(years,)`` or ``(batch, years)``; rows of a batch are
+        independent runs (draws, candidates, sweep points).
+    ws : Workspace, optional
+        Arrays to reuse (:mod:`budgetsim.model.workspace`): the paths then live in its
+        arrays and are overwritten by the next call that uses it.
 
-    f, q, M = scn.floating, scn.index_linked, scn.maturity
-    conventional = 1.0 - f - q
-    y_init = np.full(nb, scn.gdp0)
-    ybar = y_init.copy()
-    b_init = np.full(nb, scn.debt0)
-    psnb_init = np.full(nb, scn.psnb0)
-    rl_init = np.full(nb, scn.rate0)
-    lvl = np.zeros(nb)
-    impulse = np.zeros(nb)  # m_D E - m_C C - m_T T, last year, / Y
-    pd = np.ones(nb)  # the defence price index, needed here only for real cash paths
-    real_cash = scn.basis == "cash" and scn.cash_real
-    feedback = scn.m_defence != 0.0 or scn.m_cuts != 0.0 or scn.m_tax != 0.0
+    Returns
+    -------
+    Paths
+        Every series, shape ``(batch, years)``, in currency or fractions.
 
-    for t in range(n):
-        y_prev = Y[t - 1] if t else y_init
-        b_prev = B[t - 1] if t else b_init
-        psnb_prev = PSNB[t - 1] if t else psnb_init
-        rl_prev = RL[t - 1] if t else rl_init
-        y, d, d0, e, cuts, tax = Y[t], D[t], D0[t], E[t], C[t], T[t]
-
-        onep = _add(1.0, p[t], op)
-        if feedback:
-            np.multiply(ybar, _add(1.0, g[t], og), out=ybar)
-            ybar *= onep
-            lvl *= scn.persistence
-            lvl += impulse
-            np.add(1.0, lvl, out=tmp)
-            np.multiply(ybar, tmp, out=y)
-        else:  # GDP is its trend
-            np.multiply(y_prev, _add(1.0, g[t], og), out=y)
-            y *= onep
-        if real_cash:
-            pd *= _add(onep, scn.price_premium, tmp)
-        if scn.basis == "cash":
-            if scn.cash_real:
-                np.multiply(cash[t], pd, out=d)
-            else:
-                np.copyto(d, cash[t])
-        else:
-            np.multiply(share[t], y, out=d)
-        np.multiply(s0[t], y, out=d0)
-        np.subtract(d, d0, out=e)
-
-        # Funding: each source >= 0 and within its cap; borrowing takes the rest.
-        np.maximum(e, 0.0, out=rem)
-        if not waterfall:
-            np.copyto(need, rem)
-        cuts.fill(0.0)
-        tax.fill(0.0)
-        for k in range(npools):
-            take = pools[k, t]
-            fixed = amounts[k]
-            if fixed is not None:  # set by a solver: exactly this much, whatever is left
-                np.copyto(take, fixed[t])
-            else:
-                want = rem if waterfall else np.multiply(need, shares[k], out=take)
-                cc, cg = caps_cash[k], caps_gdp[k]
-                if cc is not None:
-                    np.minimum(want, cc[t], out=take)
-                elif cg is not None:
-                    np.minimum(want, np.multiply(cg[t], y, out=cap), out=take)
-                elif want is not take:
-                    np.copyto(take, want)
-                np.minimum(take, rem, out=take)  # rem < 0 after a fixed amount above the need
-                np.maximum(take, 0.0, out=take)
-            rem -= take
-            if is_tax[k]:
-                tax += take
-            else:
-                cuts += take
-
-        short: Value = i_s[t]
-        long_: Value = i_l[t]
-        if scn.premium_slope != 0.0:
-            np.divide(b_prev, y_prev, out=prem)
-            prem -= scn.premium_threshold
-            np.maximum(0.0, prem, out=prem)
-            prem *= scn.premium_slope
-            short = np.add(short, prem, out=short_b)
-            long_ = np.add(long_, prem, out=long_b)
-        if b_prev.min() > 0.0:  # false for a NaN too
-            np.maximum(0.0, psnb_prev, out=beta)
-            beta /= b_prev
-            np.add(1.0 / M, beta, out=beta)
-            np.minimum(1.0, beta, out=beta)
-        else:  # no stock to roll over where B <= 0
-            safe_b = np.where(b_prev > 0.0, b_prev, 1.0)
-            np.copyto(
-                beta,
-                np.where(
-                    b_prev > 0.0,
-                    np.minimum(1.0, 1.0 / M + np.maximum(0.0, psnb_prev) / safe_b),
-                    1.0,
-                ),
-            )
-        rl = RL[t]
-        np.subtract(1.0, beta, out=tmp)
-        tmp *= rl_prev
-        np.multiply(beta, long_, out=rl)
-        rl += tmp
-        # b_prev * (f short + q (rr + pi) + conventional rl), summed in that order
-        fs = f * short if isinstance(short, float) else np.multiply(short, f, out=tmp2)
-        rpi = _add(rr[t], pi[t], qc_b)
-        qc = q * rpi if isinstance(rpi, float) else np.multiply(rpi, q, out=qc_b)
-        part = _add(fs, qc, tmp2)
-        np.multiply(rl, conventional, out=tmp)
-        np.add(part, tmp, out=tmp)
-        np.multiply(b_prev, tmp, out=INT[t])
-
-        np.multiply(rho[t], y, out=REC[t])
-        REC[t] += tax
-        np.multiply(omega[t], y, out=OTH[t])
-        OTH[t] -= cuts
-        psnb = PSNB[t]
-        np.add(d, OTH[t], out=psnb)
-        psnb += INT[t]
-        psnb -= REC[t]
-        np.add(b_prev, psnb, out=B[t])
-        B[t] += sfa[t]
-
-        if feedback:
-            np.multiply(scn.m_defence, e, out=impulse)
-            impulse -= np.multiply(scn.m_cuts, cuts, out=tmp)
-            impulse -= np.multiply(scn.m_tax, tax, out=tmp)
-            impulse /= y
-
-    return Paths(
-        gdp=Y.T,
-        defence=D.T,
-        baseline_defence=D0.T,
-        extra=E.T,
-        cuts=C.T,
-        tax=T.T,
-        pools=pools.transpose(0, 2, 1),
-        receipts=REC.T,
-        other_spending=OTH.T,
-        interest=INT.T,
-        conventional_rate=RL.T,
-        psnb=PSNB.T,
-        debt=B.T,
-        gdp0=np.full(nb, scn.gdp0),
-        debt0=np.full(nb, scn.debt0),
-        scenario=scn,
-    )
+    Notes
+    -----
+    Numbers that overflow become inf or NaN with numpy's warnings; run through
+    :func:`budgetsim.model.guard.run_batch` to have them silenced and the rows that
+    diverged found.
+    """
+    nb = _batch_size(_inputs(scn))
+    engine = _Engine(scn, nb, ws)
+    for t in range(scn.n_years):
+        engine.year(t)
+    return engine.paths(nb)
