@@ -38,12 +38,11 @@ import numpy as np
 from budgetsim.input.files import load_file
 from budgetsim.model.scenario import Scenario, ShockModel
 from budgetsim.model.workspace import Workspace
+from budgetsim.uncertainty.histogram import count_into, percentiles
 from budgetsim.uncertainty.montecarlo import (
     DEFAULT_CHUNK,
     PERCENTILES,
-    _count,
     _Layout,
-    _percentiles,
     fan,
 )
 from budgetsim.uncertainty.shocks import normals, shock_paths
@@ -135,9 +134,9 @@ def percentile_cost(scn: Scenario, draws: int) -> float:
         b = min(a + DEFAULT_CHUNK, draws)
         for c in cols:
             for j in range(len(c.centre)):
-                _count(hist[c.name], c, j, x[c.name][j, a:b], work[: b - a], bins[: b - a])
+                count_into(hist[c.name], c, j, x[c.name][j, a:b], work[: b - a], bins[: b - a])
     for c in cols:
-        _percentiles(hist[c.name], c, PERCENTILES, draws)
+        percentiles(hist[c.name], c, PERCENTILES, draws)
     return (time.perf_counter() - start) / (draws * scn.n_years) * 1e9
 
 

@@ -25,29 +25,18 @@ from budgetsim.cli.common import (
     OutputOpt,
     SetOpt,
     emit,
+    emit_text,
     fail,
-    render,
     run_or_fail,
 )
 from budgetsim.cli.files import warn
 from budgetsim.cli.plot_cmd import plot_command, report_command
+from budgetsim.cli.present.emit import Format, to_json
 from budgetsim.cli.present.tables import (
-    COMPARE_HEADERS,
-    Format,
     common_year,
-    compare_cells,
-    compare_csv,
-    compare_record,
-    label_of,
-    markdown_table,
-    metric_csv,
-    metric_rows,
-    result_dict,
-    run_csv,
-    run_markdown,
-    run_rows,
-    summary_lines,
-    to_json,
+    compare_document,
+    metric_document,
+    run_document,
 )
 from budgetsim.cli.solve_cmd import frontier_command, solve_command
 from budgetsim.cli.uncertainty_cmd import calibrate_command, fan_command, stress_command
@@ -88,21 +77,7 @@ def run_command(
     set_: SetOpt = None,
 ) -> None:
     """Run one scenario and show the year-by-year path, the funding and the fiscal rules."""
-    result = run_or_fail(file, set_)
-    if format is Format.json:
-        emit(to_json(result_dict(result)), output)
-    elif format is Format.csv:
-        emit(run_csv(result), output)
-    elif format is Format.markdown:
-        emit(run_markdown(result), output)
-    else:
-        render(
-            f"{result.title} ({result.unit})",
-            ["", *result.year_labels],
-            [[label, *cells] for label, cells in run_rows(result)],
-            [f"  {line}" for line in summary_lines(result)],
-            output,
-        )
+    emit(run_document(run_or_fail(file, set_)), format, output)
 
 
 def compare_command(
@@ -131,29 +106,7 @@ def compare_command(
             fail(f"--metric: unknown series {metric!r}; one of: {', '.join(SERIES_UNITS)}")
         if year is not None:
             fail("--year: --metric shows every year; leave out one of the two")
-        header, rows = metric_rows(results, metric)
-        if format is Format.json:
-            data = {
-                "metric": metric,
-                "scenarios": [
-                    {
-                        "scenario": r.title,
-                        "source": r.source,
-                        "unit": r.unit_of(metric),
-                        "years": list(r.years),
-                        "values": r.row(metric),
-                    }
-                    for r in results
-                ],
-            }
-            emit(to_json(data), output)
-        elif format is Format.csv:
-            emit(metric_csv(results, metric), output)
-        elif format is Format.markdown:
-            emit(markdown_table(header, rows), output)
-        else:
-            units = sorted({r.unit_of(metric) for r in results})
-            render(f"{metric} ({', '.join(units)})", header, rows, [], output)
+        emit(metric_document(results, metric), format, output)
         return
     if year is None:
         year = common_year(results)
@@ -161,18 +114,7 @@ def compare_command(
             fail("the scenarios share no projection year; give --year")
     elif not all(year in r.years for r in results):
         fail(f"--year {year}: not a projection year of every scenario")
-    records = [compare_record(r, year) for r in results]
-    if format is Format.json:
-        emit(to_json({"year": year, "scenarios": records}), output)
-    elif format is Format.csv:
-        emit(compare_csv(records), output)
-    else:
-        rows = [compare_cells(rec) for rec in records]
-        label = label_of(results[0], year)
-        if format is Format.markdown:
-            emit(f"Compared in {label}.\n\n" + markdown_table(COMPARE_HEADERS, rows), output)
-        else:
-            render(f"Compared in {label}", list(COMPARE_HEADERS), rows, [], output)
+    emit(compare_document(results, year), format, output)
 
 
 def validate_command(
@@ -208,9 +150,9 @@ def schema_command(
     from budgetsim.input.reference import json_schema, markdown_reference
 
     if format is SchemaFormat.markdown:
-        emit(markdown_reference(), output)
+        emit_text(markdown_reference(), output)
     else:
-        emit(to_json(json_schema()), output)
+        emit_text(to_json(json_schema()), output)
 
 
 # Every command is a plain function, most in a module of its own; they are registered

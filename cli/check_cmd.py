@@ -16,12 +16,10 @@ import typer
 from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK
 from budgetsim.cli.common import FilesArg, SetOpt
 from budgetsim.cli.files import warn
-from budgetsim.cli.present.tables import label_of
 from budgetsim.errors import ScenarioError
 from budgetsim.input.files import load_file
 from budgetsim.model.guard import DivergenceError
-from budgetsim.model.result import Result, run
-from budgetsim.model.rules import RuleOutcome
+from budgetsim.model.result import Result, RuleCheck, RuleOutcome, run
 
 LIST_AT_MOST = 3  # breached years named one by one; beyond that, a count and the worst year
 
@@ -31,23 +29,20 @@ def breach(result: Result, rule: RuleOutcome) -> str | None:
 
     A rule breached in more than LIST_AT_MOST years is summed up as the count, the first
     year and the worst year, so that one line stays readable for a 30-year horizon."""
-    bad = [j for j in range(len(rule.years)) if not bool(rule.passed[0, j])]
+    bad = [c for c in rule.checks() if not c.passed]
 
-    def label(j: int) -> str:
-        return label_of(result, rule.years[j])
-
-    def headroom(j: int) -> str:
-        return f"headroom {float(rule.headroom[0, j]):+,.1f} {result.unit}"
+    def headroom(c: RuleCheck) -> str:
+        return f"headroom {c.headroom:+,.1f} {result.unit}"
 
     if not bad:
         return None
     if len(bad) > LIST_AT_MOST:
-        worst = min(bad, key=lambda j: float(rule.headroom[0, j]))
+        worst = min(bad, key=lambda c: c.headroom)
         return (
             f"{rule.name} breached in {len(bad)} of {len(rule.years)} years checked "
-            f"(first {label(bad[0])}; worst {label(worst)}, {headroom(worst)})"
+            f"(first {bad[0].label}; worst {worst.label}, {headroom(worst)})"
         )
-    return f"{rule.name} breached in " + ", ".join(f"{label(j)} ({headroom(j)})" for j in bad)
+    return f"{rule.name} breached in " + ", ".join(f"{c.label} ({headroom(c)})" for c in bad)
 
 
 def failures(result: Result) -> list[str]:
@@ -55,7 +50,7 @@ def failures(result: Result) -> list[str]:
     out = [clause for rule in result.rules if (clause := breach(result, rule)) is not None]
     s = result.summary
     if s.target_met is False and s.target_year is not None:
-        label = label_of(result, s.target_year)
+        label = result.label(s.target_year)
         out.append(
             f"target {s.target_pct_gdp:.2f} % of GDP in {label} missed "
             f"({s.defence_pct_gdp_in_target_year or 0.0:.2f} %)"
@@ -68,7 +63,7 @@ def passes(result: Result) -> str:
     parts = []
     s = result.summary
     if s.target_year is not None:
-        label = label_of(result, s.target_year)
+        label = result.label(s.target_year)
         parts.append(f"target {s.target_pct_gdp:.2f} % of GDP in {label} met")
     else:
         parts.append("no target set")

@@ -1,6 +1,6 @@
 """What every command shares: failing with one line, loading and running a scenario,
-writing output (to stdout or atomically to a file), rendering tables, and the options
-several commands take.
+emitting a Document (to stdout or atomically to a file), and the options several commands
+take.
 
 The command modules and :mod:`budgetsim.cli.app` all import from here, and app registers
 the commands; so no command module imports app.
@@ -8,7 +8,6 @@ the commands; so no command module imports app.
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -17,7 +16,7 @@ import typer
 
 from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED
 from budgetsim.cli.files import warn, write_atomic
-from budgetsim.cli.present.tables import Format, rich_table, split_columns
+from budgetsim.cli.present.emit import Document, Format, print_document, render_text
 from budgetsim.errors import ScenarioError
 from budgetsim.input.files import load_with_spec
 from budgetsim.input.loader import Loaded
@@ -71,7 +70,7 @@ def write_or_fail(path: Path, data: str | bytes) -> None:
         fail(f"{path}: cannot write: {exc.strerror or exc}")
 
 
-def emit(text: str, output: Path | None) -> None:
+def emit_text(text: str, output: Path | None) -> None:
     """Text to stdout, or to the ``--output`` file."""
     if output is None:
         sys.stdout.write(text)
@@ -79,41 +78,15 @@ def emit(text: str, output: Path | None) -> None:
     write_or_fail(output, text)
 
 
-Table = tuple[str, list[str], list[list[str]]]  # title, header, rows
+def emit(doc: Document, fmt: Format, output: Path | None) -> None:
+    """A command's Document in the format asked for: to a terminal as wide as it is, to a
+    pipe or a file as plain text, never cut."""
+    if fmt is Format.table and output is None and sys.stdout.isatty():
+        from rich.console import Console
 
-
-def render(
-    title: str,
-    header: list[str],
-    rows: list[list[str]],
-    notes: list[str],
-    output: Path | None,
-) -> None:
-    """A table (split into blocks of columns on a narrow terminal) and notes under it.
-
-    To a terminal: as wide as the terminal. To a pipe or a file: plain text, never cut.
-    """
-    render_tables([(title, header, rows)], notes, output)
-
-
-def render_tables(tables: list[Table], notes: list[str], output: Path | None) -> None:
-    """Several tables, one after the other, then the notes; as :func:`render`."""
-    from rich.console import Console
-
-    if output is None and sys.stdout.isatty():
-        console = Console()
-    else:
-        console = Console(record=True, width=1000, file=io.StringIO(), color_system=None)
-    for title, header, rows in tables:
-        blocks = split_columns(header, rows, console.width)
-        for k, (head, body) in enumerate(blocks):
-            suffix = f" [{k + 1}/{len(blocks)}]" if len(blocks) > 1 else ""
-            console.print(rich_table(title + suffix, head, body))
-    for note in notes:
-        console.print(note, highlight=False, markup=False)
-    if console.record:
-        text = "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
-        emit(text, output)
+        print_document(doc, Console())
+        return
+    emit_text(render_text(doc, fmt), output)
 
 
 FileArg = Annotated[

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from budgetsim.cli.common import FilesArg, SetOpt, fail, run_or_fail, write_or_fail
-from budgetsim.cli.present.charts import CHARTS, DEFAULT_CHART, ChartError, render
+from budgetsim.cli.present.charts import CHARTS, DEFAULT_CHART, ChartError, render_chart
 from budgetsim.cli.solve_cmd import DEFAULT_TARGETS, frontier_of
 from budgetsim.cli.uncertainty_cmd import fan_of
 from budgetsim.errors import ScenarioError
@@ -28,7 +28,7 @@ ALL_CHARTS = (*CHARTS, FAN, FRONTIER)
 
 def _draw(results: Sequence[Result], chart: str, fmt: str) -> bytes:
     try:
-        return render(results, chart, fmt)
+        return render_chart(results, chart, fmt)
     except ChartError as exc:
         fail(str(exc))
 
@@ -106,10 +106,9 @@ def _frontier(
     """The solver's frontier of one scenario as a heat map (``budgetsim frontier``'s grid)."""
     from budgetsim.cli.present.frontier_chart import render_frontier
 
-    scn, fr = frontier_of(file, targets, years, overrides)
-    labels = {int(y): scn.label(int(y)) for y in scn.years}
+    _, fr = frontier_of(file, targets, years, overrides)
     try:
-        return render_frontier(fr, scn.title, str(file), labels, fmt)
+        return render_frontier(fr, str(file), fmt)
     except ChartError as exc:
         fail(str(exc))
 
@@ -145,7 +144,7 @@ def report_command(
     It shows the summary, the charts, the year-by-year table, the rule checks, the
     assumptions with their sources and, for several files, the comparison.
     """
-    from budgetsim.cli.present.report import html_report, markdown_report, plan
+    from budgetsim.cli.present.report import chart_plan, html_report, markdown_report
     from budgetsim.input.assumptions import assumptions_of
 
     kind = output.suffix.lower()
@@ -157,7 +156,7 @@ def report_command(
         assumptions = [assumptions_of(f, texts) for f in files]
     except ScenarioError as exc:  # pragma: no cover - the file was just read and run
         fail(str(exc))
-    plots = plan(results)
+    plots = chart_plan(results)
     images = {p.key: _draw(p.results, p.chart, "png") for p in plots}
     if kind == ".md":
         names = {p.key: f"{output.stem}-{p.key}.png" for p in plots}

@@ -8,13 +8,10 @@ answer (a tax rise under the tax freeze, say) is bad input: exit code 2.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,29 +22,19 @@ from budgetsim.cli.common import (
     OutputOpt,
     SetOpt,
     emit,
+    emit_text,
     fail,
     load_or_fail,
     loaded_or_fail,
-    render,
     write_or_fail,
 )
-from budgetsim.cli.present.tables import (
-    Format,
-    frontier_cell,
-    markdown_table,
-    result_dict,
-    run_csv,
-    run_markdown,
-    run_rows,
-    summary_lines,
-    to_json,
-)
+from budgetsim.cli.present.emit import Format, to_json
+from budgetsim.cli.present.solve import frontier_document, solution_document
 from budgetsim.errors import ScenarioError
 from budgetsim.model.guard import DivergenceError
 
 if TYPE_CHECKING:
     from budgetsim.model.scenario import Scenario
-    from budgetsim.solve.checks import Solution
     from budgetsim.solve.frontier import Frontier
 
 
@@ -56,30 +43,6 @@ class Goal(StrEnum):
     earliest_year = "earliest-year"
     min_cuts = "min-cuts"
     tax_rise = "tax-rise"
-
-
-def _answer_lines(sol: Solution) -> list[str]:
-    lines = [sol.message, f"method: {sol.method}; {sol.model_rows} model rows run"]
-    if sol.amounts and sol.result is not None:
-        labels = sol.result.year_labels
-        for name, values in sol.amounts.items():
-            cells = [f"{lab} {v:,.3f}" for lab, v in zip(labels, values, strict=True) if v > 0]
-            lines.append(f"{name}: {', '.join(cells) or 'nothing in any year'}")
-    return lines
-
-
-def _solution_dict(sol: Solution) -> dict[str, Any]:
-    return {
-        "goal": sol.kind,
-        "feasible": sol.feasible,
-        "answer": sol.answer,
-        "unit": sol.unit,
-        "binding": None if sol.binding is None else asdict(sol.binding),
-        "message": sol.message,
-        "method": sol.method,
-        "amounts": {k: list(v) for k, v in sol.amounts.items()},
-        "model_rows": sol.model_rows,
-    }
 
 
 def solve_command(
@@ -157,9 +120,8 @@ def solve_command(
         fail(f"{file}: {exc}", EXIT_CHECK_FAILED)  # as run, fan and stress do
     if not sol.feasible or sol.result is None or sol.scenario is None:
         if format is Format.json:
-            emit(to_json({"solution": _solution_dict(sol)}), output)
+            emit_text(to_json({"solution": sol.to_dict()}), output)
         fail(f"{file}: {sol.message}", EXIT_CHECK_FAILED)
-    result = sol.result
     if write_scenario is not None:
         header = [
             f"Solved by `budgetsim solve {file} --for {goal.value}`: {sol.message}",
@@ -167,21 +129,7 @@ def solve_command(
         ]
         spec = solved_spec(loaded.spec, sol.scenario, sol.target)
         write_or_fail(write_scenario, to_yaml(spec, header))
-    answer = _answer_lines(sol)
-    if format is Format.json:
-        emit(to_json({"solution": _solution_dict(sol), "run": result_dict(result)}), output)
-    elif format is Format.csv:
-        emit(run_csv(result), output)
-    elif format is Format.markdown:
-        emit("".join(f"**{line}**\n\n" for line in answer[:1]) + run_markdown(result), output)
-    else:
-        render(
-            f"{result.title}: solved for {goal.value} ({result.unit})",
-            ["", *result.year_labels],
-            [[label, *cells] for label, cells in run_rows(result)],
-            [f"  {line}" for line in [*answer, *summary_lines(result)]],
-            output,
-        )
+    emit(solution_document(sol, sol.result, goal.value), format, output)
 
 
 def _numbers(text: str, what: str) -> list[float]:
@@ -227,10 +175,6 @@ def frontier_of(
         fail(f"{file}: {exc}")
 
 
-def _frontier_records(fr: Frontier) -> list[dict[str, Any]]:
-    return [asdict(c) for c in fr.cells]
-
-
 def frontier_command(
     file: FileArg,
     targets: Annotated[
@@ -248,36 +192,5 @@ def frontier_command(
     set_: SetOpt = None,
 ) -> None:
     """Which target share by which year passes every rule; if not, which rule breaks."""
-
-    scn, fr = frontier_of(file, targets, years, set_)
-    if format is Format.json:
-        data = {"scenario": scn.title, "unit": fr.unit, "cells": _frontier_records(fr)}
-        emit(to_json(data), output)
-        return
-    if format is Format.csv:
-        buf = io.StringIO()
-        records = _frontier_records(fr)
-        writer = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
-        emit(buf.getvalue(), output)
-        return
-    labels = [scn.label(y) for y in fr.years]
-    header = ["Target % GDP", *labels]
-    rows: list[list[str]] = []
-    for t in fr.targets:
-        rows.append([f"{t:g}", *(frontier_cell(fr, t, y) for y in fr.years)])
-        rows.append(["  extra cost", *(f"{fr.cell(t, y).extra_cost:,.1f}" for y in fr.years)])
-    notes = [
-        "pass: passes every rule with the extra spending borrowed; cuts X: passes with at "
-        f"least X {fr.unit} of cuts in total; FAIL rule: that rule fails even with every "
-        f"pool cut to its cap. extra cost: extra defence spending over the projection, "
-        f"{fr.unit}.",
-        f"{fr.model_rows} model rows run.",
-    ]
-    title = f"{scn.title}: feasibility by target year"
-    if format is Format.markdown:
-        body = markdown_table(header, rows) + "\n" + "".join(f"- {n}\n" for n in notes)
-        emit(f"## {title}\n\n" + body, output)
-    else:
-        render(title, header, rows, notes, output)
+    _, fr = frontier_of(file, targets, years, set_)
+    emit(frontier_document(fr), format, output)

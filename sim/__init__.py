@@ -23,7 +23,7 @@ _EXPORTS = {
     "Paths": "budgetsim.model.engine",
     "Problem": "budgetsim.errors",
     "Result": "budgetsim.model.result",
-    "RuleOutcome": "budgetsim.model.rules",
+    "RuleOutcome": "budgetsim.model.result",
     "Scenario": "budgetsim.model.scenario",
     "ScenarioError": "budgetsim.errors",
     "Solution": "budgetsim.solve.checks",
@@ -68,8 +68,7 @@ if TYPE_CHECKING:
     from budgetsim.input.loader import load_text
     from budgetsim.model.engine import Paths, simulate
     from budgetsim.model.guard import DivergenceError
-    from budgetsim.model.result import Result, Summary, run
-    from budgetsim.model.rules import RuleOutcome
+    from budgetsim.model.result import Result, RuleOutcome, Summary, run
     from budgetsim.model.scenario import Scenario
     from budgetsim.solve.checks import Check, Solution, SolveError
     from budgetsim.solve.frontier import Frontier

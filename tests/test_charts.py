@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetsim.cli.app import app
-from budgetsim.cli.present.charts import CHARTS, SIZE_PX, ChartError, build, render
+from budgetsim.cli.present.charts import CHARTS, SIZE_PX, ChartError, build, render_chart
 from budgetsim.input.files import load_file
 from budgetsim.model.result import Result, run
 from tests.conftest import ROOT
@@ -64,7 +64,7 @@ def test_each_chart_is_a_png_of_the_fixed_size(
     # Several scenarios here; one scenario (and a tax source) in the SVG test below, and
     # both again through the report tests.
     out = tmp_path / f"{chart}.png"
-    out.write_bytes(render(uk, chart))
+    out.write_bytes(render_chart(uk, chart))
     data = out.read_bytes()
     assert png_size(data) == SIZE_PX
     assert png_chunks(data)[-1] == b"IEND"
@@ -72,7 +72,7 @@ def test_each_chart_is_a_png_of_the_fixed_size(
 
 @pytest.mark.parametrize("chart", list(CHARTS))
 def test_each_chart_as_svg(eur: Result, chart: str) -> None:
-    text = render([eur], chart, "svg").decode("utf-8")
+    text = render_chart([eur], chart, "svg").decode("utf-8")
     assert text.startswith("<?xml")
     assert '<svg xmlns:xlink="http://www.w3.org/1999/xlink" width="576pt" height="345.6pt"' in text
     assert text.rstrip().endswith("</svg>")
@@ -80,13 +80,13 @@ def test_each_chart_as_svg(eur: Result, chart: str) -> None:
 
 @pytest.mark.parametrize("fmt", ["png", "svg"])
 def test_same_input_same_bytes(uk: list[Result], fmt: str) -> None:
-    assert render(uk[:1], "funding", fmt) == render(uk[:1], "funding", fmt)
+    assert render_chart(uk[:1], "funding", fmt) == render_chart(uk[:1], "funding", fmt)
 
 
 def test_png_and_svg_carry_no_date_or_version(uk: list[Result]) -> None:
-    png = render(uk[:1])
+    png = render_chart(uk[:1])
     assert b"tEXt" not in png_chunks(png), png_chunks(png)
-    svg = render(uk[:1], fmt="svg")
+    svg = render_chart(uk[:1], fmt="svg")
     assert b"<dc:date>" not in svg
     assert b"Matplotlib v" not in svg
 
@@ -98,7 +98,7 @@ def test_defence_share_lines_are_the_result_arrays(uk: list[Result]) -> None:
     for r in uk:
         line = lines[Path(r.source).stem]
         np.testing.assert_array_equal(np.asarray(line.get_xdata()), np.array(r.years))
-        np.testing.assert_array_equal(np.asarray(line.get_ydata()), r.series["defence_pct_gdp"][0])
+        np.testing.assert_array_equal(np.asarray(line.get_ydata()), r.series["defence_pct_gdp"])
 
 
 def test_funding_bars_stack_to_the_extra_spending(eur: Result) -> None:
@@ -111,26 +111,26 @@ def test_funding_bars_stack_to_the_extra_spending(eur: Result) -> None:
         label = container.get_label()
         heights[label] = np.array([bar.get_height() for bar in container])
         tops += heights[label]
-    np.testing.assert_allclose(heights["tax: income_tax"], eur.sources["income_tax"][0])
-    np.testing.assert_allclose(heights["borrowed"], eur.series["borrowing_for_defence"][0])
-    np.testing.assert_allclose(tops, eur.series["extra_defence"][0], atol=1e-9)
+    np.testing.assert_allclose(heights["tax: income_tax"], eur.sources["income_tax"])
+    np.testing.assert_allclose(heights["borrowed"], eur.series["borrowing_for_defence"])
+    np.testing.assert_allclose(tops, eur.series["extra_defence"], atol=1e-9)
 
 
 def test_debt_and_headroom_charts_show_the_result(eur: Result) -> None:
     top, bottom = build([eur], "debt").axes
-    np.testing.assert_array_equal(top.get_lines()[0].get_ydata(), eur.series["debt_pct_gdp"][0])
-    np.testing.assert_array_equal(bottom.get_lines()[0].get_ydata(), eur.series["psnb_pct_gdp"][0])
+    np.testing.assert_array_equal(top.get_lines()[0].get_ydata(), eur.series["debt_pct_gdp"])
+    np.testing.assert_array_equal(bottom.get_lines()[0].get_ydata(), eur.series["psnb_pct_gdp"])
     (ax,) = build([eur], "headroom").axes
     (bars,) = ax.containers
     (rule,) = eur.rules
-    np.testing.assert_allclose([b.get_height() for b in bars], rule.headroom[0])
+    np.testing.assert_allclose([b.get_height() for b in bars], rule.headroom)
 
 
 def test_cash_chart_has_nominal_and_real(eur: Result) -> None:
     (ax,) = build([eur], "defence-cash").axes
     lines = {line.get_label(): line.get_ydata() for line in ax.get_lines()}
-    np.testing.assert_array_equal(lines["child: nominal"], eur.series["defence"][0])
-    np.testing.assert_array_equal(lines["child: real, 2024 prices"], eur.series["defence_real"][0])
+    np.testing.assert_array_equal(lines["child: nominal"], eur.series["defence"])
+    np.testing.assert_array_equal(lines["child: real, 2024 prices"], eur.series["defence_real"])
 
 
 def test_scenarios_differ_without_colour(uk: list[Result]) -> None:
@@ -177,7 +177,7 @@ def test_every_chart_draws_from_every_shipped_scenario() -> None:
 
 def test_cash_charts_refuse_mixed_currencies(uk: list[Result], eur: Result) -> None:
     with pytest.raises(ChartError, match="one currency unit; got EUR bn, GBP bn"):
-        render([uk[0], eur], "defence-cash")
+        render_chart([uk[0], eur], "defence-cash")
 
 
 # --- the command ---------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_plot_command_writes_the_chart(tmp_path: Path, fmt: str) -> None:
     assert res.exit_code == 0, res.output
     assert res.stdout == ""
     results = [run(load_file(f"scenarios/{n}.yaml")) for n in ("uk_2030", "uk_nato_2035")]
-    assert out.read_bytes() == render(results, "defence-share", fmt)
+    assert out.read_bytes() == render_chart(results, "defence-share", fmt)
 
 
 @pytest.mark.parametrize(
@@ -278,5 +278,5 @@ def test_plot_set_changes_every_file(tmp_path: Path) -> None:
     res = runner.invoke(app, [*args, "--set", "defence.milestones={2030: 3.5}"])
     assert res.exit_code == 0, res.output
     changed = run(load_file("scenarios/uk_2030.yaml", ["defence.milestones={2030: 3.5}"]))
-    assert out.read_bytes() == render([changed], "debt")
-    assert out.read_bytes() != render([run(load_file("scenarios/uk_2030.yaml"))], "debt")
+    assert out.read_bytes() == render_chart([changed], "debt")
+    assert out.read_bytes() != render_chart([run(load_file("scenarios/uk_2030.yaml"))], "debt")

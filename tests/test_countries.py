@@ -67,7 +67,7 @@ def test_every_shipped_scenario_runs(name: str) -> None:
     if s.target_year is not None:
         assert s.target_met, (name, s)
     for rule in res.rules:
-        assert rule.headroom.shape == (1, len(rule.years)), rule.name
+        assert rule.headroom.shape == (len(rule.years),), rule.name
 
 
 @pytest.mark.parametrize("name", sorted(ALLIES))
@@ -77,7 +77,7 @@ def test_ally_path_runs_from_2025_level_to_the_hague_target(name: str) -> None:
     currency, s2024, s2025, _, _ = ALLIES[name]
     res = run(load_file(SCENARIOS / name))
     assert res.unit == currency
-    share = res.series["defence_pct_gdp"][0]
+    share = res.series["defence_pct_gdp"]
     assert load_file(SCENARIOS / name).base_share == pytest.approx(s2024 / 100)
     assert share[res.years.index(2025)] == pytest.approx(s2025)
     assert res.summary.target_year == 2035
@@ -93,7 +93,7 @@ def test_ally_baseline_reproduces_its_2024_deficit_and_debt(name: str) -> None:
     _, _, _, balance, debt = ALLIES[name]
     scn = load_file(SCENARIOS / name)
     base = run(scn.baseline())
-    psnb_2025 = base.series["psnb_pct_gdp"][0][base.years.index(2025)]
+    psnb_2025 = base.series["psnb_pct_gdp"][base.years.index(2025)]
     assert psnb_2025 == pytest.approx(-balance, abs=0.005)
     assert scn.debt0 / scn.gdp0 * 100 == pytest.approx(debt, abs=0.005)
     assert scn.psnb0 / scn.gdp0 * 100 == pytest.approx(-balance, abs=0.005)
@@ -107,10 +107,10 @@ def test_ally_rates_equal_nominal_growth(name: str) -> None:
     not zero, so this is not r = g = 0."""
     scn = load_file(SCENARIOS / name)
     res = run(scn)
-    b = np.concatenate([[scn.debt0 / scn.gdp0], res.series["debt"][0] / res.series["gdp"][0]])
-    primary = (res.series["psnb"][0] - res.series["interest"][0]) / res.series["gdp"][0]
+    b = np.concatenate([[scn.debt0 / scn.gdp0], res.series["debt"] / res.series["gdp"]])
+    primary = (res.series["psnb"] - res.series["interest"]) / res.series["gdp"]
     assert np.allclose(np.diff(b), primary, rtol=0, atol=2e-5)
-    interest_2025 = res.series["interest"][0][0]
+    interest_2025 = res.series["interest"][0]
     assert interest_2025 == pytest.approx(scn.debt0 * float(scn.long_rate[0]), rel=1e-12)
     assert interest_2025 > 0
 
@@ -169,8 +169,8 @@ def test_compare_allies_one_row_each_in_its_own_unit(results: dict[str, Result])
         assert row["unit"] == ALLIES[name][0]
         res = results[name]
         j = res.years.index(2035)
-        assert row["defence_pct_gdp"] == pytest.approx(res.series["defence_pct_gdp"][0][j])
-        assert row["debt_pct_gdp"] == pytest.approx(res.series["debt_pct_gdp"][0][j])
+        assert row["defence_pct_gdp"] == pytest.approx(res.series["defence_pct_gdp"][j])
+        assert row["debt_pct_gdp"] == pytest.approx(res.series["debt_pct_gdp"][j])
     assert rows["nato_united_states.yaml"]["rules_passed"] == "0/0"
     table = _compare()
     for name in NATO:

@@ -46,7 +46,7 @@ def labels() -> dict[int, str]:
 def test_heat_map_shades_are_the_cuts_needed(fr: Frontier) -> None:
     from budgetsim.cli.present.frontier_chart import build_frontier
 
-    fig = build_frontier(fr, "title", UK_2030, labels())
+    fig = build_frontier(fr, UK_2030)
     ax = fig.axes[0]
     mesh = ax.collections[0]
     expected = [
@@ -111,7 +111,7 @@ def test_cells_no_path_passes_are_hatched_and_named() -> None:
     fr = solve_frontier(load_file(ROOT / UK_2030), (2.5, 5.0), (2027, 2031))
     assert [c.feasible for c in fr.cells] == [True, True, False, False]
     np.testing.assert_array_equal(np.isnan(cuts_grid(fr)), [[False, False], [True, True]])
-    ax = build_frontier(fr, "title", UK_2030, labels()).axes[0]
+    ax = build_frontier(fr, UK_2030).axes[0]
     assert sum(1 for p in ax.patches if p.get_hatch()) == 2
     assert [t.get_text() for t in ax.texts].count(f"FAIL\n{fr.cells[2].rule}") >= 1
 

@@ -34,7 +34,7 @@ def assert_invariants(scn: Scenario, res: Result) -> None:
     size = float(np.max(np.abs(np.concatenate([p.debt, before, p.psnb], axis=1))))
     assert_allclose(p.debt - before, p.psnb + p.sfa, rtol=1e-9, atol=1e-12 * size)
     assert_allclose(p.cuts + p.tax + p.borrowing_for_defence, p.extra, rtol=1e-9, atol=1e-9)
-    assert_allclose(res.series["defence_pct_gdp"][0], scn.share * 100.0, rtol=1e-9, atol=1e-12)
+    assert_allclose(res.series["defence_pct_gdp"], scn.share * 100.0, rtol=1e-9, atol=1e-12)
     assert len(res.years) == scn.horizon - scn.base_year
 
 
@@ -64,10 +64,10 @@ def test_extreme_valid_inputs_run_and_keep_invariants(overrides: tuple[str, ...]
 
 def test_zero_target_spends_nothing_in_the_target_year() -> None:
     res = run(load("defence.milestones={2030: 0}"))
-    assert res.series["defence"][0][-1] == 0.0
+    assert res.series["defence"][-1] == 0.0
     assert res.summary.target_met is True
     # Less than the baseline: the saving is negative extra spending, none of it funded.
-    assert res.series["extra_defence"][0][-1] < 0.0
+    assert res.series["extra_defence"][-1] < 0.0
     assert res.summary.cumulative_cuts == 0.0
 
 
@@ -75,8 +75,8 @@ def test_hundred_percent_target_borrows_all_of_it() -> None:
     res = run(load("defence.milestones={2030: 100}"))
     assert res.summary.defence_pct_gdp_in_target_year == pytest.approx(100.0)
     assert res.summary.target_met is True
-    borrowed = res.series["borrowing_for_defence"][0]
-    assert_allclose(borrowed, res.series["extra_defence"][0])  # no funding source given
+    borrowed = res.series["borrowing_for_defence"]
+    assert_allclose(borrowed, res.series["extra_defence"])  # no funding source given
 
 
 def test_one_year_horizon_has_one_row() -> None:
@@ -87,15 +87,15 @@ def test_one_year_horizon_has_one_row() -> None:
 
 def test_zero_debt_pays_no_interest_in_the_first_year() -> None:
     res = run(load("finances.debt=0", "finances.psnb=0"))
-    assert res.series["interest"][0][0] == 0.0
-    assert res.series["interest"][0][1] > 0.0  # the first year's borrowing pays interest after
+    assert res.series["interest"][0] == 0.0
+    assert res.series["interest"][1] > 0.0  # the first year's borrowing pays interest after
 
 
 def test_negative_rates_lower_debt_service() -> None:
     low = run(
         load("interest.short_rate=-1", "interest.long_rate=-1", "interest.conventional_rate=-1")
     )
-    assert (np.asarray(low.series["interest"][0]) < 0.0).all()
+    assert (np.asarray(low.series["interest"]) < 0.0).all()
 
 
 # --- divergence ------------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def test_divergence_in_the_last_year_still_counts() -> None:
 def test_no_divergence_a_year_before() -> None:
     res = run(load(*EXPLODING, "years.horizon=2027", "defence.milestones={2027: 3}"))
     assert np.isfinite(res.series["debt_pct_gdp"]).all()
-    assert res.series["debt_pct_gdp"][0][-1] < MAX_DEBT_RATIO * 100.0
+    assert res.series["debt_pct_gdp"][-1] < MAX_DEBT_RATIO * 100.0
 
 
 def test_risk_premium_spiral_is_caught_before_overflow() -> None:

@@ -131,12 +131,12 @@ def test_html_mixed_currencies_get_their_own_cash_charts(tmp_path: Path) -> None
 
 
 def test_report_plan_groups_cash_charts_by_currency() -> None:
-    from budgetsim.cli.present.report import plan
+    from budgetsim.cli.present.report import chart_plan
     from budgetsim.input.files import load_file
     from budgetsim.model.result import run
 
     gbp1, eur, gbp2 = (run(load_file(f)) for f in (UK_2030, EUR_TAX, UK_NATO))
-    plots = {p.key: [r.source for r in p.results] for p in plan([gbp1, eur, gbp2])}
+    plots = {p.key: [r.source for r in p.results] for p in chart_plan([gbp1, eur, gbp2])}
     assert plots["defence-share"] == [UK_2030, EUR_TAX, UK_NATO]
     assert plots["debt"] == [UK_2030, EUR_TAX, UK_NATO]
     for chart in ("defence-cash", "funding", "headroom"):

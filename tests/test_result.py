@@ -51,21 +51,38 @@ def test_year_label(year: int, style: str, label: str) -> None:
 
 def test_percent_series_are_the_paths_times_100() -> None:
     scn = load_file(SMALL, [RULE, "funding.sources=[{name: aid, cap: 1}]"])
-    res, p = run(scn), simulate(scn)
+    res, batch = run(scn), simulate(scn)
     s = res.series
+    p = SimpleNamespace(
+        **{
+            k: getattr(batch, k)[0]
+            for k in (
+                "gdp",
+                "real_growth",
+                "deflator",
+                "defence",
+                "interest",
+                "receipts",
+                "conventional_rate",
+                "psnb",
+                "current_balance",
+                "debt",
+            )
+        }
+    )
     y = p.gdp
     assert_allclose(s["real_growth_pct"], p.real_growth * 100, rtol=1e-12)
     assert_allclose(s["deflator_pct"], p.deflator * 100, rtol=1e-12)
-    assert_allclose(s["target_pct_gdp"][0], scn.share * 100, rtol=1e-12)
+    assert_allclose(s["target_pct_gdp"], scn.share * 100, rtol=1e-12)
     assert_allclose(s["defence_pct_gdp"], p.defence / y * 100, rtol=1e-12)
     assert_allclose(s["interest_pct_receipts"], p.interest / p.receipts * 100, rtol=1e-12)
     assert_allclose(s["effective_conventional_rate_pct"], p.conventional_rate * 100, rtol=1e-12)
     assert_allclose(s["psnb_pct_gdp"], p.psnb / y * 100, rtol=1e-12)
     assert_allclose(s["current_balance_pct_gdp"], p.current_balance / y * 100, rtol=1e-12)
     assert_allclose(s["debt_pct_gdp"], p.debt / y * 100, rtol=1e-12)
-    assert s["debt_pct_gdp"][0, 0] > 50  # in percent, not a fraction
+    assert s["debt_pct_gdp"][0] > 50  # in percent, not a fraction
     assert list(res.sources) == ["aid"]
-    assert_array_equal(res.sources["aid"], p.pools[0])
+    assert_array_equal(res.sources["aid"], batch.pools[0][0])
     assert res.source_kinds == {"aid": "cuts"}
 
 
@@ -98,7 +115,7 @@ def test_summary() -> None:
     assert s.baseline_debt_pct_gdp_at_horizon == pytest.approx(base_pct)
     assert s.extra_debt_pct_gdp_at_horizon == pytest.approx(debt_pct - base_pct)
     assert s.extra_debt_at_horizon == pytest.approx(p.debt[0, -1] - base.debt[0, -1])
-    failed = [r.name for r in res.rules if not r.all_passed[0]]
+    failed = [r.name for r in res.rules if not r.holds]
     assert s.rules_failed == tuple(failed)
     assert s.rules_passed is (not failed)
 
@@ -116,7 +133,7 @@ def test_target_met_at_the_edge_and_missed() -> None:
     missed = small("defence.basis=cash", "defence.cash=20")
     assert missed.summary.target_met is False
     assert missed.summary.defence_pct_gdp_in_target_year == pytest.approx(
-        missed.series["defence_pct_gdp"][0, -1]
+        missed.series["defence_pct_gdp"][-1]
     )
     none = small("defence.milestones=null")
     assert (none.summary.target_year, none.summary.target_met) == (None, None)
@@ -201,7 +218,7 @@ def test_a_tiny_debt_underflows_harmlessly() -> None:
     underflow (it is not an error) whatever the caller's numpy error settings (the tests
     raise on every floating-point error)."""
     res = small("finances.debt=1e-307")
-    assert res.series["interest"][0, 0] < 1e-300
+    assert res.series["interest"][0] < 1e-300
     assert np.isfinite(res.series["debt_pct_gdp"]).all()
 
 
@@ -212,7 +229,7 @@ def test_a_target_reached_to_within_rounding_is_met() -> None:
     cash = ("defence.basis=cash", "defence.cash=20")
     scn = load_file(SMALL, [RULE, *cash])
     assert scn.target_share is not None
-    y = float(run(scn).series["gdp"][0, -1])
+    y = float(run(scn).series["gdp"][-1])
     bound = scn.target_share * 100.0 - 1e-9
 
     def share(c: float) -> float:
@@ -254,3 +271,42 @@ def test_an_exact_amount_takes_no_cap_or_share() -> None:
         small("funding.sources=[{name: aid, amount: 1, cap: 2}]")
     res = small("funding.mode=shares", "funding.sources=[{name: aid, amount: 1}]")
     assert res.row("cuts") == [1.0] * 6
+
+
+def test_a_run_is_one_dimensional_and_its_outcomes_are_bools() -> None:
+    """A single run's series are arrays over its years, its rule verdicts plain bools."""
+    res = small()
+    assert all(v.shape == (len(res.years),) for v in res.series.values())
+    (rule,) = res.rules
+    assert all(type(p) is bool for p in rule.passed)
+    assert rule.holds is all(rule.passed)
+    assert rule.headroom.shape == (len(rule.years),)
+
+
+def test_checks_tightest_and_pass_counts() -> None:
+    """One iterator over every rule-year; the tightest is the least headroom; the counts add
+    up; limits and measures come out in percent."""
+    res = small(
+        "rules=[{name: low, type: debt_ceiling, limit: 80}, "
+        "{name: high, type: debt_ceiling, limit: 200, years: [2030]}]"
+    )
+    checks = list(res.checks())
+    assert [(c.rule, c.year) for c in checks][:2] == [("low", 2025), ("low", 2026)]
+    assert len(checks) == len(res.years) + 1
+    tight = res.tightest()
+    assert tight is not None and tight.headroom == min(c.headroom for c in checks)
+    passed, n = res.checks_passed
+    assert n == len(checks) and passed == sum(c.passed for c in checks)
+    high = checks[-1]
+    assert high.limit_pct == 200.0 and high.measured_unit == "% of GDP"
+    assert 50 < high.measured_pct < 200  # percent, not a fraction
+
+
+def test_to_dict_is_the_json_the_cli_prints() -> None:
+    import json
+
+    from tests.conftest import invoke
+
+    r = invoke("run", SMALL, "--set", RULE, "-f", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout) == json.loads(json.dumps(small().to_dict()))

@@ -64,7 +64,7 @@ def solvable(draw: st.DrawFn, *, cuts: bool = False) -> dict[str, Any]:
         kind = draw(st.sampled_from(("deficit_ceiling", "debt_ceiling")))
         j = draw(st.integers(0, n - 1))
         series = "psnb_pct_gdp" if kind == "deficit_ceiling" else "debt_pct_gdp"
-        measured = float(base.series[series][0, j])
+        measured = float(base.series[series][j])
         assume(-90 < measured < 900)
         rules.append(
             {
@@ -149,8 +149,8 @@ def test_min_cuts_passes_within_the_extra_spending_and_less_breaks(data: dict[st
     assume(sol.feasible)
     assert sol.result is not None and sol.scenario is not None
     assert sol.result.summary.rules_passed
-    cuts = sol.result.series["cuts"][0]
-    extra = np.maximum(sol.result.series["extra_defence"][0], 0.0)
+    cuts = sol.result.series["cuts"]
+    extra = np.maximum(sol.result.series["extra_defence"], 0.0)
     assert np.all(cuts <= extra * (1 + 1e-12) + 1e-12 * scn.gdp0)
     # A bit less cut in any year with a positive cut breaks a rule.
     step = 1e-5 * scn.gdp0

@@ -83,7 +83,7 @@ def test_zero_variance_fan_is_the_central_path() -> None:
     # ... and every probability is the deterministic run's verdict, 0 or 1.
     det = run(small())
     for rule in det.rules:
-        assert f.p_rule_pass[rule.name].tolist() == [float(p) for p in rule.passed[0]]
+        assert f.p_rule_pass[rule.name].tolist() == [float(p) for p in rule.passed]
     assert f.p_all_rules_pass == float(det.summary.rules_passed)
     assert det.summary.target_met is not None
     assert f.p_target_met == float(det.summary.target_met)

@@ -25,8 +25,7 @@ if TYPE_CHECKING:
 
 INSTALL_HINT = "pip install 'budgetsim[plot]'"
 
-#: NATO's core defence target agreed at The Hague, 25 June 2025: 3.5 % of GDP by 2035
-#: (../shared/DATA.md section 4, S).
+#: NATO's core defence target agreed at The Hague, 25 June 2025: 3.5 % of GDP by 2035.
 NATO_CORE_PCT, NATO_CORE_YEAR = 3.5, 2035
 NATO_NOTE = "NATO core target 3.5 % of GDP by 2035 (The Hague summit, 25 June 2025)."
 
@@ -180,7 +179,7 @@ def _funding_parts(r: Result) -> list[tuple[str, list[float]]]:
     for kind, word in (("cuts", "cut"), ("tax", "tax")):
         for name, values in r.sources.items():
             if r.source_kinds[name] == kind:
-                parts.append((f"{word}: {name}", [float(v) for v in values[0]]))
+                parts.append((f"{word}: {name}", [float(v) for v in values]))
     parts.append(("borrowed", r.row("borrowing_for_defence")))
     return parts
 
@@ -250,10 +249,9 @@ def draw_headroom(fig: Figure, results: Sequence[Result]) -> None:
     width = 0.8 / len(results)
     for k, r in enumerate(results):
         xs, hs = [], []
-        for rule in r.rules:
-            for j, year in enumerate(rule.years):
-                xs.append(groups.index((rule.name, year)) + (k - (len(results) - 1) / 2) * width)
-                hs.append(float(rule.headroom[0, j]))
+        for c in r.checks():
+            xs.append(groups.index((c.rule, c.year)) + (k - (len(results) - 1) / 2) * width)
+            hs.append(c.headroom)
         ax.bar(
             xs,
             hs,
@@ -384,7 +382,7 @@ def build(results: Sequence[Result], chart: str = DEFAULT_CHART) -> Figure:
     return figure(spec.title, lambda fig: spec.draw(fig, results), notes)
 
 
-def render(results: Sequence[Result], chart: str = DEFAULT_CHART, fmt: str = "png") -> bytes:
+def render_chart(results: Sequence[Result], chart: str = DEFAULT_CHART, fmt: str = "png") -> bytes:
     """One chart of ``results`` as PNG or SVG bytes, the same bytes for the same Results.
 
     Raises :class:`ChartError`.

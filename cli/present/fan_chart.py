@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from budgetsim import __version__
 from budgetsim.cli.present.charts import figure, save, year_axis
-from budgetsim.cli.present.tables import pct_label
+from budgetsim.uncertainty.montecarlo import percentile_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -58,7 +58,7 @@ def build_fan(fan: Fan) -> Figure:
                 row[hi],
                 color=BAND_GREYS[min(k, len(BAND_GREYS) - 1)],
                 linewidth=0,
-                label=f"{pct_label(lo)} to {pct_label(hi)}",
+                label=f"{percentile_name(lo)} to {percentile_name(hi)}",
             )
         if 50.0 in row:
             ax.plot(years, row[50.0], color="black", linewidth=1.8, label="median")

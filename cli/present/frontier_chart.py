@@ -49,9 +49,11 @@ def notes(fr: Frontier, source: str) -> list[str]:
     return textwrap.wrap(text, 160)
 
 
-def build_frontier(fr: Frontier, title: str, source: str, labels: dict[int, str]) -> Figure:
-    """The heat map as a Figure; ``labels`` names each year as the scenario does."""
+def build_frontier(fr: Frontier, source: str) -> Figure:
+    """The heat map as a Figure; ``source`` is the scenario file, for the footnote."""
     grid = cuts_grid(fr)
+    labels = dict(zip(fr.years, fr.labels, strict=True))
+    title = fr.title
 
     def draw(fig: Figure) -> None:
         ax = fig.add_subplot()
@@ -103,7 +105,6 @@ def _rectangle(x: float, y: float, **style: Any) -> Rectangle:
     return Rectangle((x, y), 1.0, 1.0, edgecolor="#606060", linewidth=0.6, **style)
 
 
-def render_frontier(
-    fr: Frontier, title: str, source: str, labels: dict[int, str], fmt: str = "png"
-) -> bytes:
-    return save(build_frontier(fr, title, source, labels), fmt)
+def render_frontier(fr: Frontier, source: str, fmt: str = "png") -> bytes:
+    """The heat map as PNG or SVG bytes."""
+    return save(build_frontier(fr, source), fmt)

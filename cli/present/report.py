@@ -18,13 +18,12 @@ from pathlib import Path
 
 from budgetsim import __version__
 from budgetsim.cli.present.charts import CHARTS
+from budgetsim.cli.present.emit import markdown_table
 from budgetsim.cli.present.tables import (
     COMPARE_HEADERS,
     common_year,
     compare_cells,
     compare_record,
-    label_of,
-    markdown_table,
     run_rows,
     summary_lines,
 )
@@ -58,7 +57,7 @@ class Plot:
         return f"{CHARTS[self.chart].title}: {names}"
 
 
-def plan(results: Sequence[Result]) -> list[Plot]:
+def chart_plan(results: Sequence[Result]) -> list[Plot]:
     """Every chart of all the scenarios together; a chart in cash once per currency unit."""
     by_unit: dict[str, list[Result]] = {}
     for r in results:
@@ -73,23 +72,22 @@ def plan(results: Sequence[Result]) -> list[Plot]:
     return out
 
 
-def rule_rows(result: Result) -> list[list[str]]:
+def rule_check_rows(result: Result) -> list[list[str]]:
+    """Every rule in every year it is checked: what it measures, its limit, its headroom."""
     rows = []
-    for rule in result.rules:
-        of = "% of receipts" if rule.type == "interest_ceiling" else "% of GDP"
-        for j, year in enumerate(rule.years):
-            limit = "" if rule.limit is None else f"{rule.limit * 100:.2f} {of}"
-            rows.append(
-                [
-                    rule.name,
-                    rule.type,
-                    label_of(result, year),
-                    "pass" if bool(rule.passed[0, j]) else "FAIL",
-                    f"{float(rule.measured[0, j]) * 100:.2f} {of}",
-                    limit,
-                    f"{float(rule.headroom[0, j]):+,.1f}",
-                ]
-            )
+    for c in result.checks():
+        of = c.measured_unit
+        rows.append(
+            [
+                c.rule,
+                c.type,
+                c.label,
+                "pass" if c.passed else "FAIL",
+                f"{c.measured_pct:.2f} {of}",
+                "" if c.limit_pct is None else f"{c.limit_pct:.2f} {of}",
+                f"{c.headroom:+,.1f}",
+            ]
+        )
     return rows
 
 
@@ -225,7 +223,7 @@ def html_report(
             )
         )
         out.append("<h3>Rule checks</h3>")
-        rows = rule_rows(r)
+        rows = rule_check_rows(r)
         out.append(html_table(_rule_header(r), rows) if rows else "<p>No fiscal rules are set.</p>")
         out.append("<h3>Assumptions and their sources</h3>")
         out.append(_assumptions_html(a))
@@ -237,7 +235,7 @@ def _compare(results: Sequence[Result]) -> tuple[str, list[list[str]]] | None:
     year = common_year(results)
     if year is None:
         return None
-    label = label_of(results[0], year)
+    label = results[0].label(year)
     return label, [compare_cells(compare_record(r, year)) for r in results]
 
 
@@ -281,7 +279,7 @@ def markdown_report(
             )
         )
         out += ["### Rule checks", ""]
-        rows = rule_rows(r)
+        rows = rule_check_rows(r)
         out.append(markdown_table(_rule_header(r), rows) if rows else "No fiscal rules are set.\n")
         out += ["### Assumptions and their sources", ""]
         for key, label in META_LABELS:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from budgetsim.model.engine import Paths, simulate
-from budgetsim.model.rules import RuleOutcome, evaluate_all
+from budgetsim.model.rules import RuleBatch, evaluate_all
 
 if TYPE_CHECKING:
     from budgetsim.model.arrays import BoolArray
@@ -97,7 +97,7 @@ class Batch:
     """The engine's paths for a batch and, if asked for, every rule's outcomes."""
 
     paths: Paths
-    rules: tuple[RuleOutcome, ...]
+    rules: tuple[RuleBatch, ...]
     diverged: Divergence | None
 
 

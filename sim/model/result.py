@@ -1,14 +1,18 @@
-"""Results: labelled series, rule outcomes and a summary. Presenters read only these.
+"""Results of a deterministic run: labelled series in output units, rule outcomes, a summary.
 
-Series are in output units: cash in the scenario's currency unit, ratios in percent (their
-names end in ``_pct...``). Each series has shape ``(batch, years)``; a deterministic run has a
-batch of one, and :meth:`Result.row` gives plain lists for presenters.
+Presenters (tables, CSV, JSON, charts, the report, the web page) read only these. Series are
+in output units: cash in the scenario's currency unit, ratios in percent (their names end
+in ``_pct...``), converted once, here, on the way out of the model. A run's series are 1-D
+arrays over its years and its rule outcomes are plain bools; batches of runs (draws,
+candidates) are the engine's :class:`~budgetsim.model.engine.Paths` and the rules'
+:class:`~budgetsim.model.rules.RuleBatch`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,12 +24,12 @@ from budgetsim.model.guard import (
     quietly,
     run_batch,
 )
-from budgetsim.model.rules import RuleOutcome
+from budgetsim.model.rules import RuleBatch
 from budgetsim.model.scenario import Scenario
+from budgetsim.model.units import to_percent
 
 if TYPE_CHECKING:
     from budgetsim.model.arrays import BoolArray, FloatArray
-
 
 #: Every series a Result carries, with its unit ("currency" is the scenario's unit).
 SERIES_UNITS: dict[str, str] = {
@@ -59,7 +63,7 @@ SERIES_UNITS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Summary:
-    """The answers a reader wants first, for a deterministic run."""
+    """The answers a reader wants first (ratios in percent, cash in the scenario's unit)."""
 
     target_year: int | None
     target_pct_gdp: float | None
@@ -78,7 +82,118 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class RuleCheck:
+    """One rule in one year it is checked in.
+
+    Attributes
+    ----------
+    rule, type : str
+        The rule's name and type.
+    year : int
+    label : str
+        The year as tables show it (2029-30).
+    passed : bool
+    headroom : float
+        How much more could be spent that year before the rule fails, currency (negative:
+        the size of the breach).
+    measured_pct : float
+        What the rule measures, % of GDP (of receipts for an interest ceiling).
+    limit_pct : float or None
+        The ceiling, same unit; None for rules without one.
+    """
+
+    rule: str
+    type: str
+    year: int
+    label: str
+    passed: bool
+    headroom: float
+    measured_pct: float
+    limit_pct: float | None
+
+    @property
+    def measured_unit(self) -> str:
+        """The unit of ``measured_pct`` and ``limit_pct``."""
+        return "% of receipts" if self.type == "interest_ceiling" else "% of GDP"
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """One rule over the years it is checked in, for one run.
+
+    Attributes
+    ----------
+    name, type : str
+    years : tuple of int
+    labels : tuple of str
+        The years as tables show them.
+    passed : tuple of bool
+        Whether it holds, year by year.
+    headroom : ndarray, shape (len(years),)
+        Currency.
+    measured_pct : ndarray, shape (len(years),)
+        % of GDP (of receipts for an interest ceiling).
+    limit_pct : float or None
+    """
+
+    name: str
+    type: str
+    years: tuple[int, ...]
+    labels: tuple[str, ...]
+    passed: tuple[bool, ...]
+    headroom: FloatArray
+    measured_pct: FloatArray
+    limit_pct: float | None
+
+    @property
+    def holds(self) -> bool:
+        """Whether the rule holds in every year it is checked."""
+        return all(self.passed)
+
+    def checks(self) -> Iterator[RuleCheck]:
+        """The rule year by year."""
+        for j, year in enumerate(self.years):
+            yield RuleCheck(
+                rule=self.name,
+                type=self.type,
+                year=year,
+                label=self.labels[j],
+                passed=self.passed[j],
+                headroom=float(self.headroom[j]),
+                measured_pct=float(self.measured_pct[j]),
+                limit_pct=self.limit_pct,
+            )
+
+
+@dataclass(frozen=True)
 class Result:
+    """A deterministic run of a scenario, labelled and in output units.
+
+    Attributes
+    ----------
+    title, source, country : str
+        From the scenario (``source`` is the file it was loaded from).
+    unit : str
+        The currency unit of every cash series (``meta.currency``).
+    base_year : int
+    years : tuple of int
+        The projected years.
+    year_labels : tuple of str
+        The years as tables show them (2025-26, or 2025 for calendar years).
+    series : dict of str to ndarray, shape (len(years),)
+        Every series of :data:`SERIES_UNITS`, in the unit it names.
+    sources : dict of str to ndarray, shape (len(years),)
+        Each funding source's contribution, currency.
+    source_kinds : dict of str to str
+        Each funding source's kind: "cuts" or "tax".
+    rules : tuple of RuleOutcome
+    summary : Summary
+    milestones : tuple of (int, float)
+        The defence milestones, (year, % of GDP).
+    reference : str
+        Where the scenario's figures come from (``meta.reference``).
+    """
+
     title: str
     source: str
     country: str
@@ -87,34 +202,78 @@ class Result:
     years: tuple[int, ...]
     year_labels: tuple[str, ...]
     series: dict[str, FloatArray]
-    sources: dict[str, FloatArray]  # each funding source's contribution, currency
-    source_kinds: dict[str, str]  # each funding source's kind: "cuts" or "tax"
+    sources: dict[str, FloatArray]
+    source_kinds: dict[str, str]
     rules: tuple[RuleOutcome, ...]
     summary: Summary
-    #: The scenario's defence milestones, (year, % of GDP), and where its figures come from
-    #: (``meta.reference``): read by the charts and the report.
     milestones: tuple[tuple[int, float], ...] = ()
     reference: str = ""
 
-    def row(self, name: str, i: int = 0) -> list[float]:
-        """One series of batch row ``i`` as a list of floats."""
-        return [float(v) for v in self.series[name][i]]
+    def row(self, name: str) -> list[float]:
+        """One series as a list of floats."""
+        return [float(v) for v in self.series[name]]
 
     def unit_of(self, name: str) -> str:
         """The unit of a series, with 'currency' spelled as the scenario's unit."""
         return SERIES_UNITS[name].replace("currency", self.unit)
 
+    def label(self, year: int) -> str:
+        """How tables show ``year`` (2029 -> "2029-30" for fiscal years)."""
+        return self.year_labels[self.years.index(year)]
+
+    def checks(self) -> Iterator[RuleCheck]:
+        """Every rule in every year it is checked in, rule by rule."""
+        for rule in self.rules:
+            yield from rule.checks()
+
+    def tightest(self) -> RuleCheck | None:
+        """The check with the least headroom (the first of equals), or None without rules."""
+        return min(self.checks(), key=lambda c: c.headroom, default=None)
+
+    @property
+    def checks_passed(self) -> tuple[int, int]:
+        """How many checks pass, of how many."""
+        checks = list(self.checks())
+        return sum(c.passed for c in checks), len(checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form of a run (docs/output.md): plain numbers and strings."""
+        return {
+            "scenario": self.title,
+            "source": self.source,
+            "country": self.country,
+            "unit": self.unit,
+            "base_year": self.base_year,
+            "years": list(self.years),
+            "year_labels": list(self.year_labels),
+            "series": {name: self.row(name) for name in self.series},
+            "series_units": {name: self.unit_of(name) for name in SERIES_UNITS},
+            "sources": {name: [float(v) for v in vals] for name, vals in self.sources.items()},
+            "rules": [
+                {
+                    "name": c.rule,
+                    "type": c.type,
+                    "year": c.year,
+                    "passed": c.passed,
+                    "headroom": c.headroom,
+                }
+                for c in self.checks()
+            ],
+            "summary": asdict(self.summary),
+        }
+
 
 def series_from(scn: Scenario, paths: Paths) -> dict[str, FloatArray]:
-    pct = 100.0
+    """Every series of :data:`SERIES_UNITS` from a batch's paths, shape (batch, years), in
+    output units: the one place the model's fractions become percent."""
     y = paths.gdp
     return {
         "gdp": y,
-        "real_growth_pct": paths.real_growth * pct,
-        "deflator_pct": paths.deflator * pct,
+        "real_growth_pct": to_percent(paths.real_growth),
+        "deflator_pct": to_percent(paths.deflator),
         "defence": paths.defence,
-        "defence_pct_gdp": paths.defence / y * pct,
-        "target_pct_gdp": np.broadcast_to(scn.share * pct, y.shape).copy(),
+        "defence_pct_gdp": to_percent(paths.defence / y),
+        "target_pct_gdp": np.broadcast_to(to_percent(scn.share), y.shape).copy(),
         "defence_real": paths.defence_real,
         "baseline_defence": paths.baseline_defence,
         "extra_defence": paths.extra,
@@ -124,16 +283,16 @@ def series_from(scn: Scenario, paths: Paths) -> dict[str, FloatArray]:
         "receipts": paths.receipts,
         "other_spending": paths.other_spending,
         "interest": paths.interest,
-        "interest_pct_receipts": paths.interest / paths.receipts * pct,
-        "effective_conventional_rate_pct": paths.conventional_rate * pct,
+        "interest_pct_receipts": to_percent(paths.interest / paths.receipts),
+        "effective_conventional_rate_pct": to_percent(paths.conventional_rate),
         "psnb": paths.psnb,
-        "psnb_pct_gdp": paths.psnb / y * pct,
+        "psnb_pct_gdp": to_percent(paths.psnb / y),
         "net_investment": paths.net_investment,
         "current_balance": paths.current_balance,
-        "current_balance_pct_gdp": paths.current_balance / y * pct,
+        "current_balance_pct_gdp": to_percent(paths.current_balance / y),
         "sfa": paths.sfa,
         "debt": paths.debt,
-        "debt_pct_gdp": paths.debt / y * pct,
+        "debt_pct_gdp": to_percent(paths.debt / y),
     }
 
 
@@ -172,8 +331,39 @@ def check_run(scn: Scenario, found: Divergence | None, series: dict[str, FloatAr
             )
 
 
+def outcome(scn: Scenario, rule: RuleBatch, row: int = 0) -> RuleOutcome:
+    """Batch row ``row`` of a rule's outcomes, labelled and in output units."""
+    return RuleOutcome(
+        name=rule.name,
+        type=rule.type,
+        years=rule.years,
+        labels=tuple(scn.label(y) for y in rule.years),
+        passed=tuple(bool(v) for v in rule.passed[row]),
+        headroom=np.asarray(rule.headroom[row]),
+        measured_pct=to_percent(np.asarray(rule.measured[row])),
+        limit_pct=None if rule.limit is None else to_percent(rule.limit),
+    )
+
+
 def run(scn: Scenario) -> Result:
-    """Run a scenario and its baseline; return labelled series, rules and the summary."""
+    """Run a scenario and its baseline.
+
+    Parameters
+    ----------
+    scn : Scenario
+        A single run (paths of shape ``(years,)``).
+
+    Returns
+    -------
+    Result
+        Labelled series, the rules' outcomes and the summary.
+
+    Raises
+    ------
+    DivergenceError
+        The scenario or its baseline diverged (GDP at or below zero, debt beyond 100 times
+        GDP, or a series that is not a finite number), naming the first year.
+    """
     batch = run_batch(scn)
     base_batch = run_batch(scn.baseline(), rules=False)
     paths, base = batch.paths, base_batch.paths
@@ -184,8 +374,7 @@ def run(scn: Scenario) -> Result:
         base_series = series_from(scn, base)
     check_run(scn, batch.diverged, series)
     check_run(scn, base_batch.diverged, base_series)
-    rules = batch.rules
-    summary = _summarise(scn, paths, base, series, rules)
+    rules = tuple(outcome(scn, r) for r in batch.rules)
     return Result(
         title=scn.title,
         source=scn.source,
@@ -194,12 +383,12 @@ def run(scn: Scenario) -> Result:
         base_year=scn.base_year,
         years=tuple(int(y) for y in scn.years),
         year_labels=scn.year_labels,
-        series=series,
-        sources={p.name: paths.pools[k] for k, p in enumerate(scn.pools)},
+        series={name: values[0] for name, values in series.items()},
+        sources={p.name: paths.pools[k][0] for k, p in enumerate(scn.pools)},
         source_kinds={p.name: p.kind for p in scn.pools},
         rules=rules,
-        summary=summary,
-        milestones=tuple((y, v * 100.0) for y, v in scn.milestones),
+        summary=_summarise(scn, paths, base, series, rules),
+        milestones=tuple((y, to_percent(v)) for y, v in scn.milestones),
         reference=scn.reference,
     )
 
@@ -214,16 +403,17 @@ def _summarise(
     share_pct = series["defence_pct_gdp"][0]
     reached: float | None = None
     met: bool | None = None
-    if scn.target_year is not None and scn.target_share is not None:
+    target = None if scn.target_share is None else to_percent(scn.target_share)
+    if scn.target_year is not None and target is not None:
         j = int(np.searchsorted(scn.years, scn.target_year))
         reached = float(share_pct[j])
-        met = bool(reached >= scn.target_share * 100.0 - TARGET_SLACK_PP)
-    failed = tuple(r.name for r in rules if not bool(r.all_passed[0]))
-    debt_pct = float(paths.debt[0, -1] / paths.gdp[0, -1] * 100.0)
-    base_pct = float(base.debt[0, -1] / base.gdp[0, -1] * 100.0)
+        met = bool(reached >= target - TARGET_SLACK_PP)
+    failed = tuple(r.name for r in rules if not r.holds)
+    debt_pct = float(to_percent(paths.debt[0, -1] / paths.gdp[0, -1]))
+    base_pct = float(to_percent(base.debt[0, -1] / base.gdp[0, -1]))
     return Summary(
         target_year=scn.target_year,
-        target_pct_gdp=None if scn.target_share is None else scn.target_share * 100.0,
+        target_pct_gdp=target,
         defence_pct_gdp_in_target_year=reached,
         target_met=met,
         rules_passed=not failed,

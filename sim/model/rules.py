@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class RuleOutcome:
+class RuleBatch:
     """One rule over its years: arrays of shape ``(batch, len(years))``."""
 
     name: str
@@ -56,7 +56,7 @@ def _escape(rule: RuleSpec, scn: Scenario, paths: Paths, cols: IntArray) -> Floa
     return np.where(in_years[None, :], room, 0.0)
 
 
-def evaluate(rule: RuleSpec, scn: Scenario, paths: Paths) -> RuleOutcome:
+def evaluate(rule: RuleSpec, scn: Scenario, paths: Paths) -> RuleBatch:
     """The rule in its years. Only those years' columns are computed (the previous year's
     too for a falling-debt rule, and every year up to them for a cumulated exemption)."""
     idx = np.searchsorted(scn.years, np.asarray(rule.years))
@@ -107,7 +107,7 @@ def evaluate(rule: RuleSpec, scn: Scenario, paths: Paths) -> RuleOutcome:
         ok = headroom >= 0.0
     else:  # pragma: no cover - the schema admits no other type
         raise ValueError(f"unknown rule type {rule.type!r}")
-    return RuleOutcome(
+    return RuleBatch(
         name=rule.name,
         type=rule.type,
         years=rule.years,
@@ -118,5 +118,5 @@ def evaluate(rule: RuleSpec, scn: Scenario, paths: Paths) -> RuleOutcome:
     )
 
 
-def evaluate_all(scn: Scenario, paths: Paths) -> tuple[RuleOutcome, ...]:
+def evaluate_all(scn: Scenario, paths: Paths) -> tuple[RuleBatch, ...]:
     return tuple(evaluate(rule, scn, paths) for rule in scn.rules)

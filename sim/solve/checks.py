@@ -8,8 +8,8 @@ pass/fail, which is all a solver looks at.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -52,6 +52,20 @@ class Solution:
     target: tuple[int, float] | None = None  # the solved (year, share % of GDP), if moved
     amounts: dict[str, tuple[float, ...]] = field(default_factory=dict)  # per source, a year
     model_rows: int = 0  # rows of the batch axis the engine ran to find the answer
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form of the answer (docs/output.md)."""
+        return {
+            "goal": self.kind,
+            "feasible": self.feasible,
+            "answer": self.answer,
+            "unit": self.unit,
+            "binding": None if self.binding is None else asdict(self.binding),
+            "message": self.message,
+            "method": self.method,
+            "amounts": {k: list(v) for k, v in self.amounts.items()},
+            "model_rows": self.model_rows,
+        }
 
 
 def require_rules(scn: Scenario) -> None:
@@ -127,7 +141,7 @@ def tightest(candidates: BoolArray, headroom: FloatArray) -> int:
 
 def result_check(result: Result, rule: str, year: int) -> float:
     """The headroom of one check in a finished run."""
-    for outcome in result.rules:
-        if outcome.name == rule and year in outcome.years:
-            return float(outcome.headroom[0, outcome.years.index(year)])
+    for c in result.checks():
+        if c.rule == rule and c.year == year:
+            return c.headroom
     raise KeyError((rule, year))

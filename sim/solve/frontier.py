@@ -9,7 +9,8 @@ then through the minimum-cuts solver, whose engine runs also share one batch per
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -45,14 +46,39 @@ class Cell:
 
 @dataclass(frozen=True)
 class Frontier:
+    """Every (target share, target year) cell of the grid.
+
+    Attributes
+    ----------
+    title, unit : str
+        The scenario's title and currency unit.
+    targets : tuple of float
+        Target shares, % of GDP.
+    years : tuple of int
+        Target years.
+    labels : tuple of str
+        The target years as tables show them.
+    cells : tuple of Cell
+        Target-major: all years of the first target, then the next.
+    model_rows : int
+        Rows of the engine's batch run to find them.
+    """
+
+    title: str
     unit: str
     targets: tuple[float, ...]
     years: tuple[int, ...]
-    cells: tuple[Cell, ...]  # target-major: all years of the first target, then the next
+    labels: tuple[str, ...]
+    cells: tuple[Cell, ...]
     model_rows: int
 
     def cell(self, target: float, year: int) -> Cell:
+        """The cell of one target share and year."""
         return self.cells[self.targets.index(target) * len(self.years) + self.years.index(year)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form (docs/output.md)."""
+        return {"scenario": self.title, "unit": self.unit, "cells": [asdict(c) for c in self.cells]}
 
 
 def frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> Frontier:
@@ -102,9 +128,11 @@ def frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> F
             )
         )
     return Frontier(
+        title=scn.title,
         unit=scn.currency,
         targets=tuple(float(t) for t in targets),
         years=tuple(int(y) for y in years),
+        labels=tuple(scn.label(int(y)) for y in years),
         cells=tuple(out),
         model_rows=rows,
     )

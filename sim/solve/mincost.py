@@ -272,7 +272,7 @@ def min_sources(
     solved = scn.with_amounts({name: np.array(v) for name, v in amounts.items()})
     result = run(solved)
     if not result.summary.rules_passed:  # the answer must hold on the full model as run
-        first = next(r for r in result.rules if not bool(r.all_passed[0]))
+        first = next(r for r in result.rules if not r.holds)
         raise SolveError(
             f"{what}: the amounts found do not pass {first.name} when the solved scenario "
             "is run; please report this with the scenario"

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,8 +33,10 @@ from budgetsim.model.engine import Paths
 from budgetsim.model.guard import Batch, DivergenceError, quietly, run_batch
 from budgetsim.model.result import TARGET_SLACK_PP
 from budgetsim.model.scenario import Scenario, ShockModel
-from budgetsim.model.units import to_percent
+from budgetsim.model.units import PERCENT, to_percent
 from budgetsim.model.workspace import Workspace, empty
+from budgetsim.uncertainty import histogram
+from budgetsim.uncertainty.histogram import Column, count_into
 from budgetsim.uncertainty.shocks import normals, shock_paths
 
 if TYPE_CHECKING:
@@ -42,15 +44,15 @@ if TYPE_CHECKING:
 
 PERCENTILES: tuple[float, ...] = (5, 10, 25, 50, 75, 90, 95)
 
-#: Histogram grid of each fanned series: (bin width, bins either side of the centre), in
-#: the series' unit (percentage points). Rule headroom uses HEADROOM_GRID in units of the
-#: base-year GDP (1e-5 of it is GBP 0.03bn for the UK).
 #: Each fanned series and the path it is read from, as a share of GDP in percent.
 FANNED: tuple[tuple[str, str], ...] = (
     ("debt_pct_gdp", "debt"),
     ("psnb_pct_gdp", "psnb"),
     ("defence_pct_gdp", "defence"),
 )
+#: Histogram grid of each fanned series: (bin width, bins either side of the centre), in
+#: the series' unit (percentage points). Rule headroom uses HEADROOM_GRID in units of the
+#: base-year GDP (1e-5 of it is GBP 0.03bn for the UK).
 GRIDS: dict[str, tuple[float, int]] = {
     "debt_pct_gdp": (0.01, 25_000),
     "psnb_pct_gdp": (0.01, 5_000),
@@ -111,20 +113,6 @@ def simulate_draws(
     return run_batch(shocked, rules=False).paths
 
 
-@dataclass(frozen=True)
-class _Column:
-    """A block of histogram columns: one series over some years."""
-
-    name: str
-    centre: FloatArray  # (cols,), the deterministic values
-    width: float
-    half: int
-
-    @property
-    def bins(self) -> int:
-        return 2 * self.half
-
-
 @dataclass
 class _Counts:
     """One thread's histograms and counters (integers, so merging is exact)."""
@@ -166,18 +154,18 @@ class _Layout:
     def __init__(self, scn: Scenario) -> None:
         central, _ = _measures(run_batch(scn))
         self.central = {k: v[0] for k, v in central.items()}
-        self.columns: list[_Column] = []
+        self.columns: list[Column] = []
         for name, values in self.central.items():
             if name.startswith("headroom:"):
                 width, half = HEADROOM_GRID[0] * scn.gdp0, HEADROOM_GRID[1]
             else:
                 width, half = GRIDS[name]
-            self.columns.append(_Column(name, values, width, half))
+            self.columns.append(Column(name, values, width, half))
         self.rule_years = {r.name: r.years for r in scn.rules}
         self.target = None
         if scn.target_year is not None and scn.target_share is not None:
             j = int(np.searchsorted(scn.years, scn.target_year))
-            self.target = (j, scn.target_share * 100.0)
+            self.target = (j, to_percent(scn.target_share))
 
     def empty(self, n_years: int) -> _Counts:
         return _Counts(
@@ -188,30 +176,6 @@ class _Layout:
             debt_above=np.zeros(n_years, dtype=np.int64),
             draws=0,
         )
-
-
-def _count(
-    hist: IntArray, col: _Column, j: int, x: FloatArray, z: FloatArray, bins: IntArray
-) -> None:
-    """Add the values ``x`` (draws,) of column ``j`` to the histogram ``hist`` (flat);
-    ``z`` and ``bins`` are work arrays of the same length as ``x``.
-
-    Bin of a value: ``floor((x - centre) / width + 0.5)``, clipped to the grid. Only the
-    range of bins this chunk reaches is counted and added, not the whole grid.
-    """
-    np.subtract(x, col.centre[j], out=z)
-    z *= 1.0 / col.width
-    z += 0.5  # bins are centred on the deterministic value
-    np.floor(z, out=z)
-    lo, hi = float(z.min()), float(z.max())
-    if not (-col.half <= lo and hi <= col.half - 1):
-        np.clip(z, -col.half, col.half - 1, out=z)
-        lo, hi = max(lo, -col.half), min(hi, col.half - 1)
-    z -= lo
-    np.copyto(bins, z, casting="unsafe")  # whole numbers from 0 up, so exact
-    counts = np.bincount(bins, minlength=int(hi - lo) + 1)
-    first = j * col.bins + col.half + int(lo)
-    hist[first : first + len(counts)] += counts
 
 
 def _chunk(
@@ -246,20 +210,20 @@ def _chunk(
             y = paths.gdp[:, t]
             for name, path in FANNED:
                 np.divide(getattr(paths, path)[:, t], y, out=x)
-                x *= 100.0
+                x *= PERCENT
                 if name == "debt_pct_gdp":
-                    acc.debt_above[t] += np.count_nonzero(x > threshold * 100.0)
+                    acc.debt_above[t] += np.count_nonzero(x > to_percent(threshold))
                 elif name == "defence_pct_gdp" and layout.target is not None:
                     j, share = layout.target
                     if t == j:
                         acc.target_met += int(np.count_nonzero(x >= share - TARGET_SLACK_PP))
-                _count(acc.hist[name], cols[name], t, x, work, bins)
+                count_into(acc.hist[name], cols[name], t, x, work, bins)
     every = np.ones(nd, dtype=bool)
     for rule in rules:
         name = f"headroom:{rule.name}"
         for j in range(len(rule.years)):
             np.copyto(x, rule.headroom[:, j])
-            _count(acc.hist[name], cols[name], j, x, work, bins)
+            count_into(acc.hist[name], cols[name], j, x, work, bins)
         acc.rule_pass[rule.name] += rule.passed.sum(axis=0)
         every &= rule.passed.all(axis=1)
     acc.all_pass += int(every.sum())
@@ -299,24 +263,56 @@ class Fan:
     resolution: dict[str, float]
     clipped: tuple[str, ...]
 
+    def label(self, year: int) -> str:
+        """How tables show ``year``."""
+        return self.year_labels[self.years.index(year)]
 
-def _percentiles(
-    counts: IntArray, col: _Column, pcts: tuple[float, ...], n: int
-) -> tuple[FloatArray, bool]:
-    h = counts.reshape(len(col.centre), col.bins)
-    cum = np.cumsum(h, axis=1)
-    out = np.empty((len(pcts), len(col.centre)))
-    clipped = False
-    rows = np.arange(len(col.centre))
-    for k, q in enumerate(pcts):
-        r = q / 100.0 * n
-        j = np.minimum((cum < r).sum(axis=1), col.bins - 1)
-        before = np.where(j > 0, cum[rows, np.maximum(j - 1, 0)], 0)
-        inside = h[rows, j]
-        frac = np.clip((r - before) / np.maximum(inside, 1), 0.0, 1.0)
-        out[k] = col.centre + (j - col.half - 0.5 + frac) * col.width
-        clipped = clipped or bool(((j == 0) | (j == col.bins - 1)).any())
-    return out, clipped
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form of a fan (docs/output.md): plain numbers and strings."""
+        pct = [percentile_name(q) for q in self.percentiles]
+        return {
+            "scenario": self.title,
+            "source": self.source,
+            "unit": self.unit,
+            "draws": self.draws,
+            "seed": self.seed,
+            "years": list(self.years),
+            "year_labels": list(self.year_labels),
+            "percentiles": list(self.percentiles),
+            "series": {
+                name: {
+                    "unit": "% of GDP",
+                    "central": [float(v) for v in self.central[name]],
+                    **{p: [float(v) for v in self.series[name][k]] for k, p in enumerate(pct)},
+                }
+                for name, _ in FANNED
+            },
+            "rules": [
+                {
+                    "name": name,
+                    "year": year,
+                    "p_pass": float(self.p_rule_pass[name][j]),
+                    "headroom_unit": self.unit,
+                    "headroom_central": float(self.headroom_central[name][j]),
+                    **{p: float(self.headroom[name][k, j]) for k, p in enumerate(pct)},
+                }
+                for name, years in self.rule_years.items()
+                for j, year in enumerate(years)
+            ],
+            "p_all_rules_pass": self.p_all_rules_pass,
+            "target_year": self.target_year,
+            "target_pct_gdp": self.target_pct_gdp,
+            "p_target_met": self.p_target_met,
+            "debt_threshold_pct_gdp": self.debt_threshold_pct_gdp,
+            "p_debt_above": [float(v) for v in self.p_debt_above],
+            "resolution": self.resolution,
+            "clipped": list(self.clipped),
+        }
+
+
+def percentile_name(q: float) -> str:
+    """A percentile's name: P5, P50, P97.5."""
+    return f"P{q:g}"
 
 
 def fan(
@@ -388,7 +384,7 @@ def _summarise(
     headroom: dict[str, FloatArray] = {}
     clipped = []
     for col in layout.columns:
-        values, hit_edge = _percentiles(total.hist[col.name], col, pcts, n)
+        values, hit_edge = histogram.percentiles(total.hist[col.name], col, pcts, n)
         if hit_edge:
             clipped.append(col.name)
         if col.name.startswith("headroom:"):
@@ -420,7 +416,7 @@ def _summarise(
         target_year=scn.target_year,
         target_pct_gdp=None if target is None else target[1],
         p_target_met=None if target is None else total.target_met / n,
-        debt_threshold_pct_gdp=threshold * 100.0,
+        debt_threshold_pct_gdp=to_percent(threshold),
         p_debt_above=total.debt_above / n,
         resolution={c.name: c.width for c in layout.columns},
         clipped=tuple(clipped),

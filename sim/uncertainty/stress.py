@@ -34,11 +34,12 @@ import numpy as np
 
 from budgetsim.model.guard import DivergenceError, run_batch
 from budgetsim.model.scenario import Scenario
+from budgetsim.model.units import PCT, to_percent
 
 if TYPE_CHECKING:
     from budgetsim.model.arrays import FloatArray
 
-PP = 0.01
+PP = PCT  # one percentage point
 
 
 def _first(n_years: int, k: int, size: float) -> FloatArray:
@@ -155,14 +156,82 @@ class StressRow:
 
 @dataclass(frozen=True)
 class StressResult:
+    """Every test's outcome, and the unshocked scenario's, in one year.
+
+    Attributes
+    ----------
+    title, source, unit : str
+        The scenario's title, file and currency unit.
+    year : int
+        The year borrowing and debt are read in.
+    labels : dict of int to str
+        Every projected year as tables show it.
+    rule_years : dict of str to int
+        Each rule and the year it is read in (its first checked year).
+    base : StressRow
+        The unshocked scenario.
+    rows : tuple of StressRow
+        The tests, in the order asked for.
+    """
+
     title: str
     source: str
     unit: str
     year: int
-    labels: dict[int, str]  # every projected year, as tables show it
+    labels: dict[int, str]
     rule_years: dict[str, int]
-    base: StressRow  # the unshocked scenario
+    base: StressRow
     rows: tuple[StressRow, ...]
+
+    def effect(self, row: StressRow) -> StressEffect:
+        """A test's effect: its values less the unshocked scenario's (None where either is
+        missing)."""
+
+        def less(a: float | None, b: float | None) -> float | None:
+            return None if a is None or b is None else a - b
+
+        return StressEffect(
+            psnb_pct_gdp=less(row.psnb_pct_gdp, self.base.psnb_pct_gdp),
+            debt_pct_gdp=less(row.debt_pct_gdp, self.base.debt_pct_gdp),
+            headroom={
+                rule: less(row.headroom.get(rule), self.base.headroom.get(rule))
+                for rule in self.rule_years
+            },
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form (docs/output.md)."""
+
+        def row(r: StressRow) -> dict[str, Any]:
+            return {
+                "test": r.name,
+                "description": r.description,
+                "note": r.note,
+                "psnb_pct_gdp": r.psnb_pct_gdp,
+                "debt_pct_gdp": r.debt_pct_gdp,
+                "headroom": r.headroom,
+                "passed": r.passed,
+            }
+
+        return {
+            "scenario": self.title,
+            "source": self.source,
+            "unit": self.unit,
+            "year": self.year,
+            "rule_years": self.rule_years,
+            "scenario_values": row(self.base),
+            "tests": [row(r) for r in self.rows],
+        }
+
+
+@dataclass(frozen=True)
+class StressEffect:
+    """A test's change from the unshocked scenario: percentage points of GDP for borrowing
+    and debt, currency for each rule's headroom."""
+
+    psnb_pct_gdp: float | None
+    debt_pct_gdp: float | None
+    headroom: dict[str, float | None]
 
 
 def stress_year(scn: Scenario) -> int:
@@ -219,8 +288,8 @@ def _rows(scn: Scenario, year: int, runs: list[tuple[str, str, str, Scenario]]) 
                 name,
                 desc,
                 note,
-                float(paths.psnb[i, j] / paths.gdp[i, j] * 100.0),
-                float(paths.debt[i, j] / paths.gdp[i, j] * 100.0),
+                float(to_percent(paths.psnb[i, j] / paths.gdp[i, j])),
+                float(to_percent(paths.debt[i, j] / paths.gdp[i, j])),
                 {r.name: float(r.headroom[i, 0]) for r in rules},
                 {r.name: bool(r.passed[i, 0]) for r in rules},
             )
