@@ -36,6 +36,7 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check sim cli tests benchmarks fuzz scripts
 	$(BIN)/ruff format --check sim cli tests benchmarks fuzz scripts
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy -p budgetsim

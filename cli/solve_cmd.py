@@ -90,13 +90,13 @@ def solve_command(
 ) -> None:
     """Solve for what is affordable: the answer, the binding rule and the solved path."""
     from budgetsim.input.edit import solved_spec, to_yaml
-    from budgetsim.solve.checks import SolveError
-    from budgetsim.solve.search import (
+    from budgetsim.solve import (
         solve_earliest_year,
         solve_max_share,
         solve_min_cuts,
         solve_tax_rise,
     )
+    from budgetsim.solve.checks import SolveError
 
     loaded = loaded_or_fail(file, set_)
     scn = loaded.scenario
@@ -161,8 +161,8 @@ def frontier_of(
 ) -> tuple[Scenario, Frontier]:
     """Load a scenario and solve its frontier for ``--targets`` and ``--years`` (as given on
     the command line; default: every projected year). Bad input: one line, exit code 2."""
+    from budgetsim.solve import solve_frontier
     from budgetsim.solve.checks import SolveError
-    from budgetsim.solve.search import solve_frontier
 
     scn = load_or_fail(file, overrides)
     shares = _numbers(targets, "targets")

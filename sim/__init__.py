@@ -1,12 +1,19 @@
 """budgetsim: what defence-spending promises cost under tax freezes and fiscal rules.
 
-The model core. It reads no files and prints nothing: give it scenario text
-(:func:`load_text`), run it (:func:`run`) and read the :class:`Result`. The command line and
-file handling live in :mod:`budgetsim.cli` (``budgetsim.input.files.load_file`` reads a
-scenario file from disk).
+A session in a notebook (docs/api.md walks through one)::
 
-Names are imported on first use, so ``import budgetsim`` stays cheap for a command-line
-tool that is started many times.
+    import budgetsim
+    scn = budgetsim.load("scenarios/uk_2030.yaml", overrides=["defence.milestones.2030=3.5"])
+    res = budgetsim.run(scn)              # a Result: series, rules, summary
+    res.summary.rules_failed
+    budgetsim.fan(scn, draws=10_000)      # percentiles and chances (a Fan)
+    budgetsim.solve_max_share(scn)        # the most affordable share (a Solution)
+
+The layers, each a subpackage: :mod:`budgetsim.input` (files and text to a frozen
+Scenario), :mod:`budgetsim.model` (the engine, rules and results), :mod:`budgetsim.solve`
+and :mod:`budgetsim.uncertainty` (on top of the model), :mod:`budgetsim.cli` (the command
+line). Names are imported on first use, so ``import budgetsim`` stays cheap for a
+command-line tool that is started many times.
 """
 
 from __future__ import annotations
@@ -16,75 +23,94 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
-    "Check": "budgetsim.solve.checks",
-    "DivergenceError": "budgetsim.model.guard",
-    "Frontier": "budgetsim.solve.frontier",
-    "Paths": "budgetsim.model.engine",
-    "Problem": "budgetsim.errors",
-    "Result": "budgetsim.model.result",
-    "RuleOutcome": "budgetsim.model.result",
-    "Scenario": "budgetsim.model.scenario",
-    "ScenarioError": "budgetsim.errors",
-    "Solution": "budgetsim.solve.checks",
-    "SolveError": "budgetsim.solve.checks",
-    "Summary": "budgetsim.model.result",
-    "load_text": "budgetsim.input.loader",
-    "run": "budgetsim.model.result",
-    "simulate": "budgetsim.model.engine",
-    "solve_earliest_year": "budgetsim.solve.search",
-    "solve_frontier": "budgetsim.solve.search",
-    "solve_max_share": "budgetsim.solve.search",
-    "solve_min_cuts": "budgetsim.solve.search",
-    "solve_tax_rise": "budgetsim.solve.search",
+#: Public name -> (module, attribute).
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "load": ("budgetsim.input.files", "load_file"),
+    "load_text": ("budgetsim.input.loader", "load_text"),
+    "Problem": ("budgetsim.errors", "Problem"),
+    "ScenarioError": ("budgetsim.errors", "ScenarioError"),
+    "Scenario": ("budgetsim.model.scenario", "Scenario"),
+    "run": ("budgetsim.model.result", "run"),
+    "Result": ("budgetsim.model.result", "Result"),
+    "RuleOutcome": ("budgetsim.model.result", "RuleOutcome"),
+    "RuleCheck": ("budgetsim.model.result", "RuleCheck"),
+    "Summary": ("budgetsim.model.result", "Summary"),
+    "simulate": ("budgetsim.model.engine", "simulate"),
+    "Paths": ("budgetsim.model.engine", "Paths"),
+    "DivergenceError": ("budgetsim.model.guard", "DivergenceError"),
+    "solve_max_share": ("budgetsim.solve", "solve_max_share"),
+    "solve_earliest_year": ("budgetsim.solve", "solve_earliest_year"),
+    "solve_min_cuts": ("budgetsim.solve", "solve_min_cuts"),
+    "solve_tax_rise": ("budgetsim.solve", "solve_tax_rise"),
+    "frontier": ("budgetsim.solve", "solve_frontier"),
+    "Solution": ("budgetsim.solve", "Solution"),
+    "Check": ("budgetsim.solve", "Check"),
+    "SolveError": ("budgetsim.solve", "SolveError"),
+    "Frontier": ("budgetsim.solve", "Frontier"),
+    "fan": ("budgetsim.uncertainty", "fan"),
+    "Fan": ("budgetsim.uncertainty", "Fan"),
+    "stress": ("budgetsim.uncertainty", "stress"),
+    "StressResult": ("budgetsim.uncertainty", "StressResult"),
+    "calibrate": ("budgetsim.uncertainty", "calibrate"),
 }
 
 __all__ = [
     "Check",
     "DivergenceError",
+    "Fan",
     "Frontier",
     "Paths",
     "Problem",
     "Result",
+    "RuleCheck",
     "RuleOutcome",
     "Scenario",
     "ScenarioError",
     "Solution",
     "SolveError",
+    "StressResult",
     "Summary",
     "__version__",
+    "calibrate",
+    "fan",
+    "frontier",
+    "load",
     "load_text",
     "run",
     "simulate",
     "solve_earliest_year",
-    "solve_frontier",
     "solve_max_share",
     "solve_min_cuts",
     "solve_tax_rise",
+    "stress",
 ]
 
 if TYPE_CHECKING:
     from budgetsim.errors import Problem, ScenarioError
+    from budgetsim.input.files import load_file as load
     from budgetsim.input.loader import load_text
     from budgetsim.model.engine import Paths, simulate
     from budgetsim.model.guard import DivergenceError
-    from budgetsim.model.result import Result, RuleOutcome, Summary, run
+    from budgetsim.model.result import Result, RuleCheck, RuleOutcome, Summary, run
     from budgetsim.model.scenario import Scenario
-    from budgetsim.solve.checks import Check, Solution, SolveError
-    from budgetsim.solve.frontier import Frontier
-    from budgetsim.solve.search import (
+    from budgetsim.solve import (
+        Check,
+        Frontier,
+        Solution,
+        SolveError,
         solve_earliest_year,
-        solve_frontier,
         solve_max_share,
         solve_min_cuts,
         solve_tax_rise,
     )
+    from budgetsim.solve import solve_frontier as frontier
+    from budgetsim.uncertainty import Fan, StressResult, calibrate, fan, stress
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    target = _EXPORTS.get(name)
+    if target is None:
         raise AttributeError(f"module 'budgetsim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(target[0]), target[1])
     globals()[name] = value
     return value

@@ -15,8 +15,8 @@ from typer.testing import CliRunner, Result
 from budgetsim.errors import ScenarioError
 from budgetsim.input.files import load_file
 from budgetsim.model.guard import DivergenceError
+from budgetsim.solve import solve_min_cuts
 from budgetsim.solve.checks import SolveError
-from budgetsim.solve.search import solve_min_cuts
 from budgetsim.uncertainty.calibrate import CalibrationError, calibrate
 from tests.conftest import ROOT, invoke
 
@@ -168,19 +168,19 @@ def test_solve_reports_a_scenario_error_once_and_a_divergence_as_exit_1(
 ) -> None:
     """A ScenarioError names its source already (the file name is not repeated); a
     divergence is a checked condition that failed, exit code 1, as for run, fan and stress."""
-    import budgetsim.solve.search
+    import budgetsim.solve
 
     def bad_scenario(*args: object) -> None:
         raise ScenarioError.single("scenarios/uk_2030.yaml", "a problem found while solving")
 
-    monkeypatch.setattr(budgetsim.solve.search, "solve_max_share", bad_scenario)
+    monkeypatch.setattr(budgetsim.solve, "solve_max_share", bad_scenario)
     line = one_line_error(invoke("solve", "scenarios/uk_2030.yaml", "--for", "max-share"))
     assert line == "scenarios/uk_2030.yaml: a problem found while solving", line
 
     def diverges(*args: object) -> None:
         raise DivergenceError("debt passes 10000 % of GDP in 2030", 2030)
 
-    monkeypatch.setattr(budgetsim.solve.search, "solve_max_share", diverges)
+    monkeypatch.setattr(budgetsim.solve, "solve_max_share", diverges)
     r = invoke("solve", "scenarios/uk_2030.yaml", "--for", "max-share")
     assert one_line_error(r, 1) == "scenarios/uk_2030.yaml: debt passes 10000 % of GDP in 2030"
 

@@ -33,7 +33,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def fr() -> Frontier:
-    from budgetsim.solve.search import solve_frontier
+    from budgetsim.solve import solve_frontier
 
     scn = load_file(ROOT / UK_2030, [SOURCES])
     return solve_frontier(scn, TARGETS, YEARS)
@@ -105,7 +105,7 @@ def test_plot_frontier_errors(tmp_path: Path, args: list[str], message: str) -> 
 
 def test_cells_no_path_passes_are_hatched_and_named() -> None:
     from budgetsim.cli.present.frontier_chart import build_frontier, cuts_grid
-    from budgetsim.solve.search import solve_frontier
+    from budgetsim.solve import solve_frontier
 
     # As shipped (aid cuts only), 5 % fails every year (docs/solving.md); 2.5 % passes.
     fr = solve_frontier(load_file(ROOT / UK_2030), (2.5, 5.0), (2027, 2031))

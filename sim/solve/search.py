@@ -16,9 +16,6 @@ targets and years in :mod:`budgetsim.solve.frontier`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from budgetsim.model.result import run
@@ -38,9 +35,6 @@ from budgetsim.solve.checks import (
     run_candidates,
     tightest,
 )
-
-if TYPE_CHECKING:
-    from budgetsim.solve.frontier import Frontier
 
 GRID = 65  # candidate shares per batched run
 TOLERANCE_PCT = 1e-6  # width of the final interval, percentage points of GDP
@@ -178,38 +172,3 @@ def earliest_year(scn: Scenario, share: float | None = None) -> Solution:
         target=(years[i], share),
         model_rows=rows,
     )
-
-
-def solve_max_share(scn: Scenario, year: int | None = None) -> Solution:
-    """The highest target share by ``year`` with every rule passing (see :func:`max_share`)."""
-    return max_share(scn, year)
-
-
-def solve_earliest_year(scn: Scenario, share: float | None = None) -> Solution:
-    """The first target year in which ``share`` passes every rule."""
-    return earliest_year(scn, share)
-
-
-def solve_min_cuts(
-    scn: Scenario, year: int | None = None, share: float | None = None, discount_pct: float = 0.0
-) -> Solution:
-    """The least (optionally discounted) cuts path, within each pool's cap, that passes."""
-    from budgetsim.solve.mincost import min_sources
-
-    return min_sources(scn, "cuts", year, share, discount_pct)
-
-
-def solve_tax_rise(
-    scn: Scenario, year: int | None = None, share: float | None = None, discount_pct: float = 0.0
-) -> Solution:
-    """The least tax-rise path that passes; a SolveError under the tax freeze."""
-    from budgetsim.solve.mincost import min_sources
-
-    return min_sources(scn, "tax", year, share, discount_pct)
-
-
-def solve_frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> Frontier:
-    """Feasible or the binding rule, extra cost and cuts needed, per target and year."""
-    from budgetsim.solve.frontier import frontier
-
-    return frontier(scn, targets, years)
