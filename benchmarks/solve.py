@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from budgetsim.input.files import load_file
-from budgetsim.solve.search import (
+from budgetsim.solve import (
     solve_earliest_year,
     solve_frontier,
     solve_max_share,
