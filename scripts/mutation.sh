@@ -2,7 +2,7 @@
 # Mutation testing of the model core with mutmut (`make mutation`).
 #
 # mutmut names a mutant after its file path, so the path must be the import path: the tests
-# import `budgetsim.model.engine`, while the repository keeps it at sim/engine.py. This script
+# import `budgetsim.model.engine`, while the repository keeps it at sim/model/engine.py. The script
 # lays a staging copy under build/mutation with the package at budgetsim/ (and the CLI at
 # budgetsim/cli/), then runs mutmut there with the settings in pyproject.toml
 # ([tool.mutmut]). Extra arguments go to `mutmut run` (mutant names or globs).
