@@ -31,6 +31,12 @@ def _exit_code(code: object) -> int:
 
 
 def main() -> None:
+    """Run the ``budgetsim`` command line, then end the process at once with its exit code.
+
+    The garbage collector stays off, and the interpreter's teardown is skipped once the
+    output is flushed (see the module docstring); a reader that went away early (a broken
+    pipe) makes the exit code 1 if it was 0.
+    """
     gc.disable()
     from budgetsim.cli.app import app
 

@@ -136,6 +136,8 @@ def validate_command(
 
 
 class SchemaFormat(StrEnum):
+    """The formats of ``budgetsim schema``: JSON Schema, or the Markdown parameter reference."""
+
     json = "json"
     markdown = "markdown"
 

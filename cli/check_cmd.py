@@ -28,7 +28,20 @@ def breach(result: Result, rule: RuleOutcome) -> str | None:
     """The clause for a breached rule, or None when it holds in every year it is checked.
 
     A rule breached in more than LIST_AT_MOST years is summed up as the count, the first
-    year and the worst year, so that one line stays readable for a 30-year horizon."""
+    year and the worst year, so that one line stays readable for a 30-year horizon.
+
+    Parameters
+    ----------
+    result : Result
+        The run (for its currency unit).
+    rule : RuleOutcome
+        One of its rules.
+
+    Returns
+    -------
+    str or None
+        E.g. ``stability rule breached in 2029-30 (headroom -3.2 GBP bn)``.
+    """
     bad = [c for c in rule.checks() if not c.passed]
 
     def headroom(c: RuleCheck) -> str:

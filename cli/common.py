@@ -26,7 +26,20 @@ from budgetsim.model.scenario import Scenario
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """One line on stderr, then exit with ``code`` (bad input by default)."""
+    """One line on stderr, then exit with ``code`` (bad input by default).
+
+    Parameters
+    ----------
+    message : str
+        The line to print (a trailing newline is not doubled).
+    code : int
+        The exit code (:data:`~budgetsim.cli.EXIT_BAD_INPUT` by default).
+
+    Raises
+    ------
+    typer.Exit
+        Always, with ``code``.
+    """
     sys.stderr.write(message.rstrip("\n") + "\n")
     raise typer.Exit(code)
 
@@ -35,7 +48,27 @@ def loaded_or_fail(
     path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
 ) -> Loaded:
     """Load a scenario with its validated file (bad input: exit 2) and print its warnings to
-    stderr. ``texts``: as for :func:`budgetsim.input.files.load_file`."""
+    stderr. ``texts``: as for :func:`budgetsim.input.files.load_file`.
+
+    Parameters
+    ----------
+    path : Path
+        The scenario file.
+    overrides : list of str, optional
+        ``--set`` assignments, ``key.path=value``.
+    texts : dict of str to str, optional
+        The files' texts by name, read only if not there already; added to.
+
+    Returns
+    -------
+    Loaded
+        The validated spec and the Scenario.
+
+    Raises
+    ------
+    typer.Exit
+        Exit code 2 after printing the problems, for bad input.
+    """
     try:
         loaded = load_with_spec(path, overrides or (), texts)
     except ScenarioError as exc:
@@ -47,14 +80,53 @@ def loaded_or_fail(
 def load_or_fail(
     path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
 ) -> Scenario:
-    """Load a scenario (bad input: exit 2) and print its warnings to stderr."""
+    """Load a scenario (bad input: exit 2) and print its warnings to stderr.
+
+    Parameters
+    ----------
+    path : Path
+        The scenario file.
+    overrides : list of str, optional
+        ``--set`` assignments, ``key.path=value``.
+    texts : dict of str to str, optional
+        The files' texts by name, as for :func:`loaded_or_fail`.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    typer.Exit
+        Exit code 2 after printing the problems, for bad input.
+    """
     return loaded_or_fail(path, overrides, texts).scenario
 
 
 def run_or_fail(
     path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
 ) -> Result:
-    """Load and run a scenario; a divergent run is exit 1."""
+    """Load and run a scenario; a divergent run is exit 1.
+
+    Parameters
+    ----------
+    path : Path
+        The scenario file.
+    overrides : list of str, optional
+        ``--set`` assignments, ``key.path=value``.
+    texts : dict of str to str, optional
+        The files' texts by name, as for :func:`loaded_or_fail`.
+
+    Returns
+    -------
+    Result
+        The run, in output units.
+
+    Raises
+    ------
+    typer.Exit
+        Exit code 2 for bad input, 1 for a run that diverges.
+    """
     scenario = load_or_fail(path, overrides, texts)
     try:
         return run(scenario)
@@ -80,7 +152,22 @@ def emit_text(text: str, output: Path | None) -> None:
 
 def emit(doc: Document, fmt: Format, output: Path | None) -> None:
     """A command's Document in the format asked for: to a terminal as wide as it is, to a
-    pipe or a file as plain text, never cut."""
+    pipe or a file as plain text, never cut.
+
+    Parameters
+    ----------
+    doc : Document
+        What the command prints.
+    fmt : Format
+        The ``--format`` asked for.
+    output : Path or None
+        The ``--output`` file, written atomically; None: stdout.
+
+    Raises
+    ------
+    typer.Exit
+        Exit code 2 when ``output`` cannot be written.
+    """
     if fmt is Format.table and output is None and sys.stdout.isatty():
         from rich.console import Console
 

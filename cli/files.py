@@ -24,7 +24,23 @@ def _umask() -> int:
 
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write ``text`` (or bytes: an image) to ``path`` so that a reader sees the old file or
-    the whole new one."""
+    the whole new one.
+
+    The data go to a temporary file beside ``path``, synced, then renamed over it; the new
+    file gets the old one's mode, or the default under the umask.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write.
+    text : str or bytes
+        Text (written as UTF-8) or bytes.
+
+    Raises
+    ------
+    OSError
+        The file cannot be written; no temporary file is left behind.
+    """
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 
 class Goal(StrEnum):
+    """What ``budgetsim solve --for`` solves for: one solver each."""
+
     max_share = "max-share"
     earliest_year = "earliest-year"
     min_cuts = "min-cuts"
@@ -160,7 +162,31 @@ def frontier_of(
     file: Path, targets: str, years: str | None, overrides: list[str] | None
 ) -> tuple[Scenario, Frontier]:
     """Load a scenario and solve its frontier for ``--targets`` and ``--years`` (as given on
-    the command line; default: every projected year). Bad input: one line, exit code 2."""
+    the command line; default: every projected year). Bad input: one line, exit code 2.
+
+    Parameters
+    ----------
+    file : Path
+        The scenario file.
+    targets : str
+        Target shares, % of GDP, comma-separated.
+    years : str or None
+        Target years, ``FIRST..LAST`` or comma-separated; None: every projected year.
+    overrides : list of str or None
+        ``--set`` assignments.
+
+    Returns
+    -------
+    scenario : Scenario
+        The loaded scenario.
+    frontier : Frontier
+        Its frontier, cash in currency.
+
+    Raises
+    ------
+    typer.Exit
+        Exit code 2 for bad input or a question the scenario cannot answer.
+    """
     from budgetsim.solve import solve_frontier
     from budgetsim.solve.checks import SolveError
 

@@ -70,7 +70,29 @@ def fan_of(
     overrides: list[str] | None,
 ) -> Fan:
     """Load a scenario and run its Monte Carlo fan. A scenario without an ``uncertainty``
-    section is bad input (exit 2); a divergent draw, exit 1."""
+    section is bad input (exit 2); a divergent draw, exit 1.
+
+    Parameters
+    ----------
+    file : Path
+        The scenario file.
+    draws, seed : int or None
+        Draws and seed; None: the scenario's ``uncertainty:`` section.
+    workers : int or None
+        Threads; None: one per CPU.
+    overrides : list of str or None
+        ``--set`` assignments.
+
+    Returns
+    -------
+    Fan
+        Percentiles in % of GDP and currency, chances from 0 to 1.
+
+    Raises
+    ------
+    typer.Exit
+        Exit code 2 for bad input, 1 when a draw diverges.
+    """
     from budgetsim.uncertainty.montecarlo import NoUncertaintyError
 
     scn = load_or_fail(file, overrides)
@@ -152,7 +174,25 @@ PACKAGED = "uk_hist_1990_2024.csv"
 
 
 def read_history(path: Path | None) -> tuple[str, list[list[float]]]:
-    """Rows (year, growth, deflator, yield) from a CSV; '#' lines are comments."""
+    """Rows (year, growth, deflator, yield) from a CSV; '#' lines are comments.
+
+    Parameters
+    ----------
+    path : Path or None
+        The CSV; None: the UK series shipped with budgetsim.
+
+    Returns
+    -------
+    name : str
+        The CSV's name in messages.
+    rows : list of list of float
+        (year, real growth %, deflator growth %, 10-year yield %), one a year.
+
+    Raises
+    ------
+    typer.Exit
+        Exit code 2 for a file that cannot be read, a wrong header or a bad value.
+    """
     if path is None:
         from importlib.resources import files
 
@@ -191,12 +231,28 @@ def read_history(path: Path | None) -> tuple[str, list[list[float]]]:
 
 
 class CalibrateFormat(StrEnum):
+    """The formats of ``budgetsim calibrate``: a report, JSON, or the ``uncertainty:`` YAML."""
+
     table = "table"
     json = "json"
     yaml = "yaml"
 
 
 def calibration_lines(name: str, cal: Calibration) -> list[str]:
+    """The table view of ``budgetsim calibrate``: the data's statistics, then the section.
+
+    Parameters
+    ----------
+    name : str
+        The history's name (a file, or the shipped series).
+    cal : Calibration
+        The estimates, in percent.
+
+    Returns
+    -------
+    list of str
+        Lines without line ends.
+    """
     labels = ("real growth", "deflator", "gilt change")
     first, last = cal.years[0], cal.years[-1]
     excl = f", excluding {', '.join(map(str, cal.excluded))}" if cal.excluded else ""
@@ -225,6 +281,20 @@ def calibration_lines(name: str, cal: Calibration) -> list[str]:
 
 
 def yaml_section(cal: Calibration, name: str) -> str:
+    """The estimates as a scenario's ``uncertainty:`` section, ready to paste.
+
+    Parameters
+    ----------
+    cal : Calibration
+        The estimates, in percent.
+    name : str
+        The history's name, for the comment on the first line.
+
+    Returns
+    -------
+    str
+        YAML text ending in a newline; values rounded as :meth:`Calibration.section` does.
+    """
     args = " ".join(f"--exclude {y}" for y in cal.excluded)
     lines = [f"uncertainty:  # budgetsim calibrate {args}".rstrip() + f" ({name})"]
     lines += [f"  {k}: {v:g}" for k, v in cal.section().items()]

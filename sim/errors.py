@@ -36,7 +36,21 @@ def one_line(text: str) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a scenario."""
+    """One thing wrong with a scenario.
+
+    ``str(problem)`` is the line users see: ``SOURCE:LINE: key.path: message``.
+
+    Attributes
+    ----------
+    source : str
+        Where the scenario came from: a file path, ``--set`` or ``<string>``.
+    line : int or None
+        The line in ``source`` (from 1), where it is known.
+    loc : tuple of str and int
+        The key path, e.g. ``('rules', 0, 'limit')``; empty for the file as a whole.
+    message : str
+        What is wrong.
+    """
 
     source: str
     line: int | None
@@ -51,7 +65,19 @@ class Problem:
 
 
 class ScenarioError(Exception):
-    """A scenario could not be loaded or validated; carries every problem found."""
+    """A scenario could not be loaded or validated; carries every problem found.
+
+    The message is one line per problem, in the order found.
+
+    Parameters
+    ----------
+    problems : iterable of Problem
+        Every problem found.
+
+    Attributes
+    ----------
+    problems : tuple of Problem
+    """
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: Sequence[Problem] = tuple(problems)
@@ -61,4 +87,21 @@ class ScenarioError(Exception):
     def single(
         cls, source: str, message: str, line: int | None = None, loc: Loc = ()
     ) -> ScenarioError:
+        """An error carrying one problem.
+
+        Parameters
+        ----------
+        source : str
+            A file path, ``--set`` or ``<string>``.
+        message : str
+            What is wrong.
+        line : int, optional
+            The line in ``source``, from 1.
+        loc : tuple of str and int
+            The key path; empty for the source as a whole.
+
+        Returns
+        -------
+        ScenarioError
+        """
         return cls([Problem(source, line, loc, message)])

@@ -69,6 +69,20 @@ class ChartError(Exception):
 
 @dataclass(frozen=True)
 class Chart:
+    """One chart of Results: its name, what it shows, its title and how it is drawn.
+
+    Attributes
+    ----------
+    name : str
+        The name ``--chart`` takes.
+    description : str
+        What it shows, in a line.
+    title : str
+        The title drawn on it.
+    draw : callable
+        ``draw(fig, results)`` puts the chart on a Figure.
+    """
+
     name: str
     description: str
     title: str
@@ -121,6 +135,15 @@ def _subtitle(ax: Axes, results: Sequence[Result]) -> None:
 
 
 def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
+    """Defence % of GDP of each scenario, its milestones, and NATO's core target.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to draw on, in the house style.
+    results : sequence of Result
+        The scenarios, in output units.
+    """
     ax = fig.add_subplot()
     for k, r in enumerate(results):
         ax.plot(r.years, r.row("defence_pct_gdp"), label=_name(r), **_style(k))
@@ -154,6 +177,20 @@ def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
 
 
 def draw_defence_cash(fig: Figure, results: Sequence[Result]) -> None:
+    """Defence in cash, nominal and at base-year prices, of each scenario.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to draw on, in the house style.
+    results : sequence of Result
+        The scenarios, in output units.
+
+    Raises
+    ------
+    ChartError
+        The scenarios are in different currency units.
+    """
     unit = _one_unit(results, "the cash chart")
     ax = fig.add_subplot()
     for k, r in enumerate(results):
@@ -185,6 +222,20 @@ def _funding_parts(r: Result) -> list[tuple[str, list[float]]]:
 
 
 def draw_funding(fig: Figure, results: Sequence[Result]) -> None:
+    """The extra spending as stacked bars (cuts by pool, tax, borrowing), a panel a scenario.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to draw on, in the house style.
+    results : sequence of Result
+        The scenarios, in output units.
+
+    Raises
+    ------
+    ChartError
+        The scenarios are in different currency units.
+    """
     unit = _one_unit(results, "the funding chart")
     axes = fig.subplots(len(results), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
     for ax, r in zip(axes, results, strict=True):
@@ -225,6 +276,15 @@ def draw_funding(fig: Figure, results: Sequence[Result]) -> None:
 
 
 def draw_debt(fig: Figure, results: Sequence[Result]) -> None:
+    """Debt % of GDP above, borrowing % of GDP below, a line a scenario.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to draw on, in the house style.
+    results : sequence of Result
+        The scenarios, in output units.
+    """
     top, bottom = fig.subplots(2, 1, sharex=True)
     for k, r in enumerate(results):
         top.plot(r.years, r.row("debt_pct_gdp"), label=_name(r), **_style(k))
@@ -238,6 +298,20 @@ def draw_debt(fig: Figure, results: Sequence[Result]) -> None:
 
 
 def draw_headroom(fig: Figure, results: Sequence[Result]) -> None:
+    """Each rule's headroom (currency) in each year it is checked, a bar a scenario.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to draw on, in the house style.
+    results : sequence of Result
+        The scenarios, in output units.
+
+    Raises
+    ------
+    ChartError
+        The scenarios are in different currency units.
+    """
     unit = _one_unit(results, "the headroom chart")
     ax = fig.add_subplot()
     groups: list[tuple[str, int]] = []
@@ -313,7 +387,21 @@ DEFAULT_CHART = "defence-share"
 
 
 def footnote(results: Sequence[Result], width: int = 160, max_lines: int = 3) -> list[str]:
-    """Where the numbers come from: the scenario files and, if it fits, their references."""
+    """Where the numbers come from: the scenario files and, if it fits, their references.
+
+    Parameters
+    ----------
+    results : sequence of Result
+        The scenarios drawn.
+    width : int
+        Characters a line.
+    max_lines : int
+        Beyond this many lines the references are left out (each file cites its figures).
+
+    Returns
+    -------
+    list of str
+    """
     files = ", ".join(r.source for r in results)
     head = f"Source: budgetsim {__version__}, scenario "
     head += ("files " if len(results) > 1 else "file ") + files
@@ -344,7 +432,26 @@ def _rc(mpl: Any) -> dict[str, Any]:
 
 
 def figure(title: str, draw: Callable[[Figure], None], notes: Sequence[str]) -> Figure:
-    """A Figure in the house style: the title, what ``draw`` puts on it, footnote lines."""
+    """A Figure in the house style: the title, what ``draw`` puts on it, footnote lines.
+
+    Parameters
+    ----------
+    title : str
+        The chart's title, top left.
+    draw : callable
+        ``draw(fig)`` puts the chart on the Figure.
+    notes : sequence of str
+        Footnote lines, bottom left.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ChartError
+        matplotlib is not installed (or ``draw`` raises it).
+    """
     mpl = _pyplot()
     from matplotlib.figure import Figure
     from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -374,7 +481,19 @@ def save(fig: Figure, fmt: str = "png") -> bytes:
 
 
 def build(results: Sequence[Result], chart: str = DEFAULT_CHART) -> Figure:
-    """The chart as a matplotlib Figure (not yet saved). Raises :class:`ChartError`."""
+    """The chart as a matplotlib Figure (not yet saved). Raises :class:`ChartError`.
+
+    Parameters
+    ----------
+    results : sequence of Result
+        The scenarios to draw, in output units.
+    chart : str
+        A key of :data:`CHARTS`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     spec = CHARTS[chart]
     notes = footnote(results)
     if spec.name == "defence-share":
@@ -385,6 +504,22 @@ def build(results: Sequence[Result], chart: str = DEFAULT_CHART) -> Figure:
 def render_chart(results: Sequence[Result], chart: str = DEFAULT_CHART, fmt: str = "png") -> bytes:
     """One chart of ``results`` as PNG or SVG bytes, the same bytes for the same Results.
 
-    Raises :class:`ChartError`.
+    Parameters
+    ----------
+    results : sequence of Result
+        The scenarios to draw, in output units.
+    chart : str
+        A key of :data:`CHARTS`.
+    fmt : {"png", "svg"}
+        The image format.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    ChartError
+        matplotlib is not installed, or a cash chart of scenarios in different units.
     """
     return save(build(results, chart), fmt)

@@ -116,7 +116,21 @@ def markdown(doc: Document) -> str:
 
 
 def rich_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
-    """A rich Table: numeric columns right-aligned, rows with a failure in red."""
+    """A rich Table: numeric columns right-aligned, rows with a failure in red.
+
+    Parameters
+    ----------
+    title : str
+        Shown above the table.
+    header : sequence of str
+        Column headings, the label column first.
+    rows : sequence of sequence of str
+        Cells as text, one list a row.
+
+    Returns
+    -------
+    rich.table.Table
+    """
     from rich.table import Table as RichTable
 
     table = RichTable(title=title, title_justify="left", header_style="bold")
@@ -135,6 +149,21 @@ def split_columns(
 
     Every block repeats the label column, so a narrow terminal shows all the years in
     several tables instead of cutting the numbers.
+
+    Parameters
+    ----------
+    header : sequence of str
+        Column headings, the label column first.
+    rows : sequence of sequence of str
+        Cells as text, one list a row.
+    width : int
+        The terminal's width, characters.
+
+    Returns
+    -------
+    list of (list of str, list of list of str)
+        (header, rows) of each block, in column order; a column wider than ``width`` gets
+        a block of its own.
     """
 
     def col_width(i: int) -> int:

@@ -33,6 +33,19 @@ def bands(fan: Fan) -> list[tuple[float, float]]:
 
 
 def notes(fan: Fan) -> list[str]:
+    """The footnote lines: where the fan comes from, its resolution, and the chance debt is
+    above the threshold in the last year.
+
+    Parameters
+    ----------
+    fan : Fan
+        The Monte Carlo run.
+
+    Returns
+    -------
+    list of str
+        Lines of at most 160 characters.
+    """
     last = fan.year_labels[-1]
     text = (
         f"Source: budgetsim {__version__}, budgetsim fan of {fan.source}: {fan.draws:,} draws, "
@@ -45,6 +58,22 @@ def notes(fan: Fan) -> list[str]:
 
 
 def build_fan(fan: Fan) -> Figure:
+    """The fan of debt % of GDP as a matplotlib Figure (not yet saved).
+
+    Parameters
+    ----------
+    fan : Fan
+        The Monte Carlo run; its ``debt_pct_gdp`` percentiles and central path, % of GDP.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ChartError
+        matplotlib is not installed.
+    """
     values = fan.series[SERIES]
     row = {q: values[k] for k, q in enumerate(fan.percentiles)}
     years = list(fan.years)
@@ -87,4 +116,22 @@ def build_fan(fan: Fan) -> Figure:
 
 
 def render_fan(fan: Fan, fmt: str = "png") -> bytes:
+    """The fan chart as PNG or SVG bytes, the same bytes for the same Fan.
+
+    Parameters
+    ----------
+    fan : Fan
+        The Monte Carlo run.
+    fmt : {"png", "svg"}
+        The image format.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    ChartError
+        matplotlib is not installed.
+    """
     return save(build_fan(fan), fmt)

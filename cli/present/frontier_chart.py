@@ -27,7 +27,18 @@ TITLE = "Which target, by which year, the fiscal rules allow"
 
 
 def cuts_grid(fr: Frontier) -> np.ndarray:
-    """Least cuts that pass, targets down and years across; NaN where no path passes."""
+    """Least cuts that pass, targets down and years across; NaN where no path passes.
+
+    Parameters
+    ----------
+    fr : Frontier
+        The solved grid.
+
+    Returns
+    -------
+    ndarray, shape (len(fr.targets), len(fr.years))
+        Least total cuts over the projection, currency (0 where none are needed).
+    """
     return np.array(
         [
             [
@@ -40,6 +51,20 @@ def cuts_grid(fr: Frontier) -> np.ndarray:
 
 
 def notes(fr: Frontier, source: str) -> list[str]:
+    """The footnote lines: where the grid comes from and how to read a cell.
+
+    Parameters
+    ----------
+    fr : Frontier
+        The solved grid (for its currency unit).
+    source : str
+        The scenario file.
+
+    Returns
+    -------
+    list of str
+        Lines of at most 160 characters.
+    """
     text = (
         f"Source: budgetsim {__version__}, budgetsim frontier of {source}. pass: passes every "
         f"rule with the extra spending borrowed; cuts X: passes with at least X {fr.unit} of "
@@ -106,5 +131,25 @@ def _rectangle(x: float, y: float, **style: Any) -> Rectangle:
 
 
 def render_frontier(fr: Frontier, source: str, fmt: str = "png") -> bytes:
-    """The heat map as PNG or SVG bytes."""
+    """The heat map as PNG or SVG bytes.
+
+    Parameters
+    ----------
+    fr : Frontier
+        The solved grid.
+    source : str
+        The scenario file, for the footnote.
+    fmt : {"png", "svg"}
+        The image format.
+
+    Returns
+    -------
+    bytes
+        The same bytes for the same Frontier.
+
+    Raises
+    ------
+    ChartError
+        matplotlib is not installed.
+    """
     return save(build_frontier(fr, source), fmt)

@@ -53,6 +53,7 @@ class Plot:
 
     @property
     def caption(self) -> str:
+        """The chart's title and the scenarios it shows, under the image."""
         names = ", ".join(Path(r.source).stem for r in self.results)
         return f"{CHARTS[self.chart].title}: {names}"
 
@@ -150,6 +151,20 @@ def _cell(text: str, head: bool = False) -> str:
 
 
 def html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """An HTML table: numeric cells right-aligned, rows with a failure highlighted.
+
+    Parameters
+    ----------
+    header : sequence of str
+        Column headings.
+    rows : sequence of sequence of str
+        Cells as text (escaped here); leading spaces indent a cell.
+
+    Returns
+    -------
+    str
+        The table in a scrollable ``div``.
+    """
     out = ['<div class="wide"><table>', "<thead><tr>"]
     out.append("".join(_cell(h, head=True) for h in header) + "</tr></thead><tbody>")
     for row in rows:
@@ -194,7 +209,24 @@ def html_report(
     plots: Sequence[Plot],
     images: Mapping[str, bytes],
 ) -> str:
-    """The whole report as one HTML document; ``images`` maps each plot's key to its PNG."""
+    """The whole report as one HTML document; ``images`` maps each plot's key to its PNG.
+
+    Parameters
+    ----------
+    results : sequence of Result
+        The scenarios, in output units.
+    assumptions : sequence of Assumptions
+        Each scenario's assumptions, in the same order.
+    plots : sequence of Plot
+        The charts (:func:`chart_plan`).
+    images : mapping of str to bytes
+        Each plot's PNG, by key; embedded as ``data:`` URIs.
+
+    Returns
+    -------
+    str
+        A self-contained HTML document with no scripts.
+    """
     title = _title(results)
     out = [
         "<!DOCTYPE html>",
@@ -256,7 +288,23 @@ def markdown_report(
     plots: Sequence[Plot],
     image_names: Mapping[str, str],
 ) -> str:
-    """The report as Markdown; ``image_names`` maps each plot's key to its PNG's file name."""
+    """The report as Markdown; ``image_names`` maps each plot's key to its PNG's file name.
+
+    Parameters
+    ----------
+    results : sequence of Result
+        The scenarios, in output units.
+    assumptions : sequence of Assumptions
+        Each scenario's assumptions, in the same order.
+    plots : sequence of Plot
+        The charts (:func:`chart_plan`).
+    image_names : mapping of str to str
+        Each plot's PNG file name, by key, relative to the report.
+
+    Returns
+    -------
+    str
+    """
     title = _title(results)
     out = [f"# {title}", "", _generated(results), ""]
     if len(results) > 1:

@@ -27,7 +27,22 @@ def answer_lines(sol: Solution) -> list[str]:
 
 
 def solution_document(sol: Solution, result: Result, goal: str) -> Document:
-    """``budgetsim solve``: the solved scenario's table, the answer and the summary."""
+    """``budgetsim solve``: the solved scenario's table, the answer and the summary.
+
+    Parameters
+    ----------
+    sol : Solution
+        A feasible answer.
+    result : Result
+        The solved scenario's run (``sol.result``), in output units.
+    goal : str
+        The ``--for`` value, for the table's title.
+
+    Returns
+    -------
+    Document
+        JSON ``{"solution": ..., "run": ...}``; CSV as ``budgetsim run`` writes it.
+    """
     answer = answer_lines(sol)
     return Document(
         tables=[run_table(result, f"{result.title}: solved for {goal} ({result.unit})")],

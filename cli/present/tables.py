@@ -21,6 +21,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Line:
+    """One row of the year-by-year table.
+
+    Attributes
+    ----------
+    label : str
+        The row's label (indented with spaces for a sub-row).
+    series : str
+        The Result series it shows (a key of :data:`~budgetsim.model.result.SERIES_UNITS`).
+    kind : {"cash", "pct"}
+        How its numbers are formatted (:func:`fmt`).
+    """
+
     label: str
     series: str
     kind: str  # "cash" or "pct"
@@ -156,7 +168,24 @@ def run_document(result: Result) -> Document:
 
 def frontier_cell(fr: Frontier, target: float, year: int, sep: str = " ") -> str:
     """A frontier cell as ``budgetsim frontier`` prints it: ``pass``, ``cuts X`` or ``FAIL
-    rule``; ``sep`` between the word and the figure or rule (the chart puts a newline)."""
+    rule``; ``sep`` between the word and the figure or rule (the chart puts a newline).
+
+    Parameters
+    ----------
+    fr : Frontier
+        The solved grid.
+    target : float, % of GDP
+        One of its target shares.
+    year : int
+        One of its target years.
+    sep : str
+        Between the word and the figure or rule.
+
+    Returns
+    -------
+    str
+        ``cuts X`` gives the least total cuts, currency, to one decimal.
+    """
     c = fr.cell(target, year)
     if not c.feasible:
         return f"FAIL{sep}{c.rule}"
@@ -217,7 +246,21 @@ def common_year(results: Sequence[Result]) -> int | None:
 
 
 def compare_record(result: Result, year: int) -> dict[str, Any]:
-    """One scenario's row of the comparison, in ``year``."""
+    """One scenario's row of the comparison, in ``year``.
+
+    Parameters
+    ----------
+    result : Result
+        The scenario's run.
+    year : int
+        A projected year of the run.
+
+    Returns
+    -------
+    dict of str to object
+        The JSON record: the :data:`COMPARE_SERIES` in ``year`` (percent for ``_pct_gdp``,
+        else currency), the checks passed, the tightest check and its headroom (currency).
+    """
     j = result.years.index(year)
     s = result.summary
     target = ""
@@ -273,7 +316,20 @@ def compare_document(results: Sequence[Result], year: int) -> Document:
 
 def metric_columns(results: Sequence[Result], metric: str) -> list[str]:
     """One column name a scenario; with the unit when the scenarios' units differ, so a cash
-    series across countries never shows two currencies under one unnamed unit."""
+    series across countries never shows two currencies under one unnamed unit.
+
+    Parameters
+    ----------
+    results : sequence of Result
+        The scenarios compared.
+    metric : str
+        The series shown (a key of :data:`~budgetsim.model.result.SERIES_UNITS`).
+
+    Returns
+    -------
+    list of str
+        Each scenario's file stem, with its unit in brackets when the units differ.
+    """
     names = [Path(r.source).stem for r in results]
     units = [r.unit_of(metric) for r in results]
     if len(set(units)) <= 1:

@@ -153,7 +153,19 @@ def stress_table(res: StressResult) -> tuple[list[str], list[list[str]]]:
 
 def stress_csv(res: StressResult) -> list[list[Any]]:
     """One row per test (the scenario first) with the raw numbers, as ``run``'s CSV writes
-    them (docs/output.md): full precision, no signs or separators; empty where not run."""
+    them (docs/output.md): full precision, no signs or separators; empty where not run.
+
+    Parameters
+    ----------
+    res : StressResult
+        The stress tests.
+
+    Returns
+    -------
+    list of list
+        The header row, then one row per test: borrowing and debt in % of GDP, each rule's
+        headroom in currency.
+    """
 
     def cell(value: float | None) -> str:
         return "" if value is None else repr(float(value))

@@ -23,6 +23,22 @@ from budgetsim.input.registry import ScenarioSpec, Section
 
 @dataclass(frozen=True)
 class Assumption:
+    """One figure of a scenario file as the report shows it.
+
+    Attributes
+    ----------
+    key : str
+        The key path, e.g. ``economy.real_growth``.
+    value : str
+        The value as written, compactly: ``2025: 1.2, 2026: 1.9``.
+    unit : str
+        The registry's unit, with ``currency`` spelled as ``meta.currency``.
+    source : str
+        The comments written beside it in the file.
+    where : str
+        ``FILE:LINE`` that set it.
+    """
+
     key: str  # key path, e.g. "economy.real_growth"
     value: str  # as written, compactly: "2025: 1.2, 2026: 1.9"
     unit: str  # from the registry
@@ -32,6 +48,21 @@ class Assumption:
 
 @dataclass(frozen=True)
 class Assumptions:
+    """A scenario file's assumptions for the report.
+
+    Attributes
+    ----------
+    source : str
+        The scenario file.
+    meta : dict of str to str
+        Its ``meta:`` keys, whitespace collapsed.
+    notes : tuple of (str, str)
+        (file, its opening comment block) for each file of the ``extends`` chain, child
+        first.
+    rows : tuple of Assumption
+        Every figure but ``meta``'s, in the order of the merged file.
+    """
+
     source: str
     meta: dict[str, str]
     notes: tuple[tuple[str, str], ...]  # (file, its opening comment block), child first
@@ -124,7 +155,25 @@ def _leaves(data: Any, loc: Loc) -> list[tuple[Loc, Any]]:
 def assumptions_of(path: Path, texts: dict[str, str] | None = None) -> Assumptions:
     """Read a scenario file (and its ``extends`` chain) for the report. ``texts`` holds the
     files' texts by name (as :func:`budgetsim.input.files.load_file` fills it): none of them is
-    read again, and no file is read twice."""
+    read again, and no file is read twice.
+
+    Parameters
+    ----------
+    path : Path
+        The scenario file.
+    texts : dict of str to str, optional
+        The files' texts by name; added to.
+
+    Returns
+    -------
+    Assumptions
+        Values as the files write them (percent, currency).
+
+    Raises
+    ------
+    ScenarioError
+        A file that cannot be read or is not valid YAML, or a broken ``extends`` chain.
+    """
     name = str(path)
     texts = {} if texts is None else texts
     data, origins = read_merged(read_once(path, name, texts), name, resolver(texts))

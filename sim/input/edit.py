@@ -20,7 +20,22 @@ from budgetsim.model.scenario import Scenario
 def with_target(spec: ScenarioSpec, year: int, share_pct: float) -> ScenarioSpec:
     """The defence path reaching ``share_pct`` % of GDP in ``year`` and held after it, as
     :meth:`Scenario.with_target` builds it: the target takes the place of the last
-    milestone; the milestones before it are kept where they fall before ``year``."""
+    milestone; the milestones before it are kept where they fall before ``year``.
+
+    Parameters
+    ----------
+    spec : ScenarioSpec
+        The validated file.
+    year : int
+        The target year.
+    share_pct : float, % of GDP
+        The target share, as the file writes it.
+
+    Returns
+    -------
+    ScenarioSpec
+        A copy on the share basis with the new milestones.
+    """
     before = sorted((spec.defence.milestones or {}).items())[:-1]
     kept = {y: v for y, v in before if y < year}
     kept[year] = float(share_pct)
@@ -30,7 +45,21 @@ def with_target(spec: ScenarioSpec, year: int, share_pct: float) -> ScenarioSpec
 
 def with_amounts(spec: ScenarioSpec, scenario: Scenario) -> ScenarioSpec:
     """Each funding source that gives an exact ``amount`` in ``scenario`` gives it in the
-    file too (currency, one value a year); the others keep their settings."""
+    file too (currency, one value a year); the others keep their settings.
+
+    Parameters
+    ----------
+    spec : ScenarioSpec
+        The validated file.
+    scenario : Scenario
+        A solved scenario whose pools may carry an ``amount`` path, shape (years,),
+        currency.
+
+    Returns
+    -------
+    ScenarioSpec
+        A copy whose sources with an amount have no cap, cap_pct_gdp or share.
+    """
     fixed = {p.name: p.amount for p in scenario.pools if p.amount is not None}
     sources = []
     for src in spec.funding.sources:
@@ -49,7 +78,21 @@ def solved_spec(
     spec: ScenarioSpec, scenario: Scenario, target: tuple[int, float] | None
 ) -> ScenarioSpec:
     """The file of a solved scenario: its target (year, % of GDP), if the solver moved it,
-    and every exact amount."""
+    and every exact amount.
+
+    Parameters
+    ----------
+    spec : ScenarioSpec
+        The validated file that was solved.
+    scenario : Scenario
+        The solved scenario (``Solution.scenario``).
+    target : tuple of (int, float) or None
+        ``Solution.target``: the year and share, % of GDP, or None when unmoved.
+
+    Returns
+    -------
+    ScenarioSpec
+    """
     if target is not None:
         spec = with_target(spec, *target)
     return with_amounts(spec, scenario)
@@ -68,6 +111,18 @@ def to_yaml(spec: ScenarioSpec, header: Sequence[str] = ()) -> str:
 
     Floats are written with Python's shortest round-trip form, so every number reads back
     bit for bit.
+
+    Parameters
+    ----------
+    spec : ScenarioSpec
+        The scenario to write.
+    header : sequence of str
+        Lines of the comment block the file opens with (without ``#``).
+
+    Returns
+    -------
+    str
+        The YAML text; keys left at None are left out.
     """
     import yaml
 

@@ -127,12 +127,53 @@ def read_merged(
 ) -> tuple[dict[str, Any], Origins]:
     """The scenario's data after ``extends`` (before validation) and where each key path
     was written: ``loc -> (source, line)``. The report uses it to show each figure's
-    source comment."""
+    source comment.
+
+    Parameters
+    ----------
+    text : str
+        The scenario's YAML text.
+    source : str
+        Its name (a file path), relative to which ``extends`` is followed.
+    resolve : callable, optional
+        ``resolve(reference, from_source) -> (source, text)`` finds an ``extends:`` parent;
+        without it a file that extends another is refused.
+
+    Returns
+    -------
+    data : dict
+        The merged keys, as the YAML gives them (percent, currency).
+    origins : dict of tuple to (str, int or None)
+        Key path to the file and line that set it.
+
+    Raises
+    ------
+    ScenarioError
+        Invalid YAML, a parent that cannot be read, an ``extends`` cycle or chain too deep.
+    """
     return _read(text, source, resolve, ())
 
 
 def parse_override(assignment: str) -> tuple[Loc, Any]:
-    """``"defence.milestones={2030: 3}"`` -> (key path, value parsed as YAML)."""
+    """``"defence.milestones={2030: 3}"`` -> (key path, value parsed as YAML).
+
+    Parameters
+    ----------
+    assignment : str
+        ``key.path=value``, as ``--set`` gives it; a number in the path is a list item.
+
+    Returns
+    -------
+    loc : tuple of str and int
+        The key path.
+    value : object
+        The value parsed as YAML; None for an empty value.
+
+    Raises
+    ------
+    ScenarioError
+        No ``=``, an empty key, or a value that is not YAML (source ``--set``).
+    """
     key, sep, raw = assignment.partition("=")
     if not sep or not key.strip():
         raise ScenarioError.single("--set", f"{assignment!r}: expected key.path=value")
@@ -238,6 +279,29 @@ def parse(
     Raises :class:`ScenarioError` listing every problem as ``SOURCE:LINE: key.path: message``.
     Values that are valid but implausible for their key come back as
     :attr:`Scenario.warnings`, located the same way.
+
+    Parameters
+    ----------
+    text : str
+        The YAML text.
+    source : str
+        Its name in messages, e.g. the file's path.
+    resolve : callable, optional
+        ``resolve(reference, from_source) -> (source, text)`` finds an ``extends:`` parent;
+        without it a file that extends another is refused.
+    overrides : iterable of str
+        ``key.path=value`` assignments applied after ``extends``, as ``--set`` does.
+
+    Returns
+    -------
+    Loaded
+        The validated spec (values as written: percent, currency) and the Scenario (model
+        units).
+
+    Raises
+    ------
+    ScenarioError
+        Every problem found, one per line.
     """
     data, origins = _read(text, source, resolve, ())
     for assignment in overrides:

@@ -118,6 +118,33 @@ def param(
     ``lo``/``hi`` are hard bounds (a value outside is an error); ``plausible`` is the range
     real budgets fall in (a value outside loads, with a warning: usually a wrong unit).
     ``unit`` is one of :data:`UNITS`.
+
+    Parameters
+    ----------
+    default : object
+        The key's default; ``...`` (the default) makes it required.
+    doc : str
+        What the key means, for the schema and docs/parameters.md.
+    unit : str
+        The unit values are written in, a key of :data:`UNITS`.
+    symbol : str
+        The model's symbol for it (docs/model.md), if any.
+    lo, hi : float, optional
+        Hard bounds, in ``unit``.
+    plausible : tuple of (float, float), optional
+        The plausible range, in ``unit``.
+    source : str
+        Where the default or the range comes from, if anywhere.
+
+    Returns
+    -------
+    pydantic.fields.FieldInfo
+        The field, with the unit, symbol and bounds in its ``x-`` schema keys.
+
+    Raises
+    ------
+    ValueError
+        A unit not in :data:`UNITS`.
     """
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}; one of {', '.join(UNITS)}")

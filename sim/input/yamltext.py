@@ -171,13 +171,52 @@ def _compose(text: str, source: str) -> yaml.Node | None:
 
 
 def parse_value(text: str, source: str) -> Any:
-    """One YAML value (a ``--set`` right-hand side), with the same checks as a file."""
+    """One YAML value (a ``--set`` right-hand side), with the same checks as a file.
+
+    Parameters
+    ----------
+    text : str
+        The value's YAML text.
+    source : str
+        Its name in messages (``--set``).
+
+    Returns
+    -------
+    object
+        Plain Python data; None for an empty text.
+
+    Raises
+    ------
+    ScenarioError
+        Invalid YAML, an unknown tag, or a value beyond the structure limits.
+    """
     node = _compose(text, source)
     return None if node is None else _Walker(source).walk(node, ())
 
 
 def parse_yaml(text: str, source: str) -> tuple[dict[str, Any], LineMap]:
-    """Parse a scenario document; the top level must be a mapping."""
+    """Parse a scenario document; the top level must be a mapping.
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+    source : str
+        Its name in messages.
+
+    Returns
+    -------
+    data : dict
+        The document as plain Python data.
+    lines : dict of tuple to (str, int)
+        Where each key path was written (:data:`LineMap`).
+
+    Raises
+    ------
+    ScenarioError
+        Invalid YAML, an empty file, a top level that is not a mapping, a duplicate key, an
+        unknown tag, or a document beyond the structure limits (:data:`MAX_NODES`...).
+    """
     node = _compose(text, source)
     if node is None:
         raise ScenarioError.single(source, "the file is empty; a scenario is a YAML mapping")

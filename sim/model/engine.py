@@ -55,7 +55,33 @@ class Paths:
     """Every series of the model, each of shape ``(batch, years)``, in currency or fractions.
 
     The fields are the year-by-year recursion; the properties below them are computed from
-    the fields and the scenario on first read (and then kept)."""
+    the fields and the scenario on first read (and then kept).
+
+    Attributes
+    ----------
+    gdp : ndarray, shape (batch, years)
+        Nominal GDP, currency.
+    defence, baseline_defence : ndarray, shape (batch, years)
+        Defence spending and the baseline's, currency.
+    extra : ndarray, shape (batch, years)
+        Extra defence spending over the baseline, currency (negative below it).
+    cuts, tax : ndarray, shape (batch, years)
+        The extra spending met by cuts and by tax rises, currency.
+    pools : ndarray, shape (n_pools, batch, years)
+        What each funding source gives, currency, in the scenario's order.
+    receipts, other_spending : ndarray, shape (batch, years)
+        Receipts (tax rises included) and other primary spending (cuts taken off), currency.
+    interest : ndarray, shape (batch, years)
+        Debt interest, currency.
+    conventional_rate : ndarray, shape (batch, years)
+        Effective rate on conventional debt, fraction a year.
+    psnb, debt : ndarray, shape (batch, years)
+        Borrowing in the year and net debt at its end, currency.
+    gdp0, debt0 : ndarray, shape (batch,)
+        Base-year GDP and debt, currency (the falling-debt rule starts from them).
+    scenario : Scenario
+        The scenario run (its other paths are read by the properties).
+    """
 
     gdp: FloatArray
     defence: FloatArray
@@ -77,6 +103,7 @@ class Paths:
 
     @property
     def batch(self) -> int:
+        """Number of rows of the batch (runs)."""
         return int(self.gdp.shape[0])
 
     def _full(self, a: ArrayLike) -> FloatArray:
@@ -84,11 +111,13 @@ class Paths:
 
     @cached_property
     def deflator(self) -> FloatArray:
+        """GDP deflator growth, fraction a year, shape (batch, years)."""
         return self._full(self.scenario.deflator).copy()
 
     @cached_property
     def real_growth(self) -> FloatArray:
-        """Realised real growth; equals the input growth without demand feedback."""
+        """Realised real growth, fraction a year, shape (batch, years); equals the input
+        growth without demand feedback."""
         y = self.gdp
         y_before = np.concatenate([np.full((y.shape[0], 1), self.scenario.gdp0), y[:, :-1]], axis=1)
         return np.asarray(y / y_before / (1.0 + self._full(self.scenario.deflator)) - 1.0)
@@ -96,7 +125,8 @@ class Paths:
     @cached_property
     def defence_real(self) -> FloatArray:
         """Defence at base-year prices: deflated by the defence price index, which grows by
-        the deflator plus the defence price premium each year."""
+        the deflator plus the defence price premium each year. Currency at base-year prices,
+        shape (batch, years)."""
         scn = self.scenario
         index = np.cumprod(1.0 + self._full(scn.deflator) + scn.price_premium, axis=1)
         return np.asarray(self.defence / index)
@@ -115,20 +145,36 @@ class Paths:
 
     @cached_property
     def borrowing_for_defence(self) -> FloatArray:
+        """Extra defence spending met by borrowing (extra less cuts and tax), currency."""
         return self._borrowing_for_defence(slice(None))
 
     @cached_property
     def net_investment(self) -> FloatArray:
+        """Net investment: defence's capital share plus other investment, currency."""
         return self._net_investment(slice(None))
 
     @cached_property
     def current_balance(self) -> FloatArray:
+        """Current balance: net investment less borrowing, currency (positive: a surplus)."""
         return self._current_balance(slice(None))
 
     def at(self, name: str, cols: IntArray) -> FloatArray:
         """Series ``name`` in the years at positions ``cols``, shape ``(batch, len(cols))``:
         the numbers of ``getattr(self, name)[:, cols]``, without computing the other years
-        of a series that is computed on first read."""
+        of a series that is computed on first read.
+
+        Parameters
+        ----------
+        name : str
+            A field or property of shape (batch, years), e.g. ``"current_balance"``.
+        cols : ndarray of int, shape (k,)
+            Positions of the years along the years axis (0 is the first projected year).
+
+        Returns
+        -------
+        ndarray, shape (batch, k)
+            In the series' own unit (currency or fractions).
+        """
         derive = {
             "borrowing_for_defence": self._borrowing_for_defence,
             "net_investment": self._net_investment,
@@ -140,6 +186,7 @@ class Paths:
 
     @cached_property
     def sfa(self) -> FloatArray:
+        """Stock-flow adjustment, currency, shape (batch, years)."""
         return self._full(self.scenario.sfa).copy()
 
 
@@ -446,6 +493,11 @@ def simulate(scn: Scenario, ws: Workspace | None = None) -> Paths:
     -------
     Paths
         Every series, shape ``(batch, years)``, in currency or fractions.
+
+    Raises
+    ------
+    ValueError
+        Inputs with batch sizes that disagree, or with more than two dimensions.
 
     Notes
     -----

@@ -36,6 +36,17 @@ class DivergenceError(ArithmeticError):
     Raised when GDP falls to zero or below (growth feedback stronger than the economy), when
     debt passes :data:`MAX_DEBT_RATIO` times GDP either way (interest far above growth), or
     when any series is not a finite number. No such number ever reaches a presenter.
+
+    Parameters
+    ----------
+    message : str
+        What diverged, where and what to check.
+    year : int, optional
+        The first year it diverged in.
+
+    Attributes
+    ----------
+    year : int or None
     """
 
     def __init__(self, message: str, year: int | None = None) -> None:
@@ -80,7 +91,20 @@ class Divergence:
 
 
 def divergence(scn: Scenario, paths: Paths) -> Divergence | None:
-    """The first way the batch diverged: GDP collapsing is looked for before debt exploding."""
+    """The first way the batch diverged: GDP collapsing is looked for before debt exploding.
+
+    Parameters
+    ----------
+    scn : Scenario
+        The scenario run (for its years).
+    paths : Paths
+        The engine's paths, shape (batch, years).
+
+    Returns
+    -------
+    Divergence or None
+        None when every row stayed finite and in range.
+    """
     for kind, bad, what in (
         ("gdp", gdp_collapsed(paths), "GDP falls to zero or below"),
         ("debt", debt_exploded(paths), f"debt passes {MAX_DEBT_RATIO * 100:g} % of GDP"),
@@ -94,7 +118,17 @@ def divergence(scn: Scenario, paths: Paths) -> Divergence | None:
 
 @dataclass(frozen=True)
 class Batch:
-    """The engine's paths for a batch and, if asked for, every rule's outcomes."""
+    """The engine's paths for a batch and, if asked for, every rule's outcomes.
+
+    Attributes
+    ----------
+    paths : Paths
+        Every series, shape (batch, years).
+    rules : tuple of RuleBatch
+        Each rule's outcomes, in the scenario's order (empty when not asked for).
+    diverged : Divergence or None
+        Where the batch diverged first; None when every row stayed finite and in range.
+    """
 
     paths: Paths
     rules: tuple[RuleBatch, ...]

@@ -44,6 +44,24 @@ def expand(path: PathValue, years: Sequence[int] | IntArray) -> FloatArray:
 
     A list starts at ``years[0]``; a list longer than needed is cut (so a later horizon
     truncated equals an earlier one), a shorter one is an error.
+
+    Parameters
+    ----------
+    path : float, list of float or dict of int to float
+        A time path as a scenario file writes it, in the key's own unit (the caller scales
+        the result).
+    years : sequence of int or ndarray of int, shape (years,)
+        The years to give values for, consecutive and ascending.
+
+    Returns
+    -------
+    ndarray, shape (len(years),)
+        The path's value in each year, same unit as ``path``.
+
+    Raises
+    ------
+    PathError
+        An empty map, a map starting after ``years[0]``, or a list shorter than ``years``.
     """
     yrs = np.asarray(years, dtype=np.int64)
     n = len(yrs)
@@ -99,6 +117,33 @@ def share_path(
     ``base_share`` and each milestone share may be scalars or arrays of shape ``(batch,)``
     (a sweep over targets). Milestone years must be ascending and after ``base_year``; the
     share is held after the last one.
+
+    Parameters
+    ----------
+    base_year : int
+        The year of ``base_share``; the path starts from it.
+    base_share : float or array_like, shape (batch,)
+        Defence in the base year, fraction of GDP.
+    milestone_years : sequence of int
+        The milestones' years, ascending, each after ``base_year``.
+    milestone_shares : sequence of float or array_like, shape (batch,)
+        The share reached in each milestone year, fraction of GDP.
+    years : ndarray of int, shape (years,)
+        The projection years to give the share in.
+    shape : {"linear", "front", "back", "step"}
+        How the share moves from one milestone to the next (:data:`SHAPES`).
+    power : float
+        Exponent of the front- and back-loaded shapes.
+
+    Returns
+    -------
+    ndarray, shape (batch, len(years))
+        Fraction of GDP; ``batch`` is 1 when every share is a scalar.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``shape``.
     """
     yrs = np.asarray(years, dtype=np.float64)
     prev_year = float(base_year)

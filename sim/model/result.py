@@ -63,7 +63,34 @@ SERIES_UNITS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Summary:
-    """The answers a reader wants first (ratios in percent, cash in the scenario's unit)."""
+    """The answers a reader wants first (ratios in percent, cash in the scenario's unit).
+
+    Attributes
+    ----------
+    target_year : int or None
+        The last milestone's year; None without milestones.
+    target_pct_gdp : float or None
+        The last milestone's share, % of GDP.
+    defence_pct_gdp_in_target_year : float or None
+        The share defence reaches in the target year, % of GDP.
+    target_met : bool or None
+        Whether it reaches the target (within :data:`TARGET_SLACK_PP`).
+    rules_passed : bool
+        Whether every rule holds in every year it is checked.
+    rules_failed : tuple of str
+        The rules that fail in some year, in the scenario's order.
+    cumulative_extra_defence, cumulative_cuts, cumulative_tax_rise : float
+        Extra defence spending and what cuts and tax rises met of it, summed over the
+        projection, currency.
+    cumulative_borrowing_for_defence : float
+        What borrowing met, summed over the projection, currency.
+    debt_pct_gdp_at_horizon, baseline_debt_pct_gdp_at_horizon : float
+        Debt in the last projected year, and the baseline's, % of GDP.
+    extra_debt_at_horizon : float
+        Debt less the baseline's in the last projected year, currency.
+    extra_debt_pct_gdp_at_horizon : float
+        The same in percentage points of GDP.
+    """
 
     target_year: int | None
     target_pct_gdp: float | None
@@ -265,7 +292,21 @@ class Result:
 
 def series_from(scn: Scenario, paths: Paths) -> dict[str, FloatArray]:
     """Every series of :data:`SERIES_UNITS` from a batch's paths, shape (batch, years), in
-    output units: the one place the model's fractions become percent."""
+    output units: the one place the model's fractions become percent.
+
+    Parameters
+    ----------
+    scn : Scenario
+        The scenario run (for the target share path).
+    paths : Paths
+        The engine's paths, shape (batch, years), in currency and fractions.
+
+    Returns
+    -------
+    dict of str to ndarray, shape (batch, years)
+        Each series by name, in the unit :data:`SERIES_UNITS` gives: currency, or percent
+        for the names with ``_pct``.
+    """
     y = paths.gdp
     return {
         "gdp": y,
@@ -308,7 +349,23 @@ def _first_year(scn: Scenario, bad: BoolArray) -> int | None:
 
 def check_run(scn: Scenario, found: Divergence | None, series: dict[str, FloatArray]) -> None:
     """Raise :class:`DivergenceError` for a run that diverged (``found``) or has a series
-    that is not a finite number, naming the first year."""
+    that is not a finite number, naming the first year.
+
+    Parameters
+    ----------
+    scn : Scenario
+        The scenario run (for its years).
+    found : Divergence or None
+        What :func:`~budgetsim.model.guard.run_batch` found.
+    series : dict of str to ndarray, shape (batch, years)
+        The run's series (:func:`series_from`), in output units.
+
+    Raises
+    ------
+    DivergenceError
+        GDP at or below zero, debt beyond :data:`MAX_DEBT_RATIO` times GDP, or a series
+        that is not a finite number.
+    """
     if found is not None and found.kind == "gdp":
         raise DivergenceError(
             f"GDP falls to zero or below in {found.year}: the growth feedback is stronger than "
@@ -332,7 +389,23 @@ def check_run(scn: Scenario, found: Divergence | None, series: dict[str, FloatAr
 
 
 def outcome(scn: Scenario, rule: RuleBatch, row: int = 0) -> RuleOutcome:
-    """Batch row ``row`` of a rule's outcomes, labelled and in output units."""
+    """Batch row ``row`` of a rule's outcomes, labelled and in output units.
+
+    Parameters
+    ----------
+    scn : Scenario
+        The scenario run (for the year labels).
+    rule : RuleBatch
+        The rule's outcomes, shape (batch, len(years)), headroom in currency and the
+        measure a fraction.
+    row : int
+        The batch row.
+
+    Returns
+    -------
+    RuleOutcome
+        Headroom in currency, the measure and the limit in percent.
+    """
     return RuleOutcome(
         name=rule.name,
         type=rule.type,

@@ -24,7 +24,23 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RuleBatch:
-    """One rule over its years: arrays of shape ``(batch, len(years))``."""
+    """One rule over its years: arrays of shape ``(batch, len(years))``.
+
+    Attributes
+    ----------
+    name, type : str
+        The rule's name and type.
+    years : tuple of int
+        The years it is checked in.
+    passed : ndarray of bool, shape (batch, len(years))
+        Whether it holds.
+    headroom : ndarray, shape (batch, len(years))
+        How much more could be spent before it fails, currency (negative: the breach).
+    measured : ndarray, shape (batch, len(years))
+        What the rule measures, a fraction (of GDP; of receipts for an interest ceiling).
+    limit : float or None
+        The ceiling, same unit; None for rules without one.
+    """
 
     name: str
     type: str
@@ -58,7 +74,22 @@ def _escape(rule: RuleSpec, scn: Scenario, paths: Paths, cols: IntArray) -> Floa
 
 def evaluate(rule: RuleSpec, scn: Scenario, paths: Paths) -> RuleBatch:
     """The rule in its years. Only those years' columns are computed (the previous year's
-    too for a falling-debt rule, and every year up to them for a cumulated exemption)."""
+    too for a falling-debt rule, and every year up to them for a cumulated exemption).
+
+    Parameters
+    ----------
+    rule : RuleSpec
+        The rule, in model units.
+    scn : Scenario
+        The scenario run (its years, for the rule's columns).
+    paths : Paths
+        The engine's paths, shape (batch, years).
+
+    Returns
+    -------
+    RuleBatch
+        Pass/fail, headroom (currency) and the measure (fraction) per batch row and year.
+    """
     idx = np.searchsorted(scn.years, np.asarray(rule.years))
     y = paths.gdp[:, idx]
     if rule.type == "deficit_ceiling":
@@ -119,4 +150,17 @@ def evaluate(rule: RuleSpec, scn: Scenario, paths: Paths) -> RuleBatch:
 
 
 def evaluate_all(scn: Scenario, paths: Paths) -> tuple[RuleBatch, ...]:
+    """Every rule of ``scn`` on ``paths`` (:func:`evaluate`), in the scenario's order.
+
+    Parameters
+    ----------
+    scn : Scenario
+        The scenario run.
+    paths : Paths
+        The engine's paths, shape (batch, years).
+
+    Returns
+    -------
+    tuple of RuleBatch
+    """
     return tuple(evaluate(rule, scn, paths) for rule in scn.rules)

@@ -43,6 +43,11 @@ def year_label(year: int, style: str = "fiscal") -> str:
         The year, for a fiscal year the calendar year it starts in.
     style : {"fiscal", "calendar"}
         The scenario's ``years.label``.
+
+    Returns
+    -------
+    str
+        The label tables, charts and messages show.
     """
     return f"{year}-{(year + 1) % 100:02d}" if style == "fiscal" else str(year)
 
@@ -158,6 +163,86 @@ class Scenario:
     fractions (0.025 is 2.5 % of GDP), cash is in :attr:`currency`. The identity fields
     (title to warnings) say what the scenario is; the rest are the model's inputs, named as
     in docs/model.md.
+
+    Attributes
+    ----------
+    title, country, currency : str
+        From ``meta``; ``currency`` is the unit of every cash figure (e.g. ``"GBP bn"``).
+    source : str
+        The file (or ``<string>``) it was loaded from.
+    reference : str
+        ``meta.reference``: where its figures come from.
+    year_style : {"fiscal", "calendar"}
+        How years are labelled (:func:`year_label`).
+    base_year, horizon : int
+        The base year t0 and the last projected year tN.
+    years : ndarray of int, shape (years,)
+        The projected years, ``base_year + 1`` to ``horizon``.
+    gdp0 : float
+        Nominal GDP in the base year, currency.
+    real_growth, deflator : ndarray, shape (years,) or (batch, years)
+        Real GDP growth and GDP deflator growth, fractions a year.
+    persistence : float
+        Share of last year's output gap that persists (h), a fraction.
+    m_defence, m_cuts, m_tax : float
+        Growth-feedback multipliers of extra defence, cuts and tax rises (0: no feedback).
+    base_share : float
+        Defence in the base year, fraction of GDP.
+    basis : {"share", "cash"}
+        Whether defence follows ``share`` or ``cash``.
+    milestones : tuple of (int, float)
+        (year, fraction of GDP), ascending; the last is the target.
+    shape : {"linear", "front", "back", "step"}
+        The path between milestones.
+    shape_power : float
+        Exponent of the front- and back-loaded shapes.
+    share : ndarray, shape (years,) or (batch, years)
+        Defence, fraction of GDP (used on the share basis).
+    cash : ndarray, shape (years,) or (batch, years)
+        Defence, currency, nominal or at base-year prices (used on the cash basis).
+    cash_real : bool
+        Whether ``cash`` is at base-year prices (deflated by the defence price index).
+    price_premium : float
+        Defence inflation over the GDP deflator, fraction a year.
+    baseline_share : ndarray, shape (years,) or (batch, years)
+        The baseline's defence, fraction of GDP; extra spending is measured against it.
+    capital_share : float
+        Fraction of defence spending that is net investment.
+    mode : {"waterfall", "shares"}
+        How the funding sources share the extra spending.
+    tax_freeze : bool
+        No tax rises.
+    pools : tuple of Pool
+        The funding sources, in waterfall order; borrowing takes the rest.
+    debt0, psnb0 : float
+        Net debt at the end of the base year and borrowing in it, currency.
+    receipts, other_spending, other_investment : ndarray, shape (years,) or (batch, years)
+        Receipts before any tax rise, other primary spending before cuts, and net
+        investment other than defence's, fractions of GDP.
+    sfa : ndarray, shape (years,) or (batch, years)
+        Stock-flow adjustment, currency.
+    maturity : float
+        Average maturity of conventional debt, years.
+    floating, index_linked : float
+        Shares of debt paying the short rate and index-linked, fractions of debt.
+    rate0 : float
+        Effective rate on conventional debt in the base year, fraction a year.
+    short_rate, long_rate : ndarray, shape (years,) or (batch, years)
+        The short (policy) rate and the market yield on new long-term debt, fractions a
+        year.
+    real_il_rate, il_inflation : ndarray, shape (years,) or (batch, years)
+        The real yield on index-linked debt and the price index uprating it, fractions a
+        year.
+    premium_slope : float
+        Rise in rates per unit of debt ratio above ``premium_threshold`` (0: off).
+    premium_threshold : float
+        Debt ratio above which the risk premium applies, fraction of GDP.
+    rules : tuple of RuleSpec
+        The fiscal rules.
+    uncertainty : UncertaintySettings or None
+        The shocks of ``fan``, if the file sets them.
+    warnings : tuple of Problem
+        Values that loaded but are implausible for their key.
     """
 
     # what the scenario is
@@ -290,7 +375,18 @@ class Scenario:
     def with_milestones(self, milestones: Sequence[tuple[int, float]]) -> Scenario:
         """The share path through these milestones (year, fraction of GDP), ascending, and
         held after the last; the basis is kept (on the cash basis the last milestone is only
-        the target whose attainment is reported)."""
+        the target whose attainment is reported).
+
+        Parameters
+        ----------
+        milestones : sequence of (int, float)
+            (year, fraction of GDP), ascending, each year after the base year.
+
+        Returns
+        -------
+        Scenario
+            A copy with ``milestones`` and a read-only ``share`` of shape (years,).
+        """
         share = self._share_path(milestones)[0]
         share.flags.writeable = False
         return replace(
@@ -302,13 +398,36 @@ class Scenario:
 
         The target takes the place of the last milestone (see :meth:`target_paths`); the
         scenario moves to the share basis.
+
+        Parameters
+        ----------
+        year : int
+            The target year, a projected year.
+        share_pct : float, % of GDP
+            The target share, in the unit a scenario file uses.
+
+        Returns
+        -------
+        Scenario
+            A copy on the share basis with the new milestones and share path.
         """
         kept = [(y, v) for y, v in self.milestones[:-1] if y < year]
         new = self.with_milestones([*kept, (int(year), from_percent(float(share_pct)))])
         return replace(new, basis="share")
 
     def with_share_paths(self, shares: FloatArray) -> Scenario:
-        """A batch: one row per share path (fractions, shape (batch, years))."""
+        """A batch: one row per share path (fractions, shape (batch, years)).
+
+        Parameters
+        ----------
+        shares : ndarray, shape (batch, years)
+            Defence share paths, fractions of GDP.
+
+        Returns
+        -------
+        Scenario
+            A copy on the share basis whose ``share`` is ``shares``.
+        """
         return replace(self, basis="share", share=shares)
 
     def with_amounts(self, amounts: Mapping[str, ArrayLike]) -> Scenario:
@@ -319,6 +438,16 @@ class Scenario:
         ----------
         amounts : mapping of str to array_like, shape (years,) or (batch, years)
             Currency a year, per source name.
+
+        Returns
+        -------
+        Scenario
+            A copy whose named pools carry these ``amount`` paths.
+
+        Raises
+        ------
+        KeyError
+            A name that is not one of the scenario's funding sources.
         """
         unknown = set(amounts) - {p.name for p in self.pools}
         if unknown:

@@ -40,5 +40,21 @@ class Workspace:
 
 
 def empty(ws: Workspace | None, name: str, shape: tuple[int, ...]) -> FloatArray:
-    """``ws.empty(name, shape)``, or a new array when there is no workspace."""
+    """``ws.empty(name, shape)``, or a new array when there is no workspace.
+
+    Parameters
+    ----------
+    ws : Workspace or None
+        The arrays to reuse; None allocates a fresh array.
+    name : str
+        The array's name in the workspace (one name per use, e.g. ``"engine.out0"``).
+    shape : tuple of int
+        The shape asked for.
+
+    Returns
+    -------
+    ndarray of float64, shape ``shape``
+        Uninitialised: the caller writes every element before reading it. With a workspace
+        it is overwritten by the next call that asks for ``name``.
+    """
     return np.empty(shape, dtype=np.float64) if ws is None else ws.empty(name, shape)

@@ -51,6 +51,8 @@ def solve_max_share(scn: Scenario, year: int | None = None) -> Solution:
     ------
     SolveError
         No rules, the cash basis, or a year outside the projection.
+    DivergenceError
+        The solved scenario diverges when run.
     """
     return max_share(scn, year)
 
@@ -59,10 +61,26 @@ def solve_earliest_year(scn: Scenario, share: float | None = None) -> Solution:
     """The first target year in which ``share`` % of GDP (default: the scenario's target)
     can be reached, and held after, with every rule passing.
 
+    Parameters
+    ----------
+    scn : Scenario
+        A scenario on the share basis, with at least one rule.
+    share : float, % of GDP, optional
+        The share to reach (default: the scenario's last milestone). Milestones before the
+        candidate year are kept, later ones dropped.
+
     Returns
     -------
     Solution
         ``answer`` is the year; ``binding`` the rule that fails a year earlier.
+
+    Raises
+    ------
+    SolveError
+        No rules, the cash basis, no share and no milestone, or a share outside 0 to 100 %
+        of GDP.
+    DivergenceError
+        The solved scenario diverges when run.
     """
     return earliest_year(scn, share)
 
@@ -90,6 +108,15 @@ def solve_min_cuts(
     Solution
         ``answer`` is the total over the projection, currency; ``amounts`` each pool's
         cut a year; ``scenario`` gives those amounts exactly.
+
+    Raises
+    ------
+    SolveError
+        No rules, no ``kind: cuts`` source, a discount at or below -100 %, ``year`` without
+        ``share``, a share outside 0 to 100 % of GDP or on the cash basis, or a year outside
+        the projection.
+    DivergenceError
+        The scenario diverges when run.
     """
     from budgetsim.solve.mincost import min_sources
 
@@ -103,7 +130,32 @@ def solve_tax_rise(
     discount_pct: float = 0.0,
 ) -> Solution:
     """The least tax rise that keeps every rule passing (as :func:`solve_min_cuts`, for the
-    ``kind: tax`` sources); a :class:`SolveError` while the tax freeze is on."""
+    ``kind: tax`` sources); a :class:`SolveError` while the tax freeze is on.
+
+    Parameters
+    ----------
+    scn : Scenario
+        With at least one rule, the tax freeze off and one ``kind: tax`` funding source.
+    year, share : int and float, optional
+        Retarget the defence path to ``share`` % of GDP in ``year`` first (``year``
+        defaults to the scenario's target year); without ``share`` the path is kept.
+    discount_pct : float
+        Discount rate, % a year, on later years in the total minimised.
+
+    Returns
+    -------
+    Solution
+        ``answer`` is the total tax rise over the projection, currency; ``amounts`` each
+        tax source's rise a year; ``scenario`` gives those amounts exactly.
+
+    Raises
+    ------
+    SolveError
+        The tax freeze is on, or as for :func:`solve_min_cuts` (no ``kind: tax`` source,
+        no rules, ...).
+    DivergenceError
+        The scenario diverges when run.
+    """
     from budgetsim.solve.mincost import min_sources
 
     return min_sources(scn, "tax", year, share, discount_pct)
@@ -112,6 +164,26 @@ def solve_tax_rise(
 def solve_frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> Frontier:
     """For each target share (% of GDP) and target year: whether a path passes every rule
     as funded, the least cuts that would make it pass, the binding rule and the extra cost.
+
+    Parameters
+    ----------
+    scn : Scenario
+        A scenario on the share basis, with at least one rule.
+    targets : sequence of float, % of GDP
+        Target shares, each reached in the target year and held after.
+    years : sequence of int
+        Target years, each a projected year.
+
+    Returns
+    -------
+    Frontier
+        One cell per (target, year), target-major; cash in currency.
+
+    Raises
+    ------
+    SolveError
+        No rules, the cash basis, a target outside 0 to 100 % of GDP, or a year outside the
+        projection.
     """
     from budgetsim.solve.frontier import frontier
 

@@ -27,7 +27,19 @@ class SolveError(ValueError):
 
 @dataclass(frozen=True)
 class Check:
-    """One rule in one year, with its headroom (currency) at the answer."""
+    """One rule in one year, with its headroom (currency) at the answer.
+
+    Attributes
+    ----------
+    rule : str
+        The rule's name.
+    year : int
+    label : str
+        The year as tables show it.
+    headroom : float
+        How much more could be spent that year before the rule fails, currency (negative:
+        the size of the breach).
+    """
 
     rule: str
     year: int
@@ -38,7 +50,36 @@ class Check:
 @dataclass(frozen=True)
 class Solution:
     """A solver's answer. ``feasible`` is False when no path passes; ``binding`` then names
-    the rule and year that fail even at the most favourable end of the search."""
+    the rule and year that fail even at the most favourable end of the search.
+
+    Attributes
+    ----------
+    kind : {"max-share", "earliest-year", "min-cuts", "tax-rise"}
+        The question answered.
+    feasible : bool
+        Whether some path passes every rule.
+    answer : float or None
+        % of GDP (max-share), a year (earliest-year) or the total over the projection in
+        currency (min-cuts, tax-rise); None when infeasible.
+    unit : str
+        The unit of ``answer``: ``"% of GDP"``, ``"year"`` or the scenario's currency.
+    binding : Check or None
+        The rule and year that bind at the answer (or fail, when infeasible).
+    message : str
+        The answer in a sentence.
+    method : str
+        How it was found.
+    scenario : Scenario or None
+        The solved scenario (model units); None when infeasible.
+    result : Result or None
+        The solved scenario run as ``budgetsim run`` runs it.
+    target : tuple of (int, float) or None
+        The solved (year, share % of GDP), if the solver moved the target.
+    amounts : dict of str to tuple of float
+        min-cuts and tax-rise: each solved source's amount a year, currency.
+    model_rows : int
+        Rows of the batch axis the engine ran to find the answer.
+    """
 
     kind: str  # max-share, earliest-year, min-cuts or tax-rise
     feasible: bool
@@ -69,18 +110,55 @@ class Solution:
 
 
 def require_rules(scn: Scenario) -> None:
+    """Refuse a scenario without fiscal rules: there is nothing to solve against.
+
+    Parameters
+    ----------
+    scn : Scenario
+
+    Raises
+    ------
+    SolveError
+        The scenario sets no rules.
+    """
     if not scn.rules:
         raise SolveError("the scenario sets no fiscal rules, so there is nothing to solve against")
 
 
 def check_share(share: float, what: str = "the share") -> None:
-    """A target share (% of GDP) must lie in the registry's milestone range."""
+    """A target share (% of GDP) must lie in the registry's milestone range.
+
+    Parameters
+    ----------
+    share : float, % of GDP
+        The target share asked for.
+    what : str
+        What to call it in the message.
+
+    Raises
+    ------
+    SolveError
+        ``share`` is outside :data:`~budgetsim.model.scenario.SHARE_RANGE_PCT`.
+    """
     lo, hi = SHARE_RANGE_PCT
     if not lo <= share <= hi:
         raise SolveError(f"{what} {share:g} is outside {lo:g} to {hi:g} % of GDP")
 
 
 def require_share_basis(scn: Scenario, what: str) -> None:
+    """Refuse a scenario on the cash basis for a question that moves the share path.
+
+    Parameters
+    ----------
+    scn : Scenario
+    what : str
+        The question, for the message (e.g. ``"max-share"``).
+
+    Raises
+    ------
+    SolveError
+        The scenario is on the cash basis.
+    """
     if scn.basis != "share":
         raise SolveError(
             f"{what} moves the share-of-GDP path; this scenario is on the cash basis "
@@ -96,6 +174,24 @@ def default_year(scn: Scenario) -> int:
 
 
 def check_year(scn: Scenario, year: int) -> int:
+    """A target year must be a projected year.
+
+    Parameters
+    ----------
+    scn : Scenario
+    year : int
+        The target year asked for.
+
+    Returns
+    -------
+    int
+        ``year``, unchanged.
+
+    Raises
+    ------
+    SolveError
+        ``year`` is not after the base year or is after the horizon.
+    """
     if not scn.base_year < year <= scn.horizon:
         raise SolveError(f"year {year} is outside the projection {scn.base_year + 1}-{scn.horizon}")
     return year
@@ -110,6 +206,21 @@ def run_candidates(
 
     A candidate far beyond the answer may make debt explode; its checks then fail (NaN
     headroom compares false), which is what a search needs to see.
+
+    Parameters
+    ----------
+    scn : Scenario
+        The scenario the candidates vary.
+    shares : ndarray, shape (batch, years), optional
+        Defence share paths, fractions of GDP; None keeps the scenario's own path.
+    amounts : mapping of str to ndarray, shape (batch, years), optional
+        Exact amounts a year for the named funding sources, currency.
+
+    Returns
+    -------
+    Batch
+        The paths and every rule's outcomes, one row per candidate; a diverged row is not
+        an error here.
     """
     batch = scn if amounts is None else scn.with_amounts(amounts)
     if shares is not None:
@@ -118,29 +229,98 @@ def run_candidates(
 
 
 def check_names(scn: Scenario) -> list[tuple[str, int]]:
+    """(rule name, year) of every check, in the column order of :func:`checks`.
+
+    Parameters
+    ----------
+    scn : Scenario
+
+    Returns
+    -------
+    list of (str, int)
+    """
     return [(rule.name, y) for rule in scn.rules for y in rule.years]
 
 
 def checks(batch: Batch) -> tuple[FloatArray, BoolArray]:
-    """Headroom and pass/fail of every check, each of shape (batch, checks)."""
+    """Headroom and pass/fail of every check, each of shape (batch, checks).
+
+    Parameters
+    ----------
+    batch : Batch
+        A batch run with its rules.
+
+    Returns
+    -------
+    headroom : ndarray, shape (batch, checks)
+        Currency; columns in the order of :func:`check_names`.
+    passed : ndarray of bool, shape (batch, checks)
+    """
     headroom = np.concatenate([o.headroom for o in batch.rules], axis=1)
     passed = np.concatenate([o.passed for o in batch.rules], axis=1)
     return headroom, passed
 
 
 def make_check(scn: Scenario, index: int, headroom: float) -> Check:
+    """The :class:`Check` of column ``index`` of the check matrix, with this headroom.
+
+    Parameters
+    ----------
+    scn : Scenario
+    index : int
+        Column of :func:`checks` (a position in :func:`check_names`).
+    headroom : float
+        The check's headroom, currency.
+
+    Returns
+    -------
+    Check
+    """
     rule, year = check_names(scn)[index]
     return Check(rule, year, scn.label(year), float(headroom))
 
 
 def tightest(candidates: BoolArray, headroom: FloatArray) -> int:
-    """Among the checks marked in ``candidates``, the one with the least headroom."""
+    """Among the checks marked in ``candidates``, the one with the least headroom.
+
+    Parameters
+    ----------
+    candidates : ndarray of bool, shape (checks,)
+        The checks to choose from.
+    headroom : ndarray, shape (checks,)
+        Their headroom, currency; NaN counts as the least.
+
+    Returns
+    -------
+    int
+        The column of the tightest marked check (the first of equals).
+    """
     masked = np.where(candidates, np.nan_to_num(headroom, nan=-np.inf), np.inf)
     return int(np.argmin(masked))
 
 
 def result_check(result: Result, rule: str, year: int) -> float:
-    """The headroom of one check in a finished run."""
+    """The headroom of one check in a finished run.
+
+    Parameters
+    ----------
+    result : Result
+        The run.
+    rule : str
+        The rule's name.
+    year : int
+        A year the rule is checked in.
+
+    Returns
+    -------
+    float
+        Headroom, currency.
+
+    Raises
+    ------
+    KeyError
+        The rule is not checked in that year.
+    """
     for c in result.checks():
         if c.rule == rule and c.year == year:
             return c.headroom

@@ -30,7 +30,31 @@ from budgetsim.solve.mincost import least_amounts
 
 @dataclass(frozen=True)
 class Cell:
-    """One target share reached in one target year."""
+    """One target share reached in one target year.
+
+    Attributes
+    ----------
+    target_pct_gdp : float
+        The target share, % of GDP.
+    year : int
+        The target year.
+    label : str
+        The target year as tables show it.
+    passes_as_written : bool
+        Whether the path passes every rule with the scenario's own funding.
+    feasible : bool
+        Whether some cuts path within the caps passes every rule.
+    rule : str or None
+        The binding rule (feasible) or the first failing one (not).
+    rule_year : int or None
+        The year that rule is checked in.
+    headroom : float or None
+        That rule's headroom as written, currency.
+    extra_cost : float
+        Extra defence spending summed over the projection, currency.
+    cuts_needed : float or None
+        The least total cuts that pass, currency; None when infeasible.
+    """
 
     target_pct_gdp: float
     year: int
@@ -73,7 +97,24 @@ class Frontier:
     model_rows: int
 
     def cell(self, target: float, year: int) -> Cell:
-        """The cell of one target share and year."""
+        """The cell of one target share and year.
+
+        Parameters
+        ----------
+        target : float, % of GDP
+            One of :attr:`targets`.
+        year : int
+            One of :attr:`years`.
+
+        Returns
+        -------
+        Cell
+
+        Raises
+        ------
+        ValueError
+            ``target`` or ``year`` is not on the grid.
+        """
         return self.cells[self.targets.index(target) * len(self.years) + self.years.index(year)]
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,7 +123,28 @@ class Frontier:
 
 
 def frontier(scn: Scenario, targets: Sequence[float], years: Sequence[int]) -> Frontier:
-    """Every (target share, target year) cell of the grid, run in batches."""
+    """Every (target share, target year) cell of the grid, run in batches.
+
+    Parameters
+    ----------
+    scn : Scenario
+        A scenario on the share basis, with at least one rule.
+    targets : sequence of float, % of GDP
+        Target shares.
+    years : sequence of int
+        Target years, each a projected year.
+
+    Returns
+    -------
+    Frontier
+        Cells target-major; cash in currency.
+
+    Raises
+    ------
+    SolveError
+        No rules, the cash basis, a target outside 0 to 100 % of GDP, or a year outside the
+        projection.
+    """
     require_rules(scn)
     require_share_basis(scn, "frontier")
     for t in targets:

@@ -56,7 +56,26 @@ TOLERANCE = 1e-9  # amounts that move less than this (fraction of GDP) have conv
 
 @dataclass(frozen=True)
 class Plan:
-    """The answer for one share path: amounts of the solved sources, shape (sources, years)."""
+    """The answer for one share path: amounts of the solved sources, shape (sources, years).
+
+    Attributes
+    ----------
+    feasible : bool
+        Whether some amounts within the caps pass every rule.
+    amounts : ndarray, shape (sources, years)
+        Each solved source's amount a year, currency, in the scenario's order of the sources
+        of the kind solved for (at their caps when infeasible).
+    check : int
+        Column of the binding check (or, when infeasible, the first that fails at the caps)
+        in :func:`~budgetsim.solve.checks.checks`.
+    headroom : float
+        That check's headroom at ``amounts``, currency.
+    iterations : int
+        Linear programmes solved.
+    least : bool
+        False when the programmes did not settle on amounts that pass: ``amounts`` are then
+        the last ones seen to pass.
+    """
 
     feasible: bool
     amounts: FloatArray
@@ -79,6 +98,24 @@ def least_amounts(
     None: the scenario's own defence path, one row).
 
     Returns one plan per row and the number of engine rows run.
+
+    Parameters
+    ----------
+    scn : Scenario
+        With at least one rule and one source of ``kind``.
+    shares : ndarray, shape (batch, years), or None
+        Defence share paths, fractions of GDP; None: the scenario's own path.
+    kind : {"cuts", "tax"}
+        The sources solved for; the others give what they give as run.
+    discount : float
+        Discount rate on later years in the total minimised, fraction a year.
+
+    Returns
+    -------
+    plans : list of Plan
+        One per row of ``shares`` (one when it is None), amounts in currency.
+    rows : int
+        Rows of the engine's batch axis run.
     """
     from scipy.optimize import linprog  # type: ignore[import-untyped]
 
@@ -212,6 +249,35 @@ def min_sources(
     With ``share`` (% of GDP), the defence path is first retargeted to reach it in ``year``
     (default: the scenario's target year); otherwise the scenario's own path is kept.
     ``discount_pct`` (% a year) discounts later years in the total minimised.
+
+    Parameters
+    ----------
+    scn : Scenario
+        With at least one rule and one funding source of ``kind``.
+    kind : {"cuts", "tax"}
+        The sources solved for.
+    year : int, optional
+        The target year for ``share``; only with ``share``.
+    share : float, % of GDP, optional
+        The target share to reach in ``year`` first.
+    discount_pct : float, % a year
+        Discount rate on later years in the total minimised; above -100.
+
+    Returns
+    -------
+    Solution
+        ``answer`` is the total over the projection, currency; ``amounts`` each solved
+        source's amount a year, currency.
+
+    Raises
+    ------
+    SolveError
+        A discount at or below -100 % (or not finite), no rules, a tax rise under the tax
+        freeze, no source of ``kind``, ``year`` without ``share``, a share outside 0 to
+        100 % of GDP or on the cash basis, a year outside the projection, or amounts that
+        fail when the solved scenario is run.
+    DivergenceError
+        The scenario diverges when run.
     """
     discount = from_percent(discount_pct)
     if not math.isfinite(discount) or discount <= -1.0:

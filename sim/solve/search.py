@@ -42,7 +42,29 @@ TOLERANCE_PCT = 1e-6  # width of the final interval, percentage points of GDP
 
 def max_share(scn: Scenario, year: int | None = None, tol: float = TOLERANCE_PCT) -> Solution:
     """The highest share of GDP reached in ``year`` (default: the scenario's target year, or
-    the last year a rule is checked) with every rule passing, other settings unchanged."""
+    the last year a rule is checked) with every rule passing, other settings unchanged.
+
+    Parameters
+    ----------
+    scn : Scenario
+        A scenario on the share basis, with at least one rule.
+    year : int, optional
+        The target year, a projected year.
+    tol : float, percentage points of GDP
+        Width of the final interval of the batched bisection.
+
+    Returns
+    -------
+    Solution
+        ``answer`` in % of GDP, the highest candidate that passes (within ``tol``).
+
+    Raises
+    ------
+    SolveError
+        No rules, the cash basis, or a year outside the projection.
+    DivergenceError
+        The solved scenario diverges when run.
+    """
     require_rules(scn)
     require_share_basis(scn, "max-share")
     target_year = check_year(scn, default_year(scn) if year is None else year)
@@ -112,7 +134,28 @@ def max_share(scn: Scenario, year: int | None = None, tol: float = TOLERANCE_PCT
 
 def earliest_year(scn: Scenario, share: float | None = None) -> Solution:
     """The first target year in which ``share`` % of GDP (default: the scenario's target)
-    can be reached, and held after, with every rule passing."""
+    can be reached, and held after, with every rule passing.
+
+    Parameters
+    ----------
+    scn : Scenario
+        A scenario on the share basis, with at least one rule.
+    share : float, % of GDP, optional
+        The share to reach; default: the scenario's last milestone.
+
+    Returns
+    -------
+    Solution
+        ``answer`` is the year (as a float); every projected year is a candidate.
+
+    Raises
+    ------
+    SolveError
+        No rules, the cash basis, no share and no milestone, or a share outside 0 to 100 %
+        of GDP.
+    DivergenceError
+        The solved scenario diverges when run.
+    """
     require_rules(scn)
     require_share_basis(scn, "earliest-year")
     if share is None:

@@ -39,7 +39,32 @@ class CalibrationError(ValueError):
 
 @dataclass(frozen=True)
 class Calibration:
-    """Estimates, in percent (pp) for standard deviations; labelled by series in NAMES."""
+    """Estimates, in percent (pp) for standard deviations; labelled by series in NAMES.
+
+    Attributes
+    ----------
+    years : tuple of int
+        The years used, after exclusions.
+    excluded : tuple of int
+        The years left out.
+    mean : ndarray, shape (3,)
+        Means of real growth, deflator growth and the yield level, %.
+    sd : ndarray, shape (3,)
+        Standard deviations (ddof 1) of real growth, deflator growth and the yield change,
+        pp.
+    corr : ndarray, shape (3, 3)
+        Correlations of the same three series, each pair over the years it has.
+    autocorr : ndarray, shape (3,)
+        Their lag-1 autocorrelations.
+    persistence : ndarray, shape (3,)
+        Least-squares AR(1) coefficients, the diagonal of A.
+    shock_sd : ndarray, shape (3,)
+        Innovation standard deviations, pp.
+    shock_corr : ndarray, shape (3, 3)
+        Innovation correlations.
+    observations : int
+        Residual years used for S.
+    """
 
     years: tuple[int, ...]  # the years used, after exclusions
     excluded: tuple[int, ...]
@@ -91,7 +116,34 @@ def calibrate(
     yield_level: Sequence[float],
     exclude: Iterable[int] = (),
 ) -> Calibration:
-    """Estimate the shock model from consecutive years of growth, deflator and yield (%)."""
+    """Estimate the shock model from consecutive years of growth, deflator and yield (%).
+
+    Parameters
+    ----------
+    years : sequence of int
+        Consecutive, ascending years, one per value of each series.
+    growth : sequence of float
+        Real GDP growth, % a year.
+    deflator : sequence of float
+        GDP deflator growth, % a year.
+    yield_level : sequence of float
+        The long (10-year) yield, %; its year-on-year change is the shocked series.
+    exclude : iterable of int
+        Years to leave out (the years either side are then joined).
+
+    Returns
+    -------
+    Calibration
+        In percent (pp for standard deviations); :meth:`Calibration.model` gives the
+        shock model in fractions.
+
+    Raises
+    ------
+    CalibrationError
+        Columns of different lengths, years not consecutive, a value that is not a finite
+        number, an excluded year not in the data, fewer than :data:`MIN_YEARS` years left,
+        a constant series, or estimates that are not finite numbers.
+    """
     yrs = np.asarray(years, dtype=np.int64)
     if not (len(yrs) == len(growth) == len(deflator) == len(yield_level)):
         raise CalibrationError("the columns have different lengths")

@@ -22,7 +22,19 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Column:
     """A block of histogram columns: one series over some years (its columns), each with
-    ``2 * half`` bins of ``width`` centred on the deterministic value."""
+    ``2 * half`` bins of ``width`` centred on the deterministic value.
+
+    Attributes
+    ----------
+    name : str
+        The series (``debt_pct_gdp``, or ``headroom:RULE`` for a rule's headroom).
+    centre : ndarray, shape (cols,)
+        The deterministic values, in the series' unit (% of GDP, or currency).
+    width : float
+        Bin width, same unit.
+    half : int
+        Bins either side of the centre.
+    """
 
     name: str
     centre: FloatArray  # (cols,), the deterministic values
@@ -31,6 +43,7 @@ class Column:
 
     @property
     def bins(self) -> int:
+        """Bins per column."""
         return 2 * self.half
 
 
@@ -42,6 +55,21 @@ def count_into(
 
     Bin of a value: ``floor((x - centre) / width + 0.5)``, clipped to the grid. Only the
     range of bins this chunk reaches is counted and added, not the whole grid.
+
+    Parameters
+    ----------
+    hist : ndarray of int64, shape (cols * bins,)
+        The counts of every column of ``col``, column-major; added to in place.
+    col : Column
+        The block ``hist`` belongs to.
+    j : int
+        The column (year) the values belong to.
+    x : ndarray, shape (draws,)
+        The values, in the series' unit (% of GDP, or currency for headroom).
+    z : ndarray, shape (draws,)
+        Work array, overwritten.
+    bins : ndarray of intp, shape (draws,)
+        Work array, overwritten.
     """
     np.subtract(x, col.centre[j], out=z)
     z *= 1.0 / col.width
@@ -63,7 +91,26 @@ def percentiles(
 ) -> tuple[FloatArray, bool]:
     """Percentiles ``pcts`` (0-100) of each column from its histogram ``counts`` (flat) of
     ``n`` values, shape (len(pcts), columns), interpolated within the bin; and whether any
-    fell in an end bin (beyond the grid)."""
+    fell in an end bin (beyond the grid).
+
+    Parameters
+    ----------
+    counts : ndarray of int64, shape (cols * bins,)
+        The histogram of every column of ``col`` (:func:`count_into`).
+    col : Column
+        The block the counts belong to.
+    pcts : tuple of float
+        Percentiles, strictly between 0 and 100.
+    n : int
+        The number of values counted in each column (draws).
+
+    Returns
+    -------
+    values : ndarray, shape (len(pcts), cols)
+        The percentiles, in the series' unit; within one bin width of the sample's.
+    clipped : bool
+        Whether any percentile fell in an end bin (its value is then the grid's edge).
+    """
     h = counts.reshape(len(col.centre), col.bins)
     cum = np.cumsum(h, axis=1)
     out = np.empty((len(pcts), len(col.centre)))

@@ -77,6 +77,23 @@ def with_shocks(
     ``z`` are standard normals (3, years, draws) from :func:`budgetsim.uncertainty.shocks.normals`.
     The shocked paths are (draws, years) views of year-major arrays (the workspace's, if
     one is given), as the engine reads them a year at a time.
+
+    Parameters
+    ----------
+    scn : Scenario
+        A single run (paths of shape (years,)).
+    model : ShockModel
+        The shocks, fractions a year.
+    z : ndarray, shape (3, years, draws)
+        Standard normals.
+    ws : Workspace, optional
+        Arrays to reuse.
+
+    Returns
+    -------
+    Scenario
+        A batch of ``draws`` rows: real growth, the deflator and the short and long rates
+        of shape (draws, years), fractions a year.
     """
     u = shock_paths(model, z, ws)
     shape = (scn.n_years, z.shape[2])
@@ -107,7 +124,29 @@ def _model(scn: Scenario, model: ShockModel | None) -> ShockModel:
 def simulate_draws(
     scn: Scenario, start: int, stop: int, *, seed: int = 0, model: ShockModel | None = None
 ) -> Paths:
-    """The engine's paths for draws ``start`` to ``stop - 1`` of the run seeded ``seed``."""
+    """The engine's paths for draws ``start`` to ``stop - 1`` of the run seeded ``seed``.
+
+    Parameters
+    ----------
+    scn : Scenario
+        A single run.
+    start, stop : int
+        The draws, ``start`` to ``stop - 1``; the same draws as in :func:`fan` with ``seed``.
+    seed : int
+        The run's seed.
+    model : ShockModel, optional
+        The shocks, fractions a year (default: the scenario's ``uncertainty:`` section).
+
+    Returns
+    -------
+    Paths
+        Shape (stop - start, years), in currency and fractions; not checked for divergence.
+
+    Raises
+    ------
+    NoUncertaintyError
+        No ``model`` and no ``uncertainty:`` section.
+    """
     m = _model(scn, model)
     shocked = with_shocks(scn, m, normals(seed, start, stop, scn.n_years))
     return run_batch(shocked, rules=False).paths
@@ -238,6 +277,48 @@ class Fan:
     (len(percentiles), len(rule_years[rule])), in currency; ``central`` and
     ``headroom_central`` are the deterministic run's values. ``resolution`` is each series'
     histogram bin width in its own unit: percentiles are within it of the sample's.
+
+    Attributes
+    ----------
+    title, source, unit : str
+        The scenario's title, file and currency unit.
+    years : tuple of int
+        The projected years.
+    year_labels : tuple of str
+        The years as tables show them.
+    draws, seed : int
+        Draws run and the seed of their random numbers.
+    percentiles : tuple of float
+        The percentiles reported, between 0 and 100.
+    series : dict of str to ndarray, shape (len(percentiles), len(years))
+        ``debt_pct_gdp``, ``psnb_pct_gdp`` and ``defence_pct_gdp``, % of GDP.
+    central : dict of str to ndarray, shape (len(years),)
+        The same series in the deterministic run, % of GDP.
+    headroom : dict of str to ndarray, shape (len(percentiles), len(rule_years[rule]))
+        Each rule's headroom in its years, currency.
+    headroom_central : dict of str to ndarray, shape (len(rule_years[rule]),)
+        Each rule's headroom in the deterministic run, currency.
+    rule_years : dict of str to tuple of int
+        The years each rule is checked in.
+    p_rule_pass : dict of str to ndarray, shape (len(rule_years[rule]),)
+        Share of draws in which each rule passes, year by year, a probability (0 to 1).
+    p_all_rules_pass : float or None
+        Share of draws in which every rule passes in all its years; None without rules.
+    target_year : int or None
+        The last milestone's year.
+    target_pct_gdp : float or None
+        The last milestone's share, % of GDP.
+    p_target_met : float or None
+        Share of draws that reach the target in the target year.
+    debt_threshold_pct_gdp : float
+        The debt ratio of ``p_debt_above``, % of GDP.
+    p_debt_above : ndarray, shape (len(years),)
+        Share of draws with debt above the threshold, year by year.
+    resolution : dict of str to float
+        Bin width of each series' histogram: percentage points for the ``_pct_gdp``
+        series, currency for ``headroom:RULE``.
+    clipped : tuple of str
+        The series with a percentile beyond the histogram's grid (shown at its edge).
     """
 
     title: str
@@ -332,6 +413,39 @@ def fan(
     ``workers`` threads (default: the number of CPUs) take chunks of ``chunk`` draws in turn;
     neither changes the result. ``progress(n)`` is called after each chunk of ``n`` draws,
     from the worker threads.
+
+    Parameters
+    ----------
+    scn : Scenario
+        A single run (paths of shape (years,)).
+    draws : int, optional
+        Number of draws, at least 1 (default: ``uncertainty.draws``, else 10,000).
+    seed : int, optional
+        Seed of the random numbers (default: ``uncertainty.seed``, else 0).
+    model : ShockModel, optional
+        The shocks, fractions a year (default: the scenario's ``uncertainty:`` section).
+    percentiles : tuple of float
+        Percentiles to report, strictly between 0 and 100.
+    chunk : int
+        Draws per chunk, at least 1: bounds the memory used.
+    workers : int, optional
+        Threads to run chunks on.
+    progress : callable, optional
+        ``progress(n)``, called with the draws of each finished chunk.
+
+    Returns
+    -------
+    Fan
+        Percentiles in % of GDP (series) and currency (headroom), and chances (0 to 1).
+
+    Raises
+    ------
+    NoUncertaintyError
+        No ``model`` and no ``uncertainty:`` section.
+    ValueError
+        ``draws`` or ``chunk`` below 1, or a percentile outside (0, 100).
+    DivergenceError
+        Some draw diverges (GDP at or below zero, or debt beyond 100 times GDP).
     """
     m = _model(scn, model)
     u = scn.uncertainty

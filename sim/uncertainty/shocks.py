@@ -52,6 +52,27 @@ def normals(
     Built from the fixed blocks that cover the range, so the result does not depend on how
     a run is divided into ranges. With a workspace the result is its array (overwritten by
     the next call).
+
+    Parameters
+    ----------
+    seed : int
+        The run's seed.
+    start, stop : int
+        The draws wanted, ``start`` to ``stop - 1`` (``0 <= start <= stop``).
+    n_years : int
+        Projected years.
+    ws : Workspace, optional
+        Arrays to reuse.
+
+    Returns
+    -------
+    ndarray, shape (3, n_years, stop - start)
+        Standard normals for growth, the deflator and the rate change, year by year.
+
+    Raises
+    ------
+    ValueError
+        ``start`` is negative or after ``stop``.
     """
     if not 0 <= start <= stop:
         raise ValueError(f"bad draw range {start}..{stop}")
@@ -79,7 +100,23 @@ class ShockPaths:
 def shock_paths(model: ShockModel, z: FloatArray, ws: Workspace | None = None) -> ShockPaths:
     """Turn standard normals ``z`` (3, years, draws) into the VAR(1) deviations.
 
-    Computed a year at a time, so each step works on vectors of one year's draws."""
+    Computed a year at a time, so each step works on vectors of one year's draws.
+
+    Parameters
+    ----------
+    model : ShockModel
+        Standard deviations, correlations and persistence, fractions a year.
+    z : ndarray, shape (3, years, draws)
+        Standard normals (:func:`normals`).
+    ws : Workspace, optional
+        Arrays to reuse; the result's arrays are then its own.
+
+    Returns
+    -------
+    ShockPaths
+        Deviations of growth, the deflator and market rates, each (draws, years), in
+        fractions a year.
+    """
     _, years, n = z.shape
     f = model.factor()
     a = model.persistence

@@ -81,6 +81,24 @@ def _b6(scn: Scenario) -> Scenario:
 
 @dataclass(frozen=True)
 class StressTest:
+    """A named stress test: how it changes a scenario, and what to say about it.
+
+    Attributes
+    ----------
+    name : str
+        The name ``--test`` takes (one of :data:`TEST_NAMES`).
+    description : str
+        What it does, in a line.
+    apply : callable or None
+        The scenario (model units) to the shocked scenario; None for a test that cannot be
+        run (``note`` says why).
+    needs_sd : bool
+        Whether it is sized by the ``uncertainty:`` section's standard deviations (not run
+        without one).
+    note : str
+        Shown beside its row, e.g. why it has no effect.
+    """
+
     name: str
     description: str
     apply: Callable[[Scenario], Scenario] | None  # None: cannot be run (see note)
@@ -143,7 +161,19 @@ TEST_NAMES = tuple(t.name for t in TESTS)
 
 @dataclass(frozen=True)
 class StressRow:
-    """One test's outcome in the stress year; ``None`` values when it was not run."""
+    """One test's outcome in the stress year; ``None`` values when it was not run.
+
+    Attributes
+    ----------
+    name, description, note : str
+        The test (``"scenario"`` for the unshocked run), what it does, and a note.
+    psnb_pct_gdp, debt_pct_gdp : float or None
+        Borrowing and debt in the stress year, % of GDP.
+    headroom : dict of str to float or None
+        Each rule's headroom in its first checked year, currency.
+    passed : dict of str to bool or None
+        Whether each rule passes in that year (empty when not run).
+    """
 
     name: str
     description: str
@@ -185,7 +215,18 @@ class StressResult:
 
     def effect(self, row: StressRow) -> StressEffect:
         """A test's effect: its values less the unshocked scenario's (None where either is
-        missing)."""
+        missing).
+
+        Parameters
+        ----------
+        row : StressRow
+            One of :attr:`rows` (or :attr:`base`, whose effect is zero).
+
+        Returns
+        -------
+        StressEffect
+            Percentage points of GDP for borrowing and debt, currency for headroom.
+        """
 
         def less(a: float | None, b: float | None) -> float | None:
             return None if a is None or b is None else a - b
@@ -306,7 +347,30 @@ def stress(
     scn: Scenario, names: tuple[str, ...] = TEST_NAMES, year: int | None = None
 ) -> StressResult:
     """Run the named tests (default: all) and the unshocked scenario; borrowing and debt are
-    read in ``year`` (default :func:`stress_year`), each rule in its first checked year."""
+    read in ``year`` (default :func:`stress_year`), each rule in its first checked year.
+
+    Parameters
+    ----------
+    scn : Scenario
+        A single run (paths of shape (years,)).
+    names : tuple of str
+        Tests to run, from :data:`TEST_NAMES`; rows come in the order of :data:`TESTS`.
+    year : int, optional
+        The projected year to read borrowing and debt in.
+
+    Returns
+    -------
+    StressResult
+        Borrowing and debt in % of GDP, headroom in currency, for the scenario and each
+        test.
+
+    Raises
+    ------
+    ValueError
+        An unknown test name, or a year outside the projection.
+    DivergenceError
+        The scenario or a shocked variant diverges.
+    """
     unknown = [n for n in names if n not in TEST_NAMES]
     if unknown:
         raise ValueError(f"unknown stress test {unknown[0]!r}; one of: {', '.join(TEST_NAMES)}")
