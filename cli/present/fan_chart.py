@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from budgetsim import __version__
 from budgetsim.cli.present.charts import figure, save, year_axis
+from budgetsim.model.units import to_percent
 from budgetsim.uncertainty.montecarlo import percentile_name
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def notes(fan: Fan) -> list[str]:
         f"seed {fan.seed}, shocks to growth, the deflator and gilt yields from the scenario's "
         f"uncertainty section. Percentiles within {fan.resolution[SERIES]:g} pp. Chance debt "
         f"is above {fan.debt_threshold_pct_gdp:g} % of GDP in {last}: "
-        f"{float(fan.p_debt_above[-1]) * 100:.1f} %."
+        f"{to_percent(float(fan.p_debt_above[-1])):.1f} %."
     )
     return textwrap.wrap(text, 160)
 

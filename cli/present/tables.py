@@ -226,17 +226,8 @@ COMPARE_HEADERS = (
     "Tightest rule",
     "Headroom",
 )
-#: The series each comparison row shows, in its year.
-COMPARE_SERIES = (
-    "defence_pct_gdp",
-    "defence",
-    "extra_defence",
-    "cuts",
-    "tax_rise",
-    "borrowing_for_defence",
-    "psnb_pct_gdp",
-    "debt_pct_gdp",
-)
+#: The series each comparison row shows, in its year: the numeric columns.
+COMPARE_SERIES = COMPARE_COLUMNS[COMPARE_COLUMNS.index("defence_pct_gdp") : -3]
 
 
 def common_year(results: Sequence[Result]) -> int | None:

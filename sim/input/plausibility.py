@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from budgetsim.errors import Loc
+from budgetsim.model.units import to_percent
 
 #: Under this size, every non-zero value of a percent key looks like a fraction.
 FRACTION_LOOK = 0.1
@@ -47,7 +48,7 @@ def _check(values: list[tuple[Loc, float]], loc: Loc, extra: dict[str, Any]) -> 
     for where, v in values:
         if not lo <= v <= hi:
             text = f"{v:g} is outside the plausible range {lo:g} to {hi:g} ({unit})"
-            if percent and 0.0 < abs(v) < 1.0 and lo <= v * 100.0 <= hi:
+            if percent and 0.0 < abs(v) < 1.0 and lo <= to_percent(v) <= hi:
                 text += f"; {PERCENT_HINT}"
             return [(where, text)]
     nonzero = [v for _, v in values if v != 0.0]

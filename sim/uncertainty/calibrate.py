@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from budgetsim.model.scenario import ShockModel
+from budgetsim.model.units import from_percent
 
 if TYPE_CHECKING:
     from budgetsim.model.arrays import FloatArray, IntArray
@@ -82,7 +83,7 @@ class Calibration:
     def model(self) -> ShockModel:
         """The estimates in model units (fractions), for Monte Carlo runs."""
         return ShockModel(
-            sd=self.shock_sd / 100.0, corr=self.shock_corr, persistence=self.persistence
+            sd=from_percent(self.shock_sd), corr=self.shock_corr, persistence=self.persistence
         )
 
     def section(self) -> dict[str, float]:
