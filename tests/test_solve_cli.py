@@ -71,7 +71,8 @@ def test_written_scenario_runs_to_the_same_numbers(tmp_path: Path, args: tuple[s
     got = json.loads(again.stdout)
     assert got["series"] == expected["series"]
     assert got["rules"] == expected["rules"]
-    assert out.read_text().startswith("# Solved by `budgetsim solve")
+    command = f"budgetsim solve {UK_2030} {' '.join(args[:2])}"
+    assert out.read_text().startswith(f"# Solved by: {command}")
 
 
 def test_min_cuts_cuts_only_where_a_rule_needs_it() -> None:

@@ -359,8 +359,8 @@ def min_sources(
         unit=scn.currency,
         binding=binding,
         message=(
-            f"least {noun}: {total:,.3f} {scn.currency} over the projection; {binding.rule} "
-            f"binds in {binding.label} (headroom {binding.headroom:+,.3f} {scn.currency})"
+            f"least {noun}: {total:,.1f} {scn.currency} over the projection; {binding.rule} "
+            f"binds in {binding.label} (headroom {binding.headroom:+,.1f} {scn.currency})"
         ),
         method=method,
         scenario=solved,
