@@ -187,6 +187,38 @@ def solve_command_line(
     return " ".join(shlex.quote(plain(p)) for p in parts)
 
 
+def _share(pct: float) -> str:
+    """A share of GDP to four decimals at most, without trailing zeros: 2.6, 2.5313."""
+    return f"{pct:.4f}".rstrip("0").rstrip(".")
+
+
+def answer_phrase(sol: Solution) -> str:
+    """The answer in a few words, for a title: ``2.53 % of GDP in 2029-30``, ``least cuts
+    2.4 GBP bn for 2.6 % of GDP in 2029-30``.
+
+    Parameters
+    ----------
+    sol : Solution
+        A feasible answer (with its run).
+
+    Returns
+    -------
+    str
+    """
+    assert sol.result is not None and sol.answer is not None
+    where = ""
+    if sol.target is not None:
+        year, pct = sol.target
+        where = f"{_share(pct)} % of GDP in {sol.result.label(year)}"
+    if sol.kind == "max-share":
+        return where
+    if sol.kind == "earliest-year":
+        pct = _share(sol.target[1]) if sol.target is not None else "the target"
+        return f"{pct} % of GDP from {sol.result.label(int(sol.answer))}"
+    noun = "least cuts" if sol.kind == "min-cuts" else "least tax rise"
+    return f"{noun} {sol.answer:,.1f} {sol.unit}" + (f" for {where}" if where else "")
+
+
 def solved_yaml(loaded: Loaded, sol: Solution, command: str) -> str:
     """The solved scenario as a YAML file that says what it is: its title and description
     are the solution's (the solved file's own may no longer hold, "3 % by 2030-31" or
@@ -212,13 +244,13 @@ def solved_yaml(loaded: Loaded, sol: Solution, command: str) -> str:
     assert sol.scenario is not None and sol.result is not None
     spec = solved_spec(loaded.spec, sol.scenario, sol.target)
     source = loaded.scenario.source
-    title = f"{Path(source).stem} solved for {sol.kind}: {sol.message}"
+    title = f"{Path(source).stem} solved for {sol.kind}: {answer_phrase(sol)}"
     changed = []
     if sol.target is not None:
         year, pct = sol.target
         changed.append(
-            f"the target is {pct:.4f} % of GDP in {sol.result.label(year)} (the last milestone "
-            "replaced; earlier ones kept)"
+            f"the target is {_share(pct)} % of GDP in {sol.result.label(year)} (the last "
+            "milestone replaced; earlier ones kept)"
         )
     for name, values in sol.amounts.items():
         total = math.fsum(values)
