@@ -247,7 +247,7 @@ def stress_table(
     header : list of str
     rows : list of list of str
     not_run : list of str
-        The names of the tests left out.
+        The tests left out, each with why it was not run.
     """
     header = ["Test", "PSNB % GDP", "change", "Debt % GDP", "change"]
     for rule, year in res.rule_years.items():
@@ -257,7 +257,8 @@ def stress_table(
     not_run = []
     for row in (res.base, *res.rows):
         if row.psnb_pct_gdp is None and not verbose:
-            not_run.append(row.name)
+            why = row.note.removeprefix("not run: ")
+            not_run.append(f"{row.name} ({why})" if why else row.name)
             continue
         effect = res.effect(row)
         cells = [row.name]
@@ -327,8 +328,7 @@ def stress_document(res: StressResult, verbose: bool = False) -> Document:
     notes = []
     if not_run:
         notes.append(
-            f"Not run: {', '.join(not_run)} (the data it needs are not in the scenario); "
-            "--verbose shows it."
+            f"Not run: {'; '.join(not_run)}. --verbose shows the row."
         )
     return Document(
         tables=[Table(f"{res.title}: stress tests in {year} ({res.unit})", header, rows)],
