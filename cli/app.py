@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import warnings
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -74,9 +75,29 @@ def usage_line(exc: Any) -> str:
     return f"{where}: {message}; see '{where} -h'"
 
 
+def warning_line(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A Python warning (numpy's "overflow encountered", say) as one line on stderr, not
+    the two lines with the source it is shown as by default.
+
+    Parameters
+    ----------
+    message, category, filename, lineno, file, line
+        As for :func:`warnings.showwarning`.
+    """
+    where = f"{category.__name__} in {Path(filename).name}:{lineno}"
+    sys.stderr.write(plain(" ".join(f"warning: {message} ({where})".split())) + "\n")
+
+
 class OneLineGroup(TyperGroup):
     """The command group with usage errors on one line, as every other error (not the
-    parser's framed box of several lines)."""
+    parser's framed box of several lines), and every warning on one line."""
 
     def main(  # type: ignore[override]
         self,
@@ -101,7 +122,9 @@ class OneLineGroup(TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            code = super().main(args, prog_name, complete_var, False, **extra)
+            with warnings.catch_warnings():
+                warnings.showwarning = warning_line
+                code = super().main(args, prog_name, complete_var, False, **extra)
         except Exception as caught:
             exc: Any = caught
             if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
