@@ -213,8 +213,8 @@ def answer_phrase(sol: Solution) -> str:
     if sol.kind == "max-share":
         return where
     if sol.kind == "earliest-year":
-        pct = _share(sol.target[1]) if sol.target is not None else "the target"
-        return f"{pct} % of GDP from {sol.result.label(int(sol.answer))}"
+        share = _share(sol.target[1]) if sol.target is not None else "the target"
+        return f"{share} % of GDP from {sol.result.label(int(sol.answer))}"
     noun = "least cuts" if sol.kind == "min-cuts" else "least tax rise"
     return f"{noun} {sol.answer:,.1f} {sol.unit}" + (f" for {where}" if where else "")
 

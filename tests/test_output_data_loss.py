@@ -180,7 +180,15 @@ def test_a_read_only_file_is_refused_as_the_shell_refuses_it(nobody_dir: Path) -
     if os.geteuid() == 0:
         os.chown(out, 65534, 65534)
     shell = subprocess.run(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c", "echo x > ro.csv"]
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "sh",
+            "-c",
+            "echo x > ro.csv",
+        ]
         if os.geteuid() == 0
         else ["sh", "-c", "echo x > ro.csv"],
         cwd=nobody_dir,
@@ -255,9 +263,17 @@ def test_two_outputs_with_one_name_are_refused(tmp_path: Path) -> None:
     out = tmp_path / "x.yaml"
     line = one_line(
         invoke(
-            "solve", UK, "--for", "max-share", "--year", "2029",
-            "--write-scenario", out, "-o", out,
-        )  # fmt: skip
+            "solve",
+            UK,
+            "--for",
+            "max-share",
+            "--year",
+            "2029",
+            "--write-scenario",
+            out,
+            "-o",
+            out,
+        )
     )
     assert line == f"{out}: cannot write: it is also the output of {out}; give two names"
     assert not out.exists()
@@ -307,9 +323,19 @@ def test_solve_with_an_output_it_cannot_write_keeps_the_written_scenario(tmp_pat
     (tmp_path / "a_directory").mkdir()
     line = one_line(
         invoke(
-            "solve", UK, "--for", "min-cuts", "--share", "2.6", "--year", "2029",
-            "--write-scenario", solved, "-o", tmp_path / "a_directory",
-        )  # fmt: skip
+            "solve",
+            UK,
+            "--for",
+            "min-cuts",
+            "--share",
+            "2.6",
+            "--year",
+            "2029",
+            "--write-scenario",
+            solved,
+            "-o",
+            tmp_path / "a_directory",
+        )
     )
     assert line == f"{tmp_path / 'a_directory'}: cannot write: is a directory"
     assert solved.read_text() == "# my earlier answer\n"

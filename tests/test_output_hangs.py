@@ -58,9 +58,12 @@ def test_a_long_run_without_a_terminal_says_how_long_it_will_take(
 def test_pace_says_it_once_in_the_right_unit(monkeypatch: pytest.MonkeyPatch) -> None:
     """1e8 draws at 16,384 every 2 s: about 3.4 hours, said once."""
     clock = iter([0.0, 2.0, 4.0, 6.0])
-    monkeypatch.setattr(uncertainty_cmd.time, "monotonic", lambda: next(clock))
+    import sys
+    import time
+
+    monkeypatch.setattr(time, "monotonic", lambda: next(clock))
     lines: list[str] = []
-    monkeypatch.setattr(uncertainty_cmd.sys.stderr, "write", lines.append)
+    monkeypatch.setattr(sys.stderr, "write", lines.append)
     pace = Pace(100_000_000)
     pace(16_384)
     pace(16_384)

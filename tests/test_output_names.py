@@ -282,8 +282,7 @@ def test_a_warning_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     """A numpy RuntimeWarning (an overflow in the engine) printed the warning and the line
     of source under it; it is one line now, naming where it came from."""
     import budgetsim.cli.app as app_module
-
-    real = app_module.run_or_fail
+    from budgetsim.cli.common import run_or_fail as real
 
     def noisy(*args: object, **kwargs: object) -> object:
         with np.errstate(over="warn"):

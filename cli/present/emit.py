@@ -447,7 +447,8 @@ def xlsx_bytes(sheets: Sequence[Sheet], raw: bool = False) -> bytes:
 
 
 def _fixed_zip_times(data: bytes) -> bytes:
-    """The zip archive with every member's time set to one fixed date."""
+    """The zip archive with every member's time, and the workbook's "modified" date (which
+    openpyxl sets to the time of saving), set to one fixed date."""
     import zipfile
 
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -456,7 +457,14 @@ def _fixed_zip_times(data: bytes) -> bytes:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+            member = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                member = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                    member,
+                )
+            dst.writestr(fixed, member)
     return out.getvalue()
 
 

@@ -327,9 +327,7 @@ def stress_document(res: StressResult, verbose: bool = False) -> Document:
     year = res.labels[res.year]
     notes = []
     if not_run:
-        notes.append(
-            f"Not run: {'; '.join(not_run)}. --verbose shows the row."
-        )
+        notes.append(f"Not run: {'; '.join(not_run)}. --verbose shows the row.")
     return Document(
         tables=[Table(f"{res.title}: stress tests in {year} ({res.unit})", header, rows)],
         notes=notes,
