@@ -156,3 +156,21 @@ def test_frontier_table_and_json() -> None:
         assert c["rule"] in ("stability rule", "investment rule")
     bad = invoke("frontier", UK_2030, "--years", "2027..2020")
     assert bad.exit_code == 2
+
+
+def test_tax_rise_keeps_the_cuts_the_scenario_makes() -> None:
+    """docs/solving.md's tax-rise example, with the aid cut kept at its cap beside the tax
+    source, crashed (a TypeError reading the other kind's amounts a year): the answer is
+    found and the aid cut stays as the scenario makes it."""
+    res = invoke(
+        "solve", UK_2030, "--for", "tax-rise", "--share", "3", "--year", "2029",
+        "--set", "funding.tax_freeze=false",
+        "--set", "funding.sources=[{name: overseas_aid, cap_pct_gdp: {2025: 0, 2026: 0, "
+        "2027: 0.2}}, {name: income_tax, kind: tax}]",
+        "-f", "json",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["solution"]["answer"] == pytest.approx(9.283, abs=1e-3)
+    aid = data["run"]["sources"]["overseas_aid"]
+    assert aid[:2] == [0.0, 0.0] and aid[2] > 5  # cut from 2027-28, as the scenario does

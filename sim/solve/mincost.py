@@ -327,8 +327,8 @@ def min_sources(
             model_rows=rows,
         )
     base = run(scn)
-    amounts = {
-        name: tuple(max(0.0, float(v)) for v in vals[0])
+    amounts = {  # the other kind's sources, as the scenario runs them (a value a year)
+        name: tuple(max(0.0, float(v)) for v in vals)
         for name, vals in base.sources.items()
         if name not in names
     }
