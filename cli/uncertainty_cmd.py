@@ -72,30 +72,38 @@ def cap_workers(workers: int | None) -> int | None:
     return workers
 
 
+#: Seconds of a fan run after which its pace is measured and said (where no progress bar
+#: is shown): by then the threads all run, so the pace is the run's.
+PACE_AFTER = 1.0
+
+
 class Pace:
     """What a long fan will take, said once on stderr where no progress bar is shown (not a
-    terminal): after the first chunk, the draws, the time so far and the time it will take
-    at that pace.
+    terminal): once :data:`PACE_AFTER` seconds have passed, the draws, the time so far and
+    the time the whole run will take at that pace.
 
     Parameters
     ----------
     draws : int
         The draws asked for.
+    after : float
+        Seconds to run before saying it.
     """
 
-    def __init__(self, draws: int) -> None:
+    def __init__(self, draws: int, after: float | None = None) -> None:
         self.draws = draws
+        self.after = PACE_AFTER if after is None else after
         self.done = 0
         self.start = time.monotonic()
         self.said = False
 
     def __call__(self, n: int) -> None:
-        """Count ``n`` more draws done; after the first chunk, say how long it will take."""
+        """Count ``n`` more draws done; once the time has come, say how long it will take."""
         self.done += n
-        if self.said or self.done >= self.draws:
+        spent = time.monotonic() - self.start
+        if self.said or self.done >= self.draws or spent < self.after:
             return
         self.said = True
-        spent = time.monotonic() - self.start
         left = spent * (self.draws - self.done) / self.done
         sys.stderr.write(
             f"fan: {self.draws:,} draws; about {_duration(spent + left)} in all at this "
@@ -105,6 +113,8 @@ class Pace:
 
 
 def _duration(seconds: float) -> str:
+    if seconds < 10:
+        return f"{seconds:.1f} s"
     if seconds < 90:
         return f"{seconds:.0f} s"
     if seconds < 90 * 60:

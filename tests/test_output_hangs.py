@@ -44,31 +44,36 @@ def test_workers_beyond_the_cpus_are_capped_and_said(monkeypatch: pytest.MonkeyP
 def test_a_long_run_without_a_terminal_says_how_long_it_will_take(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Past PROGRESS_FROM draws (here lowered so the test is quick: three chunks of
-    16,384), stderr gets one line after the first chunk, and nothing else."""
+    """Past PROGRESS_FROM draws and PACE_AFTER seconds (both lowered here so the test is
+    quick: three chunks of 16,384), stderr gets one line after the first chunk, and
+    nothing else."""
     monkeypatch.setattr(uncertainty_cmd, "PROGRESS_FROM", 1000)
+    monkeypatch.setattr(uncertainty_cmd, "PACE_AFTER", 0.0)
     res = invoke("fan", UK, "--draws", "33000", "--workers", "1", "-f", "json")
     assert res.exit_code == 0, res.output
     (line,) = res.stderr.splitlines()
     assert re.fullmatch(
-        r"fan: 33,000 draws; about \d+ s in all at this pace \(16,384 done in \d+ s\)", line
+        r"fan: 33,000 draws; about [\d.]+ s in all at this pace \(16,384 done in [\d.]+ s\)",
+        line,
     ), line
 
 
 def test_pace_says_it_once_in_the_right_unit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """1e8 draws at 16,384 every 2 s: about 3.4 hours, said once."""
-    clock = iter([0.0, 2.0, 4.0, 6.0])
+    """1e8 draws, the second chunk of 16,384 done at 2 s: about 1.7 hours, said once, at
+    the first chunk done after a second."""
+    clock = iter([0.0, 0.5, 2.0, 4.0, 6.0])
     import sys
     import time
 
     monkeypatch.setattr(time, "monotonic", lambda: next(clock))
     lines: list[str] = []
     monkeypatch.setattr(sys.stderr, "write", lines.append)
-    pace = Pace(100_000_000)
+    pace = Pace(100_000_000, after=1.0)
+    pace(16_384)
     pace(16_384)
     pace(16_384)
     assert lines == [
-        "fan: 100,000,000 draws; about 3.4 h in all at this pace (16,384 done in 2 s)\n"
+        "fan: 100,000,000 draws; about 1.7 h in all at this pace (32,768 done in 2.0 s)\n"
     ]
 
 

@@ -22,6 +22,7 @@ from budgetsim.cli.present.charts import CHARTS
 from budgetsim.cli.present.emit import markdown_table, md_code, md_fence, md_text, plain
 from budgetsim.cli.present.tables import (
     COMPARE_HEADERS,
+    baseline_first,
     common_year,
     compare_cells,
     compare_record,
@@ -270,7 +271,7 @@ def _compare(results: Sequence[Result]) -> tuple[str, list[list[str]]] | None:
     if year is None:
         return None
     label = results[0].label(year)
-    return label, [compare_cells(compare_record(r, year)) for r in results]
+    return label, [compare_cells(compare_record(r, year)) for r in baseline_first(results)]
 
 
 def _compare_html(results: Sequence[Result]) -> str:
