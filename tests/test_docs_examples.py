@@ -2,11 +2,12 @@
 
 The examples of README.md and docs/*.md (tests/docs_examples.py says how a page shows
 one) run in a scratch copy of the project's scenarios, fixtures and docs, in the order the
-page gives them, in-process (as ``budgetsim ARGS``; the shell's globs, braces, ``| head``,
-``>``, ``||``, ``echo $?``, ``cat`` and ``head`` are done here). A command that a page shows without its
-output must exit 0 (or 1 after ``||``); one whose output is shown must print it (stdout
-then stderr, or the other way round); none may end in a traceback. A page that documents
-a command that fails, or shows numbers the code no longer gives, fails here.
+page gives them, in-process (as ``budgetsim ARGS``; the shell's globs, braces,
+``| head``, ``>``, ``||``, ``echo $?``, ``cat`` and ``head`` are done here). A command
+that a page shows without its output must exit 0 (or 1 after ``||``); one whose output
+is shown must print it (stdout then stderr, or the other way round); none may end in a
+traceback. A page that documents a command that fails, or shows numbers the code no
+longer gives, fails here.
 """
 
 from __future__ import annotations
@@ -93,10 +94,10 @@ class Shell:
             assert Path(argv[-1]).exists(), argv
             code, out, err = 0, "", ""  # a listing has dates: not compared
         elif argv[0] == ".venv/bin/python":
-            res = subprocess.run(
+            done = subprocess.run(
                 [sys.executable, *argv[1:]], capture_output=True, text=True, timeout=300
             )
-            code, out, err = res.returncode, res.stdout, res.stderr
+            code, out, err = done.returncode, done.stdout, done.stderr
         else:
             assert argv[0] == "budgetsim", f"not an example the test knows how to run: {text}"
             res = invoke(*argv[1:])

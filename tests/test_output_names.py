@@ -20,6 +20,7 @@ import subprocess
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -151,7 +152,8 @@ def test_dollar_signs_in_a_title_or_file_name_are_text_in_charts(tmp_path: Path)
     from budgetsim.model.result import run
 
     fig = build([run(load_file(path))], "defence-share")
-    shown = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    texts: list[Any] = fig.findobj(lambda a: hasattr(a, "get_text"))
+    shown = [t.get_text() for t in texts]
     assert "cost $x_1_2$" in shown and "$x_1_2$" in shown
 
 

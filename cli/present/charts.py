@@ -222,7 +222,7 @@ def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
                 markersize=10,
                 markerfacecolor="white",
                 markeredgecolor=COLOURS[k % len(COLOURS)],
-                label="milestones" if k == 0 else "_nolegend_",
+                label="_nolegend_",
             )
     last = max(max(r.years) for r in results)
     if last >= NATO_CORE_YEAR - 5:
@@ -239,7 +239,14 @@ def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
     ax.set_ylabel("% of GDP")
     ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], NATO_CORE_PCT * 1.1))
     _year_axis(ax, results)
-    outside_legend(fig, [ax])
+    # The scenarios first, then what the marks mean.
+    from matplotlib.lines import Line2D
+
+    star = Line2D(
+        [], [], linestyle="none", marker="*", markersize=10, markerfacecolor="white",
+        markeredgecolor="#404040", label="milestones",
+    )  # fmt: skip
+    outside_legend(fig, [ax], [star] if any(r.milestones for r in results) else [])
 
 
 def draw_defence_cash(fig: Figure, results: Sequence[Result]) -> None:
