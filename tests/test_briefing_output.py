@@ -394,3 +394,25 @@ def test_license_changelog_and_citation() -> None:
     assert cff["cff-version"] == "1.2.0"
     assert cff["title"] == "budgetsim" and cff["version"] == __version__
     assert cff["license"] == "MIT" and cff["authors"]
+
+
+def test_compare_by_title_is_readable_at_80_columns() -> None:
+    """Rows named by long titles wrap in their own column on a narrow terminal; no number
+    (and no title) is cut."""
+    from rich.console import Console
+
+    from budgetsim.cli.present.emit import print_document
+    from budgetsim.cli.present.tables import compare_document
+    from budgetsim.input.files import load_file
+    from budgetsim.model.result import run
+
+    files = sorted((ROOT / "scenarios").glob("uk_*.yaml"))
+    doc = compare_document([run(load_file(f)) for f in files], 2029)
+    console = Console(width=80, record=True, file=io.StringIO())
+    print_document(doc, console)
+    text = console.export_text()
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    for row in doc.tables[0].rows:
+        for cell in row[1:]:
+            assert cell in text, cell

@@ -530,7 +530,12 @@ def _text(s: str) -> Any:
     return Text(plain(s))
 
 
-def rich_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
+def rich_table(
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    label_width: int | None = None,
+) -> Any:
     """A rich Table: numeric columns right-aligned, rows with a failure in red; every title,
     heading and cell plain text (no rich markup is read in a name).
 
@@ -542,6 +547,9 @@ def rich_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]])
         Column headings, the label column first.
     rows : sequence of sequence of str
         Cells as text, one list a row.
+    label_width : int, optional
+        Wrap the label column (a long title) at this many characters; the other columns
+        are never wrapped or cut.
 
     Returns
     -------
@@ -552,6 +560,9 @@ def rich_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]])
     table = RichTable(title=_text(title), title_justify="left", header_style="bold")
     for i, h in enumerate(header):
         numeric = i > 0 and all(NUMERIC.match(row[i]) for row in rows)
+        if i == 0 and label_width is not None:
+            table.add_column(_text(h), max_width=label_width, overflow="fold")
+            continue
         table.add_column(_text(h), justify="right" if numeric else "left", no_wrap=True)
     for row in rows:
         table.add_row(
@@ -560,8 +571,34 @@ def rich_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]])
     return table
 
 
+def label_width(header: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> int | None:
+    """How wide the label column may be on a terminal ``width`` wide: None (as wide as its
+    longest label) unless that is over a third of the width (a row named by a long title);
+    then a third, at least 20 characters, and the labels wrap.
+
+    Parameters
+    ----------
+    header : sequence of str
+        Column headings, the label column first.
+    rows : sequence of sequence of str
+        Cells as text, one list a row.
+    width : int
+        The terminal's width, characters.
+
+    Returns
+    -------
+    int or None
+    """
+    longest = max(len(plain(str(r[0]))) for r in [header, *rows])
+    cap = max(20, width // 3)
+    return cap if longest > cap else None
+
+
 def split_columns(
-    header: Sequence[str], rows: Sequence[Sequence[str]], width: int
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    label: int | None = None,
 ) -> list[tuple[list[str], list[list[str]]]]:
     """Split a wide table (label column first) into blocks of columns that fit ``width``.
 
@@ -576,6 +613,8 @@ def split_columns(
         Cells as text, one list a row.
     width : int
         The terminal's width, characters.
+    label : int, optional
+        The label column's width, where it wraps (:func:`label_width`).
 
     Returns
     -------
@@ -587,7 +626,7 @@ def split_columns(
     def col_width(i: int) -> int:
         return max(len(plain(str(r[i]))) for r in [header, *rows]) + 3
 
-    label = col_width(0) + 1
+    label = (col_width(0) if label is None else label + 3) + 1
     blocks: list[list[int]] = [[]]
     used = label
     for i in range(1, len(header)):
@@ -606,10 +645,11 @@ def split_columns(
 def print_document(doc: Document, console: Any) -> None:
     """The tables (each split into blocks of columns that fit the console) and the notes."""
     for t in doc.tables:
-        blocks = split_columns(t.header, t.rows, console.width)
+        label = label_width(t.header, t.rows, console.width)
+        blocks = split_columns(t.header, t.rows, console.width, label)
         for k, (head, body) in enumerate(blocks):
             suffix = f" [{k + 1}/{len(blocks)}]" if len(blocks) > 1 else ""
-            console.print(rich_table(t.title + suffix, head, body))
+            console.print(rich_table(t.title + suffix, head, body, label))
     for note in doc.notes:
         console.print(_text(doc.note_indent + note), highlight=False, markup=False)
 
