@@ -132,6 +132,10 @@ def target_of(path: Path, inputs: Iterable[Path] = ()) -> Target:
     try:
         st = os.stat(path)
     except FileNotFoundError:
+        # The folder as written must exist ("a/b/.." is not "a" when a/b does not), as
+        # the shell's open() would need it; then links are followed.
+        if not os.path.isdir(os.path.dirname(str(path)) or "."):
+            raise refuse("No such file or directory") from None
         real = Path(os.path.realpath(path))
         if not real.parent.is_dir():
             raise refuse("No such file or directory") from None
