@@ -302,22 +302,3 @@ def commit(files: list[tuple[Path, bytes]], inputs: Iterable[Path] = ()) -> None
     finally:
         for _, tmp in staged:
             Path(tmp).unlink(missing_ok=True)
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write one file by the rules above (atomically, or through a device).
-
-    Parameters
-    ----------
-    path : Path
-        The file to write.
-    text : str or bytes
-        Text (written as UTF-8) or bytes.
-
-    Raises
-    ------
-    OutputRefused
-        The path cannot or may not be written; nothing was changed.
-    """
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    commit([(path, data)])

@@ -695,10 +695,3 @@ def render(doc: Document, fmt: Format, raw: bool = False, units: bool = False) -
     if fmt is Format.markdown:
         return markdown(doc)
     return plain_table(doc)
-
-
-def render_text(doc: Document, fmt: Format) -> str:
-    """The document in a text format (not xlsx), numbers as by default."""
-    out = render(doc, fmt)
-    assert isinstance(out, str)
-    return out
