@@ -176,12 +176,15 @@ def emit(doc: Document, fmt: Format, output: Path | None) -> None:
     emit_text(render_text(doc, fmt), output)
 
 
+# readable=False: the loader says "permission denied" in one line itself, where the parser
+# would print a box of several.
 FileArg = Annotated[
-    Path, typer.Argument(help="Scenario YAML file.", show_default=False, metavar="FILE")
+    Path,
+    typer.Argument(help="Scenario YAML file.", show_default=False, metavar="FILE", readable=False),
 ]
 FilesArg = Annotated[
     list[Path],
-    typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
+    typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE", readable=False),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[

@@ -309,6 +309,7 @@ def calibrate_command(
             "(default: the shipped UK series 1990-2024).",
             metavar="CSV",
             show_default=False,
+            readable=False,  # read_text says "permission denied" in one line
         ),
     ] = None,
     exclude: Annotated[

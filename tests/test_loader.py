@@ -231,6 +231,15 @@ BAD_CASES = [
         Bad("extends_parent_syntax.yaml", 7, "", "invalid YAML", reported_in="syntax.yaml"),
         id="extends-parent-syntax",
     ),
+    # extends: where a parent may be, and what of it a message may show
+    pytest.param(
+        Bad("extends_outside.yaml", 2, "extends", f"/etc/shadow: is outside {BAD}, the scenario's"),
+        id="extends-outside",
+    ),
+    pytest.param(
+        Bad("extends_up_and_out.yaml", 2, "extends", f"../small.yaml: is outside {BAD}"),
+        id="extends-up-and-out",
+    ),
 ]
 
 
@@ -523,8 +532,9 @@ def test_uk_scenarios_extend_the_baseline() -> None:
 def test_error_in_a_replaced_key_is_reported_in_the_child(tmp_path: Path) -> None:
     """The child's milestones replace the parent's, so the problem is the child's alone."""
     child = tmp_path / "child.yaml"
-    parent = (ROOT / EXTENDS / "parent.yaml").resolve()
-    child.write_text(f"extends: {parent}\ndefence:\n  milestones:\n    2040: 3\n", encoding="utf-8")
+    (tmp_path / "parent.yaml").write_bytes((ROOT / EXTENDS / "parent.yaml").read_bytes())
+    text = "extends: parent.yaml\ndefence:\n  milestones:\n    2040: 3\n"
+    child.write_text(text, encoding="utf-8")
     assert problems(child) == [
         f"{child}:4: defence.milestones[2040]: year 2040 is outside the projection 2025-2032"
     ]
