@@ -201,14 +201,14 @@ def test_set_unknown_key_gets_a_suggestion() -> None:
     [
         pytest.param(
             "defence.base_share=0.023",
-            "--set: defence.base_share: warning: every value is under 0.1 (% of GDP): a fraction "
-            "where percent is meant? percentages are written in percent (2.5 means 2.5 %)",
+            "--set: defence.base_share: warning: 0.023 (% of GDP) is under 0.1: 2.3 written as a "
+            "fraction? percentages are written in percent (2.5 means 2.5 %)",
             id="share-as-fraction",
         ),
         pytest.param(
             "economy.real_growth=0.025",
-            "--set: economy.real_growth: warning: every value is under 0.1 (% a year): a fraction "
-            "where percent is meant? percentages are written in percent (2.5 means 2.5 %)",
+            "--set: economy.real_growth: warning: 0.025 (% a year) is under 0.1: 2.5 written as a "
+            "fraction? percentages are written in percent (2.5 means 2.5 %)",
             id="growth-as-fraction",
         ),
         pytest.param(

@@ -1,5 +1,6 @@
-"""Leaks and hangs on the input side: ``extends:`` cannot read outside the scenario's folder;
-pipes and devices are refused rather than read for ever.
+"""Leaks and hangs on the input side: ``extends:`` cannot read outside the scenario's folder
+and repeats nothing of a file that is not a scenario; pipes and devices are refused rather
+than read for ever; a ``--set`` key path is as shallow as a file must be.
 
 Each case is one line on stderr and exit code 2 (docs/errors.md). Cases that could hang or
 exhaust memory if they regressed (a FIFO, /dev/zero) run the command in a subprocess with
@@ -19,6 +20,7 @@ import pytest
 from budgetsim.errors import ScenarioError
 from budgetsim.input import files
 from budgetsim.input.files import MAX_BYTES, load_file
+from budgetsim.input.yamltext import MAX_DEPTH
 from tests.conftest import ROOT, invoke
 
 SMALL = ROOT / "tests" / "fixtures" / "small.yaml"
@@ -113,6 +115,52 @@ def test_the_shipped_scenarios_may_be_extended_from_anywhere(tmp_path: Path) -> 
     assert share == pytest.approx(0.035)
 
 
+@pytest.mark.parametrize(
+    "parent",
+    [
+        pytest.param("service:\n  database: {password: hunter2}\n", id="top-level-key"),
+        pytest.param("years:\n  base: 2024\n  token: s3cr3t\n", id="key-inside-a-section"),
+        pytest.param("economy:\n  real_growth: {password: hunter2}\n", id="map-key-inside-a-value"),
+        pytest.param("rules:\n  - {name: r, database: hunter2}\n", id="key-in-a-list-item"),
+        pytest.param("meta: {title: !token s3cr3t}\n", id="unknown-tag"),
+        pytest.param("years: {base: 0x7E8}\n", id="hexadecimal"),
+        pytest.param("password: hunter2\npassword: hunter2\n", id="duplicate-key"),
+        pytest.param("meta: {hunter2: [1, 2]: 3}\n", id="syntax"),
+    ],
+)
+def test_nothing_of_a_parent_that_is_no_scenario_is_shown(tmp_path: Path, parent: str) -> None:
+    """A parent in the folder that is not a scenario (a service's settings, say): its line,
+    never its keys or values."""
+    (tmp_path / "parent.yaml").write_text(parent, encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: parent.yaml\n", encoding="utf-8")
+    line = one_line("run", child)
+    assert line.startswith(f"{tmp_path / 'parent.yaml'}:"), line
+    assert not any(secret in line for secret in SECRETS), line
+
+
+def test_a_parent_that_is_a_scenario_is_quoted_as_usual(tmp_path: Path) -> None:
+    """A parent that is a scenario keeps its key paths in messages (they are the registry's)."""
+    (tmp_path / "parent.yaml").write_text(
+        SMALL.read_text(encoding="utf-8").replace("maturity: 10", "maturity: 0.5"),
+        encoding="utf-8",
+    )
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: parent.yaml\n", encoding="utf-8")
+    assert one_line("run", child) == (
+        f"{tmp_path / 'parent.yaml'}:7: interest.maturity: 0.5 is below the minimum 1.0 (years)"
+    )
+
+
+@pytest.mark.parametrize("reference", ['"a\\0b.yaml"', '"a\\tb.yaml"', '"x\\u0085.yaml"'])
+def test_a_control_character_in_extends_is_refused(tmp_path: Path, reference: str) -> None:
+    child = tmp_path / "child.yaml"
+    child.write_text(f"extends: {reference}\n", encoding="utf-8")
+    assert one_line("validate", child) == (
+        f"{child}:1: extends: must name a scenario file: the path has a control character"
+    )
+
+
 # --- only regular files, never more than the limit -------------------------------------
 
 
@@ -177,3 +225,33 @@ def test_no_more_than_the_limit_is_read(tmp_path: Path, monkeypatch: pytest.Monk
         f"{path}: is more than {MAX_BYTES} bytes; a scenario file may be at most {MAX_BYTES} bytes"
     )
     assert sum(got) == MAX_BYTES + 1
+
+
+# --- --set key paths are as shallow as a file ------------------------------------------
+
+
+def test_a_set_key_of_40000_dots_is_refused_before_it_is_built() -> None:
+    """It took 30 s and 6 GB; now it is refused on its length alone."""
+    key = "a" + ".a" * 40_000
+    assert one_line("run", SMALL, "--set", f"{key}=1") == (
+        f"--set: the key path has 40001 parts; at most {MAX_DEPTH}"
+    )
+
+
+def test_a_set_key_at_the_nesting_limit_is_validated_as_usual() -> None:
+    deepest = ".".join(["economy", *["x"] * (MAX_DEPTH - 1)])
+    assert one_line("run", SMALL, "--set", f"{deepest}=1") == (
+        "--set: economy.x: unknown key (allowed here: deflator, feedback, gdp, real_growth)"
+    )
+    too_deep = deepest + ".x"
+    assert one_line("run", SMALL, "--set", f"{too_deep}=1") == (
+        f"--set: the key path has {MAX_DEPTH + 1} parts; at most {MAX_DEPTH}"
+    )
+
+
+@pytest.mark.parametrize("part", ["²", "٣", "1" * 5000])
+def test_a_set_key_part_that_is_no_item_number_is_a_name(part: str) -> None:
+    """Unicode digits and 5,000-digit runs are not list items or years: int() would fail."""
+    line = one_line("run", SMALL, "--set", f"defence.milestones.{part}=3")
+    assert line.startswith("--set: defence.milestones."), line
+    assert line.endswith("is not a year"), line
