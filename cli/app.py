@@ -23,6 +23,7 @@ from budgetsim.cli.common import (
     FilesArg,
     FormatOpt,
     OutputOpt,
+    QuietOpt,
     SetOpt,
     emit,
     emit_text,
@@ -75,9 +76,10 @@ def run_command(
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
     set_: SetOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Run one scenario and show the year-by-year path, the funding and the fiscal rules."""
-    emit(run_document(run_or_fail(file, set_)), format, output)
+    emit(run_document(run_or_fail(file, set_, quiet=quiet)), format, output)
 
 
 def compare_command(
@@ -98,9 +100,10 @@ def compare_command(
     ] = None,
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Set several scenarios side by side: one row each, in one year."""
-    results = [run_or_fail(f) for f in files]
+    results = [run_or_fail(f, quiet=quiet) for f in files]
     if metric is not None:
         if metric not in SERIES_UNITS:
             fail(f"--metric: unknown series {metric!r}; one of: {', '.join(SERIES_UNITS)}")
@@ -119,6 +122,7 @@ def compare_command(
 
 def validate_command(
     files: FilesArg,
+    quiet: QuietOpt = False,
 ) -> None:
     """Check scenario files; print OK or every problem, one line each."""
     bad = False
@@ -129,7 +133,8 @@ def validate_command(
             bad = True
             sys.stderr.write(f"{exc}\n")
         else:
-            warn(scenario)
+            if not quiet:
+                warn(scenario)
             sys.stdout.write(f"{f}: OK\n")
     if bad:
         raise typer.Exit(EXIT_BAD_INPUT)

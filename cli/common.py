@@ -45,7 +45,10 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
 
 
 def loaded_or_fail(
-    path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
+    path: Path,
+    overrides: list[str] | None = None,
+    texts: dict[str, str] | None = None,
+    quiet: bool = False,
 ) -> Loaded:
     """Load a scenario with its validated file (bad input: exit 2) and print its warnings to
     stderr. ``texts``: as for :func:`budgetsim.input.files.load_file`.
@@ -58,6 +61,8 @@ def loaded_or_fail(
         ``--set`` assignments, ``key.path=value``.
     texts : dict of str to str, optional
         The files' texts by name, read only if not there already; added to.
+    quiet : bool
+        Print no warnings (``--quiet``).
 
     Returns
     -------
@@ -73,12 +78,16 @@ def loaded_or_fail(
         loaded = load_with_spec(path, overrides or (), texts)
     except ScenarioError as exc:
         fail(str(exc))
-    warn(loaded.scenario)
+    if not quiet:
+        warn(loaded.scenario)
     return loaded
 
 
 def load_or_fail(
-    path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
+    path: Path,
+    overrides: list[str] | None = None,
+    texts: dict[str, str] | None = None,
+    quiet: bool = False,
 ) -> Scenario:
     """Load a scenario (bad input: exit 2) and print its warnings to stderr.
 
@@ -90,6 +99,8 @@ def load_or_fail(
         ``--set`` assignments, ``key.path=value``.
     texts : dict of str to str, optional
         The files' texts by name, as for :func:`loaded_or_fail`.
+    quiet : bool
+        Print no warnings (``--quiet``).
 
     Returns
     -------
@@ -100,11 +111,14 @@ def load_or_fail(
     typer.Exit
         Exit code 2 after printing the problems, for bad input.
     """
-    return loaded_or_fail(path, overrides, texts).scenario
+    return loaded_or_fail(path, overrides, texts, quiet).scenario
 
 
 def run_or_fail(
-    path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
+    path: Path,
+    overrides: list[str] | None = None,
+    texts: dict[str, str] | None = None,
+    quiet: bool = False,
 ) -> Result:
     """Load and run a scenario; a divergent run is exit 1.
 
@@ -116,6 +130,8 @@ def run_or_fail(
         ``--set`` assignments, ``key.path=value``.
     texts : dict of str to str, optional
         The files' texts by name, as for :func:`loaded_or_fail`.
+    quiet : bool
+        Print no warnings (``--quiet``).
 
     Returns
     -------
@@ -127,7 +143,7 @@ def run_or_fail(
     typer.Exit
         Exit code 2 for bad input, 1 for a run that diverges.
     """
-    scenario = load_or_fail(path, overrides, texts)
+    scenario = load_or_fail(path, overrides, texts, quiet)
     try:
         return run(scenario)
     except DivergenceError as exc:
@@ -176,18 +192,29 @@ def emit(doc: Document, fmt: Format, output: Path | None) -> None:
     emit_text(render_text(doc, fmt), output)
 
 
+# readable=False: the loader says "permission denied" in one line itself, where the parser
+# would print a box of several.
 FileArg = Annotated[
-    Path, typer.Argument(help="Scenario YAML file.", show_default=False, metavar="FILE")
+    Path,
+    typer.Argument(help="Scenario YAML file.", show_default=False, metavar="FILE", readable=False),
 ]
 FilesArg = Annotated[
     list[Path],
-    typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE"),
+    typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE", readable=False),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
         "--output", "-o", help="Write to this file (atomically) instead of stdout.", metavar="PATH"
+    ),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print no warnings about implausible values (errors are still printed).",
     ),
 ]
 SetOpt = Annotated[

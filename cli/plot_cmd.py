@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from budgetsim.cli.common import FilesArg, SetOpt, fail, run_or_fail, write_or_fail
+from budgetsim.cli.common import FilesArg, QuietOpt, SetOpt, fail, run_or_fail, write_or_fail
 from budgetsim.cli.present.charts import CHARTS, DEFAULT_CHART, ChartError, render_chart
 from budgetsim.cli.solve_cmd import DEFAULT_TARGETS, frontier_of
 from budgetsim.cli.uncertainty_cmd import fan_of
@@ -77,6 +77,7 @@ def plot_command(
         typer.Option(help="--chart fan: random seed (default: uncertainty.seed).", min=0),
     ] = None,
     set_: SetOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Draw one chart of one or several scenarios as PNG or SVG (needs matplotlib)."""
     if chart not in ALL_CHARTS:
@@ -91,22 +92,29 @@ def plot_command(
     if chart in (FRONTIER, FAN) and len(files) != 1:
         fail(f"--chart {chart}: give one scenario file, not {len(files)}")
     if chart == FRONTIER:
-        write_or_fail(output, _frontier(files[0], targets or DEFAULT_TARGETS, years, set_, fmt))
+        write_or_fail(
+            output, _frontier(files[0], targets or DEFAULT_TARGETS, years, set_, fmt, quiet)
+        )
         return
     if chart == FAN:
-        write_or_fail(output, _fan(files[0], draws, seed, set_, fmt))
+        write_or_fail(output, _fan(files[0], draws, seed, set_, fmt, quiet))
         return
-    results = [run_or_fail(f, set_) for f in files]
+    results = [run_or_fail(f, set_, quiet=quiet) for f in files]
     write_or_fail(output, _draw(results, chart, fmt))
 
 
 def _frontier(
-    file: Path, targets: str, years: str | None, overrides: list[str] | None, fmt: str
+    file: Path,
+    targets: str,
+    years: str | None,
+    overrides: list[str] | None,
+    fmt: str,
+    quiet: bool,
 ) -> bytes:
     """The solver's frontier of one scenario as a heat map (``budgetsim frontier``'s grid)."""
     from budgetsim.cli.present.frontier_chart import render_frontier
 
-    _, fr = frontier_of(file, targets, years, overrides)
+    _, fr = frontier_of(file, targets, years, overrides, quiet)
     try:
         return render_frontier(fr, str(file), fmt)
     except ChartError as exc:
@@ -114,12 +122,17 @@ def _frontier(
 
 
 def _fan(
-    file: Path, draws: int | None, seed: int | None, overrides: list[str] | None, fmt: str
+    file: Path,
+    draws: int | None,
+    seed: int | None,
+    overrides: list[str] | None,
+    fmt: str,
+    quiet: bool,
 ) -> bytes:
     """The Monte Carlo fan of debt % of GDP (``budgetsim fan``'s percentiles) of one scenario."""
     from budgetsim.cli.present.fan_chart import render_fan
 
-    result = fan_of(file, draws, seed, None, overrides)
+    result = fan_of(file, draws, seed, None, overrides, quiet)
     try:
         return render_fan(result, fmt)
     except ChartError as exc:
@@ -138,6 +151,7 @@ def report_command(
             show_default=False,
         ),
     ],
+    quiet: QuietOpt = False,
 ) -> None:
     """Write an HTML or Markdown report with charts, tables and sources (needs matplotlib).
 
@@ -151,7 +165,7 @@ def report_command(
     if kind not in (".html", ".htm", ".md"):
         fail(f"--output: {output}: give a file name ending in .html or .md")
     texts: dict[str, str] = {}  # each file is read once, for the run and the assumptions
-    results = [run_or_fail(f, texts=texts) for f in files]
+    results = [run_or_fail(f, texts=texts, quiet=quiet) for f in files]
     try:
         assumptions = [assumptions_of(f, texts) for f in files]
     except ScenarioError as exc:  # pragma: no cover - the file was just read and run

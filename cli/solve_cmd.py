@@ -20,6 +20,7 @@ from budgetsim.cli.common import (
     FileArg,
     FormatOpt,
     OutputOpt,
+    QuietOpt,
     SetOpt,
     emit,
     emit_text,
@@ -89,6 +90,7 @@ def solve_command(
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
     set_: SetOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Solve for what is affordable: the answer, the binding rule and the solved path."""
     from budgetsim.input.edit import solved_spec, to_yaml
@@ -100,7 +102,7 @@ def solve_command(
     )
     from budgetsim.solve.checks import SolveError
 
-    loaded = loaded_or_fail(file, set_)
+    loaded = loaded_or_fail(file, set_, quiet=quiet)
     scn = loaded.scenario
     try:
         if goal is Goal.max_share:
@@ -159,7 +161,11 @@ DEFAULT_TARGETS = "2.5,3,3.5,5"
 
 
 def frontier_of(
-    file: Path, targets: str, years: str | None, overrides: list[str] | None
+    file: Path,
+    targets: str,
+    years: str | None,
+    overrides: list[str] | None,
+    quiet: bool = False,
 ) -> tuple[Scenario, Frontier]:
     """Load a scenario and solve its frontier for ``--targets`` and ``--years`` (as given on
     the command line; default: every projected year). Bad input: one line, exit code 2.
@@ -174,6 +180,8 @@ def frontier_of(
         Target years, ``FIRST..LAST`` or comma-separated; None: every projected year.
     overrides : list of str or None
         ``--set`` assignments.
+    quiet : bool
+        Print no warnings (``--quiet``).
 
     Returns
     -------
@@ -190,7 +198,7 @@ def frontier_of(
     from budgetsim.solve import solve_frontier
     from budgetsim.solve.checks import SolveError
 
-    scn = load_or_fail(file, overrides)
+    scn = load_or_fail(file, overrides, quiet=quiet)
     shares = _numbers(targets, "targets")
     if not shares:
         fail("--targets: give at least one share")
@@ -216,7 +224,8 @@ def frontier_command(
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
     set_: SetOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Which target share by which year passes every rule; if not, which rule breaks."""
-    _, fr = frontier_of(file, targets, years, set_)
+    _, fr = frontier_of(file, targets, years, set_, quiet)
     emit(frontier_document(fr), format, output)

@@ -19,6 +19,7 @@ from budgetsim.cli.common import (
     FileArg,
     FormatOpt,
     OutputOpt,
+    QuietOpt,
     SetOpt,
     emit,
     emit_text,
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from budgetsim.uncertainty.montecarlo import Fan
 
 PROGRESS_FROM = 50_000  # draws; smaller runs take well under a second
+#: The years a history CSV may hold: whole years with four digits.
+FIRST_YEAR, LAST_YEAR = 1000, 9999
 
 
 # --- fan -----------------------------------------------------------------------------
@@ -68,6 +71,7 @@ def fan_of(
     seed: int | None,
     workers: int | None,
     overrides: list[str] | None,
+    quiet: bool = False,
 ) -> Fan:
     """Load a scenario and run its Monte Carlo fan. A scenario without an ``uncertainty``
     section is bad input (exit 2); a divergent draw, exit 1.
@@ -82,6 +86,8 @@ def fan_of(
         Threads; None: one per CPU.
     overrides : list of str or None
         ``--set`` assignments.
+    quiet : bool
+        Print no warnings (``--quiet``).
 
     Returns
     -------
@@ -95,7 +101,7 @@ def fan_of(
     """
     from budgetsim.uncertainty.montecarlo import NoUncertaintyError
 
-    scn = load_or_fail(file, overrides)
+    scn = load_or_fail(file, overrides, quiet=quiet)
     try:
         return _progress_run(scn, draws, seed, workers)
     except NoUncertaintyError as exc:
@@ -120,9 +126,10 @@ def fan_command(
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
     set_: SetOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Monte Carlo: percentiles of debt, borrowing, defence and rule headroom; chances."""
-    emit(fan_document(fan_of(file, draws, seed, workers, set_)), format, output)
+    emit(fan_document(fan_of(file, draws, seed, workers, set_, quiet)), format, output)
 
 
 # --- stress --------------------------------------------------------------------------
@@ -149,6 +156,7 @@ def stress_command(
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
     set_: SetOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Named stress tests: each one's effect on borrowing, debt and rule headroom."""
     from budgetsim.uncertainty.stress import TEST_NAMES, stress
@@ -157,7 +165,7 @@ def stress_command(
         if name != "all" and name not in TEST_NAMES:
             fail(f"--test: unknown test {name!r}; one of: all, {', '.join(TEST_NAMES)}")
     names = TEST_NAMES if not test or "all" in test else tuple(test)
-    scn = load_or_fail(file, set_)
+    scn = load_or_fail(file, set_, quiet=quiet)
     try:
         res = stress(scn, names, year)
     except DivergenceError as exc:
@@ -224,6 +232,9 @@ def read_history(path: Path | None) -> tuple[str, list[list[float]]]:
             fail(f"{name}:{lineno}: not a number in {line.strip()!r}")
         if not all(math.isfinite(v) for v in values):
             fail(f"{name}:{lineno}: not a finite number in {line.strip()!r}")
+        if not (values[0].is_integer() and FIRST_YEAR <= values[0] <= LAST_YEAR):
+            years = f"from {FIRST_YEAR} to {LAST_YEAR}"
+            fail(f"{name}:{lineno}: not a year in {line.strip()!r} ({years})")
         rows.append(values)
     if not header_seen:
         fail(f"{name}: no header row")
@@ -309,6 +320,7 @@ def calibrate_command(
             "(default: the shipped UK series 1990-2024).",
             metavar="CSV",
             show_default=False,
+            readable=False,  # read_text says "permission denied" in one line
         ),
     ] = None,
     exclude: Annotated[

@@ -10,12 +10,14 @@ conversion to fractions happens once, in :mod:`budgetsim.model.scenario`.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+import re
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from budgetsim.model.paths import PathValue, path_values
+from budgetsim.model.paths import PathValue
 from budgetsim.model.scenario import SHARE_RANGE_PCT
 from budgetsim.model.units import PCT
 
@@ -47,10 +49,114 @@ UNITS: dict[str, float] = {
 }
 
 
-def _bad(message: str) -> PydanticCustomError:
-    # No context is passed, so pydantic does not format the text: braces and reprs in it
-    # are shown as written.
-    return PydanticCustomError("path", message)
+def _bad(message: str, at: tuple[Any, ...] = ()) -> PydanticCustomError:
+    """A validation error with ``message``; ``at``: where in the value (a list item, a year),
+    which the loader adds to the key path. The context holds no names pydantic would
+    format, so braces and reprs in the message are shown as written."""
+    return PydanticCustomError("path", message, {"at": at} if at else None)
+
+
+def numbers_in(value: Any, loc: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], float]]:
+    """Every number of a value (a number, a list or a {year: value} map) with its place.
+
+    Parameters
+    ----------
+    value : object
+        A key's value; yes/no values and text are skipped.
+    loc : tuple
+        The key path of ``value``, prefixed to each place.
+
+    Returns
+    -------
+    list of (tuple, float)
+        ``(loc + (item or year,), number)``, in order.
+    """
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        return [(loc, float(value))]
+    return [found for k, v in _items(value) for found in numbers_in(v, (*loc, k))]
+
+
+def _items(value: Any) -> list[tuple[Any, Any]]:
+    """A map's (key, value) pairs, a list's (position, item) pairs; nothing for a scalar."""
+    if isinstance(value, dict):
+        return list(value.items())
+    return list(enumerate(value)) if isinstance(value, list) else []
+
+
+#: Units whose values are not numbers; every other unit's values are.
+NOT_NUMBERS = ("text", "choice", "path", "yes/no")
+
+_FISCAL_YEAR = re.compile(r"\s*(\d{4})\s*[-/\u2013]\s*(\d{2}|\d{4})\s*")
+
+
+def fiscal_year_hint(value: Any) -> str | None:
+    """For text such as ``'2024-25'``: how to write the year instead; None for other values.
+
+    Parameters
+    ----------
+    value : object
+        A value given where a year is expected.
+
+    Returns
+    -------
+    str or None
+        ``"write the year the fiscal year starts, 2024 for 2024-25"``, or None.
+    """
+    match = _FISCAL_YEAR.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    return f"write the year the fiscal year starts, {match.group(1)} for {value.strip()}"
+
+
+def percent_sign_hint(value: Any) -> str:
+    """``": write the number without '%' ..."`` for text with a % sign; else empty.
+
+    Parameters
+    ----------
+    value : object
+        A value given where a number is expected.
+
+    Returns
+    -------
+    str
+        The hint to append to a message, or ``""``.
+    """
+    if isinstance(value, str) and "%" in value:
+        return ": write the number without '%' (2.5 means 2.5 %)"
+    return ""
+
+
+def yes_no_problem(expected: str, value: bool) -> str:
+    """The message for a yes/no value where ``expected`` (``"a number"``...) is needed.
+
+    Parameters
+    ----------
+    expected : str
+        What the key takes, e.g. ``"a number"`` or ``"a year"``.
+    value : bool
+        The value YAML read.
+
+    Returns
+    -------
+    str
+        One line naming YAML's reading.
+    """
+    return (
+        f"expected {expected}, got a yes/no value ({str(value).lower()}): YAML 1.1 reads yes, "
+        "no, on, off, true and false as yes/no"
+    )
+
+
+def _year(key: Any) -> int:
+    """A key of a ``{year: value}`` map as a year: 2030 or '2030'."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key
+    text = key.strip() if isinstance(key, str) else ""
+    if text.isascii() and text.isdigit() and len(text) <= 9:  # no year has more digits
+        return int(text)
+    raise _bad(fiscal_year_hint(key) or f"key {key!r} is not a year", (key,))
 
 
 def _numeric(text: str) -> bool:
@@ -61,44 +167,64 @@ def _numeric(text: str) -> bool:
     return bool(text.strip())
 
 
-def _number(v: Any, what: str) -> float:
+def _number(v: Any, what: str, at: tuple[Any, ...] = ()) -> float:
     if isinstance(v, str):
         # YAML 1.1 reads 1e15 (no dot, no sign) as text; take it as the number it spells,
         # as pydantic does for a plain number key.
         v = float(v.strip().replace("_", "")) if _numeric(v) else v
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise _bad(f"{what} is {v!r}, not a number")
+    if isinstance(v, bool):
+        raise _bad(f"{what}: {yes_no_problem('a number', v)}", at)
+    if not isinstance(v, (int, float)):
+        raise _bad(f"{what} is {v!r}, not a number{percent_sign_hint(v)}", at)
     if not math.isfinite(v):
-        raise _bad(f"{what} is {v!r}, not a finite number")
+        raise _bad(f"{what} is {v!r}, not a finite number", at)
     return float(v)
+
+
+def _year_map(value: dict[Any, Any]) -> dict[int, float]:
+    res: dict[int, float] = {}
+    for k, v in value.items():
+        year = _year(k)
+        if year in res:  # the YAML reader refuses 2030 and '2030' already; data may not
+            raise _bad(f"year {year} is given twice", (k,))
+        res[year] = _number(v, f"the value for {k}", (k,))
+    return res
 
 
 def _parse_path(value: Any) -> PathValue:
     """Structure of a time path; bounds are checked per field from the registry."""
     if isinstance(value, bool):
-        raise _bad(f"expected a number, a list or a {{year: value}} map, got {value!r}")
+        raise _bad(yes_no_problem("a number, a list or a {year: value} map", value))
     if isinstance(value, (int, float)) or (isinstance(value, str) and _numeric(value)):
         return _number(value, "the value")
     if isinstance(value, list):
         if not value:
             raise _bad("the list is empty")
-        return [_number(v, f"item {i}") for i, v in enumerate(value)]
+        return [_number(v, f"item {i}", (i,)) for i, v in enumerate(value)]
     if isinstance(value, dict):
         if not value:
             raise _bad("the {year: value} map is empty")
-        res: dict[int, float] = {}
-        for k, v in value.items():
-            year = int(k) if isinstance(k, str) and k.strip().isdigit() else k
-            if isinstance(year, bool) or not isinstance(year, int):
-                raise _bad(f"key {k!r} is not a year")
-            res[year] = _number(v, f"the value for {k}")
-        return res
-    raise _bad(f"expected a number, a list or a {{year: value}} map, got {value!r}")
+        return _year_map(value)
+    raise _bad(
+        f"expected a number, a list or a {{year: value}} map, got {value!r}"
+        + percent_sign_hint(value)
+    )
+
+
+def _parse_milestones(value: Any) -> dict[int, float]:
+    """``{year: share}`` targets: a map, its keys years, its values finite numbers."""
+    if not isinstance(value, dict):  # (a yes/no value is refused before, by _no_yes_no)
+        raise _bad(f"expected a map of year: percent, e.g. {{2030: 3.0}}, got {value!r}")
+    return _year_map(value)
 
 
 TimePath = Annotated[
     PathValue,
     PlainValidator(_parse_path, json_schema_input_type=float | list[float] | dict[int, float]),
+]
+Milestones = Annotated[
+    dict[int, float],
+    PlainValidator(_parse_milestones, json_schema_input_type=dict[int, float]),
 ]
 
 
@@ -162,10 +288,41 @@ def param(
     return Field(default, description=doc, json_schema_extra=extra)
 
 
+def _yes_no_in(value: Any, at: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], bool] | None:
+    """The first yes/no value in a value, its lists and maps, and where; None if none."""
+    if isinstance(value, bool):
+        return at, value
+    for k, item in _items(value):
+        found = _yes_no_in(item, (*at, k))
+        if found is not None:
+            return found
+    return None
+
+
+_EXPECTED = {"year": "a year", "text": "text (put it in quotes)"}
+
+
 class Section(BaseModel):
     """Unknown keys are errors; a loaded scenario cannot be changed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_yes_no(cls, value: Any, info: ValidationInfo) -> Any:
+        """A yes/no value only where the key is yes/no: pydantic would take true for 1."""
+        extra = cls.model_fields[info.field_name].json_schema_extra if info.field_name else None
+        unit = extra.get("x-unit") if isinstance(extra, dict) else None
+        if unit is None or unit == "yes/no":
+            return value  # a section (checked key by key) or a yes/no key
+        found = _yes_no_in(value)
+        if found is not None:
+            choices = get_args(cls.model_fields[str(info.field_name)].annotation)
+            expected = _EXPECTED.get(str(unit), "a number")
+            if unit == "choice":
+                expected = f"one of {', '.join(repr(c) for c in choices)}"
+            raise _bad(yes_no_problem(expected, found[1]), found[0])
+        return value
 
     @field_validator("*", mode="after")
     @classmethod
@@ -181,21 +338,15 @@ class Section(BaseModel):
             raise PydanticCustomError("finite", "not a finite number")
         if lo is None and hi is None:
             return value
-        if isinstance(value, (int, float)):
-            values = [float(value)]
-        elif isinstance(value, (list, dict)):
-            try:
-                values = path_values(value)
-            except (TypeError, ValueError):
-                return value
-        else:
-            return value
         unit = extra.get("x-unit", "")
-        for v in values:
+        for at, v in numbers_in(value):
+            where = {"at": at} if at else None
             if lo is not None and v < float(lo):  # type: ignore[arg-type]
-                raise PydanticCustomError("bounds", f"{v} is below the minimum {lo} ({unit})")
+                message = f"{v} is below the minimum {lo} ({unit})"
+                raise PydanticCustomError("bounds", message, where)
             if hi is not None and v > float(hi):  # type: ignore[arg-type]
-                raise PydanticCustomError("bounds", f"{v} is above the maximum {hi} ({unit})")
+                message = f"{v} is above the maximum {hi} ({unit})"
+                raise PydanticCustomError("bounds", message, where)
         return value
 
 
@@ -211,6 +362,12 @@ class Meta(Section):
     author: str = param("", doc="Who wrote the file.", unit="text")
     reference: str = param("", doc="Where its figures come from.", unit="text")
     baseline: str = param("", doc="What the scenario is compared with.", unit="text")
+    accept_warnings: dict[str, TimePath] | None = Field(
+        None,
+        description="Warnings checked and accepted: {key path: value}, the key path as the "
+        "warning names it (e.g. funding.sources[0].cap_pct_gdp) and the value it accepts. The "
+        "warning is not printed while the key has that value (docs/scenarios.md).",
+    )
 
 
 class Years(Section):
@@ -323,7 +480,7 @@ class Defence(Section):
         doc="'share': the path is set by milestones in % of GDP; 'cash': by the cash path.",
         unit="choice",
     )
-    milestones: dict[int, float] | None = param(
+    milestones: Milestones | None = param(
         None,
         doc="{year: share} targets. On the share basis they set the path; on the cash basis "
         "the last one is the target whose attainment is reported.",
@@ -594,7 +751,7 @@ class EscapeClause(Section):
     limit: float = param(
         doc="Largest deviation allowed.", unit="% of GDP", lo=0.0, hi=100.0, plausible=(0, 5)
     )
-    years: list[int] = Field(description="Years the clause applies to.")
+    years: list[int] = param(doc="Years the clause applies to.", unit="year")
 
 
 RuleType = Literal[
@@ -744,6 +901,28 @@ class ScenarioSpec(Section):
     interest: Interest
     rules: list[Rule] = Field(default_factory=list, description="Fiscal rules to check.")
     uncertainty: Uncertainty | None = Field(None, description=Uncertainty.__doc__)
+
+
+def section_of(info: FieldInfo) -> type[Section] | None:
+    """The section a field holds (itself, in a list, or optional); None for a value.
+
+    Parameters
+    ----------
+    info : FieldInfo
+        A field of a section.
+
+    Returns
+    -------
+    type of Section or None
+    """
+    candidates = [info.annotation, *get_args(info.annotation)]
+    for c in list(candidates):
+        if get_origin(c) is list:
+            candidates.extend(get_args(c))
+    for c in candidates:
+        if isinstance(c, type) and issubclass(c, Section):
+            return c
+    return None
 
 
 def unit_of(section: type[BaseModel], name: str) -> str:
