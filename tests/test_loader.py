@@ -294,7 +294,7 @@ def test_unknown_key_lists_the_allowed_keys() -> None:
     assert line == (
         f"{BAD}/unknown_key.yaml:7: defence.milestone: unknown key; did you mean "
         "'milestones'? (allowed here: base_share, baseline_share, basis, capital_share, cash, "
-        "cash_prices, milestones, price_premium, shape, shape_power)"
+        "cash_prices, components, milestones, price_premium, shape, shape_power, targets)"
     )
 
 

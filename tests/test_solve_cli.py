@@ -90,7 +90,7 @@ def test_no_path_passes_is_exit_1_with_the_rule_and_year() -> None:
     assert res.stdout == ""
     assert res.stderr == (
         f"{UK_2030}: no path passes: stability rule fails in 2029-30 even with every pool "
-        "cut to its cap (headroom -0.9 GBP bn)\n"
+        "cut to its cap (headroom -0.6 GBP bn)\n"
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from budgetsim.cli.present.emit import Document, Table
-from budgetsim.model.result import SERIES_UNITS, Result
+from budgetsim.model.result import SERIES_UNITS, Result, TargetOutcome
 
 if TYPE_CHECKING:
     from budgetsim.solve.frontier import Frontier
@@ -46,6 +46,7 @@ RUN_LINES: tuple[Line, ...] = (
     Line("Defence % GDP", "defence_pct_gdp", "pct"),
     Line("Target % GDP", "target_pct_gdp", "pct"),
     Line("Extra defence", "extra_defence", "cash"),
+    Line("  today's terms", "extra_defence_today", "cash"),
     Line("  met by cuts", "cuts", "cash"),
     Line("  met by tax", "tax_rise", "cash"),
     Line("  borrowed", "borrowing_for_defence", "cash"),
@@ -77,11 +78,42 @@ def _rule_cells(result: Result) -> list[tuple[str, list[str]]]:
     return rows
 
 
+def _target_cells(result: Result) -> list[tuple[str, list[str]]]:
+    """Each target a row: ``met``, or ``SHORT`` and the gap in currency, from its year on."""
+    rows = []
+    for t in result.targets:
+        cells = [
+            ("" if y < t.year else "met" if t.met(j) else f"SHORT {t.gap[j]:,.1f}")
+            for j, y in enumerate(result.years)
+        ]
+        rows.append((f"{t.name} {t.share_pct:g}%", cells))
+    return rows
+
+
 def run_rows(result: Result) -> list[tuple[str, list[str]]]:
-    """Row label and one cell a year, for the table and Markdown views."""
-    rows = [
-        (line.label, [fmt(v, line.kind) for v in result.row(line.series)]) for line in RUN_LINES
-    ]
+    """Row label and one cell a year, for the table and Markdown views.
+
+    With defence components, each component's share of GDP takes the place of the target
+    path, and each target gets a row under the rules (``met``, or ``SHORT`` and the gap).
+
+    Parameters
+    ----------
+    result : Result
+        The run.
+
+    Returns
+    -------
+    list of (str, list of str)
+        Each row's label and its cells, one a projected year.
+    """
+    lines = RUN_LINES
+    if result.components:
+        lines = tuple(line for line in RUN_LINES if line.series != "target_pct_gdp")
+    rows = [(line.label, [fmt(v, line.kind) for v in result.row(line.series)]) for line in lines]
+    if result.components:
+        idx = next(i for i, (label, _) in enumerate(rows) if label == "Defence % GDP") + 1
+        for name, values in reversed(result.component_shares.items()):
+            rows.insert(idx, (f"  {name} %", [fmt(float(v), "pct") for v in values]))
     # Each funding source under its kind: cuts to a pool under "met by cuts", a tax under
     # "met by tax".
     for kind, after in (("tax", "  met by tax"), ("cuts", "  met by cuts")):
@@ -89,21 +121,32 @@ def run_rows(result: Result) -> list[tuple[str, list[str]]]:
         for name, values in reversed(result.sources.items()):
             if result.source_kinds[name] == kind:
                 rows.insert(idx, (f"    {name}", [fmt(float(v), "cash") for v in values]))
-    return rows + _rule_cells(result)
+    return rows + _rule_cells(result) + _target_cells(result)
 
 
 def summary_lines(result: Result) -> list[str]:
     """The answers under the table: the target, the extra spending, debt, each rule."""
     s, u = result.summary, result.unit
     out = []
-    if s.target_year is not None and s.target_pct_gdp is not None:
+    if s.target_year is not None and s.target_pct_gdp is not None and not result.targets:
         label = result.label(s.target_year)
         got = s.defence_pct_gdp_in_target_year or 0.0
         out.append(
             f"Target {s.target_pct_gdp:.2f} % of GDP in {label}: "
             f"{'met' if s.target_met else 'MISSED'} ({got:.2f} %)"
         )
+    for t in result.targets:
+        out.append(_target_line(result, t))
     first, last = result.year_labels[0], result.year_labels[-1]
+    j = result.years.index(s.cost_year)
+    out.append(
+        f"Extra defence in {result.label(s.cost_year)}: "
+        f"{s.extra_defence_in_cost_year:,.1f} {u} nominal, "
+        f"{s.extra_defence_real_in_cost_year:,.1f} real ({result.base_label} defence "
+        f"prices), {s.extra_defence_today_in_cost_year:,.1f} in today's terms "
+        f"({result.series['extra_defence_today'][j] / result.gdp0 * 100:.2f} % of GDP "
+        f"x {result.base_label} GDP)"
+    )
     out.append(
         f"Extra defence spending {first} to {last}: {s.cumulative_extra_defence:,.1f} {u} "
         f"(cuts {s.cumulative_cuts:,.1f}, tax {s.cumulative_tax_rise:,.1f}, "
@@ -116,12 +159,29 @@ def summary_lines(result: Result) -> list[str]:
     )
     for c in result.checks():
         out.append(
-            f"{c.rule} in {c.label}: {'passes' if c.passed else 'FAILS'}, headroom "
-            f"{c.headroom:+,.1f} {u}"
+            f"{c.rule} in {c.label} ({c.measure}): {'passes' if c.passed else 'FAILS'}, "
+            f"headroom {c.headroom:+,.1f} {u}"
         )
     if not result.rules:
         out.append("No fiscal rules are set in this scenario.")
     return out
+
+
+def _target_line(result: Result, t: TargetOutcome) -> str:
+    checked = [j for j, y in enumerate(result.years) if y >= t.year]
+    missed = [j for j in checked if not t.met(j)]
+    counted = ", ".join(t.components)
+    head = f"{t.name}: {t.share_pct:g} % of GDP from {result.label(t.year)} ({counted}): "
+    if not missed:
+        return (
+            head + f"met every year ({t.counted_pct[checked[0]]:.2f} % in {result.label(t.year)})"
+        )
+    worst = max(missed, key=lambda j: t.gap[j])
+    return head + (
+        f"MISSED in {len(missed)} of {len(checked)} years; largest gap "
+        f"{t.gap[worst]:,.1f} {result.unit} in {result.year_labels[worst]} "
+        f"({t.counted_pct[worst]:.2f} %)"
+    )
 
 
 def run_table(result: Result, title: str = "") -> Table:
@@ -137,7 +197,17 @@ def run_csv(result: Result) -> list[list[Any]]:
     """One row a year, one column a series (cash in the scenario's unit), full precision."""
     names = list(result.series)
     pools = list(result.sources)
-    rows: list[list[Any]] = [["year", "label", *names, *(f"source:{p}" for p in pools)]]
+    comps = list(result.components)
+    rows: list[list[Any]] = [
+        [
+            "year",
+            "label",
+            *names,
+            *(f"source:{p}" for p in pools),
+            *(f"component:{c}" for c in comps),
+            *(f"target_gap:{t.name}" for t in result.targets),
+        ]
+    ]
     for j, year in enumerate(result.years):
         rows.append(
             [
@@ -145,6 +215,8 @@ def run_csv(result: Result) -> list[list[Any]]:
                 result.year_labels[j],
                 *(repr(float(result.series[n][j])) for n in names),
                 *(repr(float(result.sources[p][j])) for p in pools),
+                *(repr(float(result.components[c][j])) for c in comps),
+                *(repr(float(t.gap[j])) for t in result.targets),
             ]
         )
     return rows

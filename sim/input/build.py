@@ -9,6 +9,7 @@ is collected before giving up, so a file's problems are reported together.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,10 +19,12 @@ from budgetsim.errors import Problem
 from budgetsim.input.registry import ScenarioSpec, scale_of
 from budgetsim.model.paths import PathError, PathValue, expand
 from budgetsim.model.scenario import (
+    Component,
     Pool,
     RuleSpec,
     Scenario,
     ShockModel,
+    Target,
     UncertaintySettings,
 )
 
@@ -130,7 +133,10 @@ class _Builder:
             il_inflation=self.path(interest, it, "index_inflation"),
             cash=self.optional_path(("defence",), d, "cash"),
             baseline_share=self.optional_path(("defence",), d, "baseline_share"),
+            psnfl_sfa=None if fin.psnfl is None else self.path(finances, fin, "psnfl_sfa"),
         )
+        components = self._components(base_share)
+        targets = self._targets(components)
         if self.problems:
             return None
         if paths["cash"] is None:
@@ -166,6 +172,7 @@ class _Builder:
             pools=pools,
             debt0=fin.debt,
             psnb0=fin.psnb,
+            psnfl0=fin.psnfl,
             maturity=it.maturity,
             floating=value(it, "floating_share"),
             index_linked=value(it, "index_linked_share"),
@@ -177,8 +184,94 @@ class _Builder:
             warnings=warnings,
             **paths,
         )
+        if components:
+            share = _frozen(np.sum([c.share for c in components], axis=0))
+            baseline = _frozen(np.sum([c.baseline_share for c in components], axis=0))
+            return replace(
+                scn, components=components, targets=targets, share=share, baseline_share=baseline
+            )
         # The share path from the milestones, by the one path function every solver uses.
         return scn.with_milestones([(y, v * ms_scale) for y, v in milestones])
+
+    def _components(self, base_share: float) -> tuple[Component, ...]:
+        d = self.spec.defence
+        if not d.components:
+            if d.targets:
+                self.error(("defence", "targets"), "targets count components: give components")
+            return ()
+        loc: Loc = ("defence", "components")
+        for key in ("milestones", "baseline_share", "cash"):
+            if getattr(d, key) is not None:
+                self.error(("defence", key), f"with components, give {key} per component")
+        if d.basis != "share":
+            self.error(("defence", "basis"), "components follow the share basis")
+        if d.capital_share != 0.0:
+            self.error(
+                ("defence", "capital_share"), "with components, give capital_share per component"
+            )
+        out: list[Component] = []
+        seen: set[str] = set()
+        for i, c in enumerate(d.components):
+            if c.name in seen:
+                self.error((*loc, i, "name"), f"a component named {c.name!r} is given twice")
+            seen.add(c.name)
+            ms = sorted((c.milestones or {}).items())
+            for year, _ in ms:
+                self.year_in_horizon((*loc, i, "milestones", year), year)
+            share0 = value(c, "base_share")
+            comp = Component(
+                name=c.name,
+                base_share=share0,
+                milestones=tuple((y, v * scale_of(type(c), "milestones")) for y, v in ms),
+                shape=c.shape,
+                shape_power=c.shape_power,
+                share=_frozen(np.zeros(len(self.years))),
+                baseline_share=_frozen(np.full(len(self.years), share0)),
+                capital_share=value(c, "capital_share"),
+            )
+            path = comp.path(self.base, self.years, comp.milestones)[0]
+            baseline = self.optional_path((*loc, i), c, "baseline_share")
+            out.append(
+                replace(
+                    comp,
+                    share=_frozen(path),
+                    baseline_share=comp.baseline_share if baseline is None else baseline,
+                )
+            )
+        total = sum(c.base_share for c in d.components)
+        if abs(total - d.base_share) > 1e-9:
+            self.error(
+                ("defence", "base_share"),
+                f"{d.base_share:g} is not the sum of the components' base shares ({total:g})",
+            )
+        return tuple(out)
+
+    def _targets(self, components: tuple[Component, ...]) -> tuple[Target, ...]:
+        names = [c.name for c in components]
+        out: list[Target] = []
+        for i, t in enumerate(self.spec.defence.targets or () if components else ()):
+            loc: Loc = ("defence", "targets", i)
+            counted = names if t.components is None else t.components
+            unknown = [n for n in counted if n not in names]
+            if unknown:
+                self.error(
+                    (*loc, "components"),
+                    f"no component named {unknown[0]!r}; the components are {', '.join(names)}",
+                )
+                continue
+            if not counted:
+                self.error((*loc, "components"), "the list of components is empty")
+                continue
+            self.year_in_horizon((*loc, "year"), t.year)
+            out.append(
+                Target(
+                    name=t.name,
+                    components=tuple(dict.fromkeys(names.index(n) for n in counted)),
+                    share=value(t, "share"),
+                    year=t.year,
+                )
+            )
+        return tuple(out)
 
     def _pools(self) -> tuple[Pool, ...]:
         f = self.spec.funding
@@ -279,6 +372,14 @@ class _Builder:
                 self.error((*loc, "years"), "the list of years is empty")
             for j, y in enumerate(years if r.years is not None else ()):
                 self.year_in_horizon((*loc, "years", j), y)
+            if r.measure != "net_debt" and r.type not in ("debt_falling", "debt_ceiling"):
+                self.error((*loc, "measure"), "a measure applies to the debt rules")
+            if r.measure == "psnfl" and self.spec.finances.psnfl is None:
+                self.error(
+                    (*loc, "measure"),
+                    "the psnfl measure needs finances.psnfl (net financial liabilities in the "
+                    "base year)",
+                )
             esc = r.escape_clause
             for j, y in enumerate(esc.years if esc is not None else ()):
                 self.year_in_horizon((*loc, "escape_clause", "years", j), y)
@@ -291,6 +392,7 @@ class _Builder:
                     defence_exemption=value(r, "defence_exemption"),
                     escape_limit=0.0 if esc is None else value(esc, "limit"),
                     escape_years=() if esc is None else tuple(esc.years),
+                    measure=r.measure,
                 )
             )
         return tuple(out)

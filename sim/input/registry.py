@@ -297,6 +297,79 @@ class Economy(Section):
     feedback: Feedback = Field(default_factory=Feedback, description=Feedback.__doc__)
 
 
+class Component(Section):
+    """A part of defence spending with its own path (e.g. core NATO spending, intelligence,
+    support to Ukraine, resilience). Its extra spending over its baseline is funded like the
+    rest, through ``funding``."""
+
+    name: str = param(doc="The component's name, e.g. core or resilience.", unit="text")
+    base_share: float = param(
+        doc="Its spending in the base year. For resilience: how much existing spending "
+        "already qualifies, so only spending above it costs anything.",
+        unit="% of GDP",
+        symbol="s_c,t0",
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
+        plausible=(0, 40),
+    )
+    baseline_share: TimePath | None = param(
+        None,
+        doc="Share its baseline keeps (default: held at its base_share).",
+        unit="% of GDP",
+        symbol="s0_c,t",
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
+        plausible=(0, 40),
+    )
+    milestones: dict[int, float] | None = param(
+        None,
+        doc="{year: share} points its path goes through (none: held at base_share).",
+        unit="% of GDP",
+        symbol="(year_k, share_c,k)",
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
+        plausible=(0, 40),
+    )
+    shape: Literal["linear", "front", "back", "step"] = param(
+        "linear", doc="Path between milestones, as defence.shape.", unit="choice"
+    )
+    shape_power: float = param(
+        2.0, doc="Exponent of the front- and back-loaded shapes.", unit="exponent", lo=1.0, hi=10.0
+    )
+    capital_share: float = param(
+        0.0,
+        doc="Share of it that is net investment (capital spending: since 2025 single-use "
+        "military equipment counts as capital in the UK). The stability rule sees only the "
+        "rest.",
+        unit="% of defence",
+        symbol="k_c",
+        lo=0.0,
+        hi=100.0,
+        plausible=(0, 80),
+    )
+
+
+class Target(Section):
+    """A spending target that counts some components: met in a year when they reach its
+    share of GDP. The first target is the headline one that `solve` moves."""
+
+    name: str = param(doc="Name shown in tables, e.g. 'NATO core'.", unit="text")
+    components: list[str] | None = param(
+        None, doc="The components it counts (default: all of them).", unit="text"
+    )
+    share: float = param(
+        doc="The share of GDP they must reach.",
+        unit="% of GDP",
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
+        plausible=(0, 40),
+    )
+    year: int = param(
+        doc="The first year it applies in; it is checked then and in every later year.",
+        unit="year",
+    )
+
+
 class Defence(Section):
     """Defence spending: its base-year share, the target path and how it is reached."""
 
@@ -378,6 +451,15 @@ class Defence(Section):
         lo=0.0,
         hi=100.0,
         plausible=(0, 60),
+    )
+    components: list[Component] | None = Field(
+        None,
+        description="Defence split into parts, each with its own path and capital share "
+        "(none: one path). base_share is then their sum; milestones, baseline_share and "
+        "capital_share are given per component.",
+    )
+    targets: list[Target] | None = Field(
+        None, description="Targets counting some components (only with components)."
     )
 
 
@@ -486,6 +568,23 @@ class Finances(Section):
         doc="Stock-flow adjustment: change in debt not explained by borrowing.",
         unit="currency",
         symbol="SFA_t",
+        lo=-1e15,
+        hi=1e15,
+    )
+    psnfl: float | None = param(
+        None,
+        doc="Public sector net financial liabilities at the end of the base year (none: "
+        "not modelled). A debt rule with measure: psnfl looks at them.",
+        unit="currency",
+        symbol="L_t0",
+        lo=-1e15,
+        hi=1e15,
+    )
+    psnfl_sfa: TimePath = param(
+        0.0,
+        doc="Change in net financial liabilities not explained by borrowing.",
+        unit="currency",
+        symbol="SFA^L_t",
         lo=-1e15,
         hi=1e15,
     )
@@ -632,6 +731,12 @@ class Rule(Section):
         plausible=(0, 10),
     )
     escape_clause: EscapeClause | None = Field(None, description=EscapeClause.__doc__)
+    measure: Literal["net_debt", "psnfl"] = param(
+        "net_debt",
+        doc="The stock a debt rule looks at: net debt, or public sector net financial "
+        "liabilities (finances.psnfl; the UK investment rule).",
+        unit="choice",
+    )
 
 
 class Uncertainty(Section):

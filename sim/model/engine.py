@@ -127,21 +127,65 @@ class Paths:
         """Defence at base-year prices: deflated by the defence price index, which grows by
         the deflator plus the defence price premium each year. Currency at base-year prices,
         shape (batch, years)."""
+        return np.asarray(self.defence / self.defence_prices)
+
+    @cached_property
+    def defence_prices(self) -> FloatArray:
+        """The defence price index PD_t (1 in the base year), shape (batch, years): it
+        grows by the deflator plus the defence price premium each year."""
         scn = self.scenario
         index = np.cumprod(1.0 + self._full(scn.deflator) + scn.price_premium, axis=1)
-        return np.asarray(self.defence / index)
+        return np.asarray(index, dtype=np.float64)
+
+    @cached_property
+    def extra_real(self) -> FloatArray:
+        """Extra defence spending at base-year prices, deflated by the defence price index
+        as :attr:`defence_real` is, currency, shape (batch, years)."""
+        return np.asarray(self.extra / self.defence_prices)
 
     # Series that are elementwise in the year: computed for the columns ``cols`` only.
     def _borrowing_for_defence(self, cols: Cols) -> FloatArray:
         return np.asarray(self.extra[:, cols] - self.cuts[:, cols] - self.tax[:, cols])
 
+    def _component_spending(self, cols: Cols) -> FloatArray:
+        scn = self.scenario
+        shares = scn.component_shares(self._full(scn.share)[:, cols], cols)
+        return np.asarray(shares * self.gdp[:, cols])
+
     def _net_investment(self, cols: Cols) -> FloatArray:
         scn = self.scenario
         nu = self._full(scn.other_investment)[:, cols]
+        if scn.components:  # each component's capital share of its own spending
+            capital = np.array([c.capital_share for c in scn.components])[:, None, None]
+            spending = self._component_spending(cols)
+            return np.asarray((capital * spending).sum(axis=0) + nu * self.gdp[:, cols])
         return np.asarray(scn.capital_share * self.defence[:, cols] + nu * self.gdp[:, cols])
 
     def _current_balance(self, cols: Cols) -> FloatArray:
         return np.asarray(self._net_investment(cols) - self.psnb[:, cols])
+
+    @cached_property
+    def component_spending(self) -> FloatArray:
+        """Each defence component's spending, currency, shape (components, batch, years)
+        (components of zero length without components)."""
+        return self._component_spending(slice(None))
+
+    @cached_property
+    def extra_today(self) -> FloatArray:
+        """Extra defence spending in today's terms: its share of GDP times the base year's
+        GDP, currency, shape (batch, years)."""
+        return np.asarray(self.extra / self.gdp * self.gdp0[:, None])
+
+    @cached_property
+    def psnfl(self) -> FloatArray:
+        """Public sector net financial liabilities at the end of each year, currency,
+        shape (batch, years): :math:`L_t = L_{t-1} + PSNB_t + SFA^L_t` (NaN when the
+        scenario does not model them)."""
+        scn = self.scenario
+        if scn.psnfl0 is None:
+            return np.full(self.gdp.shape, np.nan)
+        flows = self.psnb + (0.0 if scn.psnfl_sfa is None else self._full(scn.psnfl_sfa))
+        return np.asarray(scn.psnfl0 + np.cumsum(flows, axis=1))
 
     @cached_property
     def borrowing_for_defence(self) -> FloatArray:
@@ -179,10 +223,11 @@ class Paths:
             "borrowing_for_defence": self._borrowing_for_defence,
             "net_investment": self._net_investment,
             "current_balance": self._current_balance,
+            "component_spending": self._component_spending,
         }.get(name)
         if derive is not None and name not in self.__dict__:
             return derive(cols)
-        return np.asarray(getattr(self, name)[:, cols])
+        return np.asarray(getattr(self, name)[..., cols])
 
     @cached_property
     def sfa(self) -> FloatArray:
@@ -469,6 +514,7 @@ def _inputs(scn: Scenario) -> list[ArrayLike]:
         scn.other_spending,
         scn.other_investment,
         scn.sfa,
+        *(() if scn.psnfl_sfa is None else (scn.psnfl_sfa,)),
         scn.short_rate,
         scn.long_rate,
         scn.real_il_rate,
