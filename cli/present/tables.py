@@ -86,7 +86,7 @@ def _target_cells(result: Result) -> list[tuple[str, list[str]]]:
             ("" if y < t.year else "met" if t.met(j) else f"SHORT {t.gap[j]:,.1f}")
             for j, y in enumerate(result.years)
         ]
-        rows.append((f"{t.name} {t.share_pct:g}%", cells))
+        rows.append((t.name if "%" in t.name else f"{t.name} {t.share_pct:g} %", cells))
     return rows
 
 

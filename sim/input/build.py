@@ -187,8 +187,21 @@ class _Builder:
         if components:
             share = _frozen(np.sum([c.share for c in components], axis=0))
             baseline = _frozen(np.sum([c.baseline_share for c in components], axis=0))
+            moved = [  # components whose baseline spending sits in other spending
+                c.baseline_share
+                for c, spec in zip(components, d.components or (), strict=True)
+                if spec.in_other_spending
+            ]
+            other = paths["other_spending"]
+            if moved:
+                other = _frozen(other - np.sum(moved, axis=0))
             return replace(
-                scn, components=components, targets=targets, share=share, baseline_share=baseline
+                scn,
+                components=components,
+                targets=targets,
+                share=share,
+                baseline_share=baseline,
+                other_spending=other,
             )
         # The share path from the milestones, by the one path function every solver uses.
         return scn.with_milestones([(y, v * ms_scale) for y, v in milestones])

@@ -338,14 +338,23 @@ class Component(Section):
     )
     capital_share: float = param(
         0.0,
-        doc="Share of it that is net investment (capital spending: since 2025 single-use "
-        "military equipment counts as capital in the UK). The stability rule sees only the "
-        "rest.",
+        doc="Share of its spending above its baseline that is net investment (capital "
+        "spending: since 2025 single-use military equipment counts as capital in the UK); "
+        "the stability rule sees only the rest. Its baseline's capital spending is taken to "
+        "be inside finances.other_investment, as in published net investment figures.",
         unit="% of defence",
         symbol="k_c",
         lo=0.0,
         hi=100.0,
         plausible=(0, 80),
+    )
+
+    in_other_spending: bool = param(
+        False,
+        doc="Its baseline spending is already inside finances.other_spending (e.g. the "
+        "intelligence agencies, or resilience spending in other budgets): it is moved from "
+        "there into defence, so it is not counted twice and costs only what it adds.",
+        unit="yes/no",
     )
 
 

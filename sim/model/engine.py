@@ -155,10 +155,11 @@ class Paths:
     def _net_investment(self, cols: Cols) -> FloatArray:
         scn = self.scenario
         nu = self._full(scn.other_investment)[:, cols]
-        if scn.components:  # each component's capital share of its own spending
+        if scn.components:  # each component's capital share of its spending above baseline
             capital = np.array([c.capital_share for c in scn.components])[:, None, None]
-            spending = self._component_spending(cols)
-            return np.asarray((capital * spending).sum(axis=0) + nu * self.gdp[:, cols])
+            base = np.array([np.asarray(c.baseline_share)[cols] for c in scn.components])
+            extra = self._component_spending(cols) - base[:, None, :] * self.gdp[:, cols]
+            return np.asarray((capital * extra).sum(axis=0) + nu * self.gdp[:, cols])
         return np.asarray(scn.capital_share * self.defence[:, cols] + nu * self.gdp[:, cols])
 
     def _current_balance(self, cols: Cols) -> FloatArray:
