@@ -11,7 +11,7 @@ Derived (D):
 - deflator_t      = (Y_t / Y_{t-1}) / (1 + g_t) - 1
 - receipts_t      = PSCR_t / Y_t
 - other_spending  = (TME_t - debt interest_t) / Y_t - 2.33   (defence held at 2.33 % of GDP)
-- other_investment= PSNI_t / Y_t - capital_share * 2.33 (capital_share 0: not in DATA.md)
+- other_investment= PSNI_t / Y_t - capital_share * 2.33 (capital_share 0: not in our sources)
 - sfa_t           = B_t - B_{t-1} - PSNB_t with B_t = PSND%_t * Y_t
 - floating share  = (+1pp short rates -> +GBP 4.7bn in 2029-30) / B_2028
 - RPI, fiscal     = 0.75 x calendar year t + 0.25 x calendar year t+1 (calendar RPI, S3)

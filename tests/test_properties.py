@@ -1,4 +1,4 @@
-"""Property tests of the model's invariants (MODEL.md, "Invariants worth property-testing",
+"""Property tests of the model's invariants (docs/model.md, "Invariants worth property-testing",
 numbers 1-9 and 11) over generated scenarios.
 
 Every example is a scenario mapping built by :mod:`tests.strategies` and loaded through the
