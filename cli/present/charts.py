@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from budgetsim import __version__
 from budgetsim.model.result import Result
 
@@ -135,7 +137,8 @@ def _subtitle(ax: Axes, results: Sequence[Result]) -> None:
 
 
 def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
-    """Defence % of GDP of each scenario, its milestones, and NATO's core target.
+    """Defence % of GDP of each scenario, its milestones, its components stacked (thin
+    lines, each labelled at its right end), and NATO's core target.
 
     Parameters
     ----------
@@ -147,6 +150,20 @@ def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
     ax = fig.add_subplot()
     for k, r in enumerate(results):
         ax.plot(r.years, r.row("defence_pct_gdp"), label=_name(r), **_style(k))
+        # each component stacked under the total, thin, in the scenario's colour
+        stacked = np.zeros(len(r.years))
+        for name, share in r.component_shares.items():
+            stacked = stacked + share
+            ax.plot(r.years, stacked, color=COLOURS[k % len(COLOURS)], linewidth=0.8, alpha=0.8)
+            ax.annotate(
+                name,
+                (r.years[-1], float(stacked[-1])),
+                xytext=(-2, -8),
+                textcoords="offset points",
+                ha="right",
+                fontsize=6,
+                color=COLOURS[k % len(COLOURS)],
+            )
         if r.milestones:
             ys, vs = zip(*r.milestones, strict=True)
             ax.plot(

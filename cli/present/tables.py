@@ -340,6 +340,8 @@ def compare_record(result: Result, year: int) -> dict[str, Any]:
     }
     for name in COMPARE_SERIES:
         row[name] = float(result.series[name][j])
+    if result.components:  # % of GDP, per component
+        row["components"] = {n: float(v[j]) for n, v in result.component_shares.items()}
     row["rules_passed"] = f"{passed}/{checked}"
     row["tightest_rule"] = f"{tight.rule} {tight.label}" if tight else ""
     row["headroom"] = tight.headroom if tight else None
@@ -363,14 +365,33 @@ def compare_document(results: Sequence[Result], year: int) -> Document:
     records = [compare_record(r, year) for r in results]
     label = results[0].label(year)
     cols = ["source", *COMPARE_COLUMNS, "title"]
-    return Document(
-        tables=[
+    tables = [
+        Table(
+            f"Compared in {label}", list(COMPARE_HEADERS), [compare_cells(rec) for rec in records]
+        )
+    ]
+    names = list(dict.fromkeys(n for rec in records for n in rec.get("components", {})))
+    if names:  # a second table: each scenario's defence components
+        tables.append(
             Table(
-                f"Compared in {label}",
-                list(COMPARE_HEADERS),
-                [compare_cells(rec) for rec in records],
+                f"Defence components in {label}, % of GDP",
+                ["Scenario", *names],
+                [
+                    [
+                        rec["scenario"],
+                        *(
+                            fmt(rec["components"][n], "pct")
+                            if n in rec.get("components", {})
+                            else ""
+                            for n in names
+                        ),
+                    ]
+                    for rec in records
+                ],
             )
-        ],
+        )
+    return Document(
+        tables=tables,
         data={"year": year, "scenarios": records},
         csv=[cols, *([rec[c] for c in cols] for rec in records)],
         markdown_intro=f"Compared in {label}.\n\n",
