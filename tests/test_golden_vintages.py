@@ -11,7 +11,8 @@ November 2025 (scenarios/uk_baseline_nov2025.yaml)
     Tested: PSNB 2026-27, 2027-28, 2028-29 and 2030-31 within 5 %; the stability rule's
     headroom in 2029-30, GBP 21.7bn (S, [hansard-2025-12]), within GBP 3bn; net debt at
     end-March 2030 within GBP 30bn of the March 2025 forecast's 3,391 (S, [icaew-2025-12],
-    OBR databank) plus the GBP 61bn by which November raised it (S, [icaew-2025-12]).
+    OBR databank) plus the GBP 61bn by which November raised it (S, [icaew-2025-12]); the
+    investment rule's headroom on PSNFL in 2029-30, GBP 24.4bn (S3), within GBP 3bn.
 
 March 2026 (scenarios/uk_baseline_mar2026.yaml)
     Inputs: PSNB 2025-26 (base year), 2026-27 and 2029-30 (the last two fit "the rest");
@@ -43,6 +44,7 @@ from tests.conftest import SCENARIOS
 NOV_PSNB = {2026: 112.1, 2027: 98.5, 2028: 86.9, 2030: 67.2}  # S3 checked, [obr-hofd-r]
 NOV_HEADROOM_2029 = 21.7  # GBP bn (S, [hansard-2025-12])
 NOV_DEBT_2029 = 3391.0 + 61.0  # GBP bn end-March 2030 (S + S, [icaew-2025-12])
+NOV_PSNFL_HEADROOM_2029 = 24.4  # GBP bn, 0.7 % of GDP (S3, [hansard-2025-12] press copies)
 MAR_PSNB = {2027: 96.5, 2028: 86.0, 2030: 59.0}  # S3 checked, [obr-hofd-r]
 MAR_HEADROOM_2029 = 24.0  # GBP bn, "almost GBP 24bn" (S, [hmt-2026-03])
 
@@ -104,6 +106,13 @@ def test_november_stability_headroom_misses_by_less_than_the_reclassification(
 def test_november_debt_end_march_2030(nov: Result) -> None:
     got = nov.row("debt")[nov.years.index(2029)]
     assert abs(got - NOV_DEBT_2029) <= 30.0, f"model {got:.1f} vs {NOV_DEBT_2029}"
+
+
+def test_november_investment_rule_headroom(nov: Result) -> None:
+    got = _headroom(nov, "debt_falling", 2029)
+    assert abs(got - NOV_PSNFL_HEADROOM_2029) <= 3.0, (
+        f"model {got:.1f} vs {NOV_PSNFL_HEADROOM_2029}"
+    )
 
 
 @pytest.mark.parametrize(("year", "obr"), _cases("mar", MAR_PSNB))
