@@ -44,7 +44,7 @@ from tests.conftest import SCENARIOS
 NOV_PSNB = {2026: 112.1, 2027: 98.5, 2028: 86.9, 2030: 67.2}  # S3 checked, [obr-hofd-r]
 NOV_HEADROOM_2029 = 21.7  # GBP bn (S, [hansard-2025-12])
 NOV_DEBT_2029 = 3391.0 + 61.0  # GBP bn end-March 2030 (S + S, [icaew-2025-12])
-NOV_PSNFL_HEADROOM_2029 = 24.4  # GBP bn, 0.7 % of GDP (S3, [hansard-2025-12] press copies)
+NOV_PSNFL_HEADROOM_2029 = 24.4  # GBP bn, 0.7 % of GDP (S3, a copy of [obr-efo-2025-11])
 MAR_PSNB = {2027: 96.5, 2028: 86.0, 2030: 59.0}  # S3 checked, [obr-hofd-r]
 MAR_HEADROOM_2029 = 24.0  # GBP bn, "almost GBP 24bn" (S, [hmt-2026-03])
 
