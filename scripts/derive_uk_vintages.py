@@ -217,7 +217,7 @@ def november(write: bool) -> dict[str, object]:
     return info
 
 
-def march(nov: dict[str, object], write: bool) -> dict[str, object]:
+def march(write: bool) -> dict[str, object]:
     prev = load_file(NOV)
     prev_run = simulate(prev)
     years = range(2026, 2031)
@@ -468,8 +468,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--write", action="store_true", help="rewrite the two scenario files")
     args = ap.parse_args()
-    nov = november(args.write)
-    march(nov, args.write)
+    november(args.write)
+    march(args.write)
 
 
 if __name__ == "__main__":

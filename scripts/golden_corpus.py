@@ -30,6 +30,8 @@ CORPUS = ROOT / "tests" / "golden" / "corpus"
 FORMATS = ("table", "csv", "json", "markdown")
 #: Small enough to keep the corpus quick; the fan's numbers are a seed's, exactly.
 FAN_DRAWS = "3000"
+#: The UK baselines, one per OBR forecast: compared, they show the forecast revisions.
+VINTAGES = ("uk_baseline", "uk_baseline_nov2025", "uk_baseline_mar2026")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ def cases() -> Iterator[Case]:
                 ("compare", *members, "--metric", "debt_pct_gdp", "-f", fmt),
             )
     yield Case("compare.uk.year", ("compare", *uk, "--year", "2029"))
+    vintages = [f"scenarios/{v}.yaml" for v in VINTAGES]
+    yield Case("compare.vintages", ("compare", *vintages, "--year", "2029"))
+    yield Case("compare.vintages.json", ("compare", *vintages, "--year", "2029", "-f", "json"))
     yield Case("validate.all", ("validate", *files))
     yield Case("check.all", ("check", *files))
     yield Case(

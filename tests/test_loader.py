@@ -466,6 +466,32 @@ def test_several_cross_key_problems_reported_together() -> None:
     ]
 
 
+def test_component_problems_reported_together() -> None:
+    """Every component and target problem of a file, each at its own line and key."""
+    src = f"{BAD}/components_problems.yaml"
+    assert problems(BAD / "components_problems.yaml") == [
+        f"{src}:21: rules[0].measure: the psnfl measure needs finances.psnfl (net financial "
+        "liabilities in the base year)",
+        f"{src}:22: rules[1].measure: a measure applies to the debt rules",
+        f"{src}:22: rules[1].measure: the psnfl measure needs finances.psnfl (net financial "
+        "liabilities in the base year)",
+        f"{src}:10: defence.milestones: with components, give milestones per component",
+        f"{src}:11: defence.capital_share: with components, give capital_share per component",
+        f"{src}:14: defence.components[1].name: a component named 'core' is given twice",
+        f"{src}:9: defence.base_share: 3 is not the sum of the components' base shares (2.5)",
+        f"{src}:16: defence.targets[0].components: no component named 'cyber'; the components "
+        "are core, core",
+        f"{src}:17: defence.targets[1].components: the list of components is empty",
+    ]
+
+
+def test_targets_need_components() -> None:
+    src = f"{BAD}/targets_without_components.yaml"
+    assert problems(BAD / "targets_without_components.yaml") == [
+        f"{src}:7: defence.targets: targets count components: give components"
+    ]
+
+
 # --- extends -----------------------------------------------------------------------------
 
 
@@ -682,5 +708,6 @@ def test_every_bad_fixture_is_covered() -> None:
         named |= {case.fixture, case.reported_in}
     named |= {"several_problems.yaml", "several_cross_problems.yaml", "extends_cycle_b.yaml"}
     named |= {"extends_parent_not_utf8.yaml"}
+    named |= {"components_problems.yaml", "targets_without_components.yaml"}
     on_disk = {p.name for p in BAD.glob("*.yaml")}
     assert on_disk <= named, sorted(on_disk - named)
