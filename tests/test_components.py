@@ -115,3 +115,21 @@ def test_candidate_paths_split_like_the_file() -> None:
     for k in range(1, len(scn.components)):
         assert_allclose(split[k], np.broadcast_to(scn.components[k].share, rows.shape))
     assert_allclose(split[0, 1] - split[0, 0], rows[1] - rows[0])
+
+
+def test_a_solved_component_scenario_writes_back() -> None:
+    """solve --write-scenario on a component file writes the driver's new milestones and
+    the headline target; the written file runs to the solved numbers."""
+    from budgetsim.input.edit import solved_spec, to_yaml
+    from budgetsim.input.files import load_with_spec
+    from budgetsim.input.loader import load_text
+
+    loaded = load_with_spec(HAGUE)
+    sol = solve_max_share(loaded.scenario, 2035)
+    assert sol.scenario is not None and sol.answer is not None
+    text = to_yaml(solved_spec(loaded.spec, sol.scenario, sol.target))
+    again = run(load_text(text))
+    solved = run(sol.scenario)
+    assert again.targets[0].share_pct == pytest.approx(sol.answer, abs=1e-9)
+    assert_allclose(again.series["psnb"], solved.series["psnb"], rtol=1e-12)
+    assert_allclose(again.components["core"], solved.components["core"], rtol=1e-12)

@@ -15,6 +15,7 @@ from typing import Any
 
 from budgetsim.input.registry import ScenarioSpec
 from budgetsim.model.scenario import Scenario
+from budgetsim.model.units import to_percent
 
 
 def with_target(spec: ScenarioSpec, year: int, share_pct: float) -> ScenarioSpec:
@@ -93,9 +94,31 @@ def solved_spec(
     -------
     ScenarioSpec
     """
-    if target is not None:
+    if target is not None and scenario.components:
+        spec = _with_component_target(spec, scenario)
+    elif target is not None:
         spec = with_target(spec, *target)
     return with_amounts(spec, scenario)
+
+
+def _with_component_target(spec: ScenarioSpec, scenario: Scenario) -> ScenarioSpec:
+    """The solved scenario's driver milestones and headline target written into the file
+    (the solver moved them as :meth:`Scenario.with_target` describes)."""
+    k = scenario.driver
+    driver = scenario.components[k]
+    scale = to_percent(1.0)
+    comps = list(spec.defence.components or ())
+    comps[k] = comps[k].model_copy(
+        update={"milestones": {y: v * scale for y, v in driver.milestones}}
+    )
+    update: dict[str, Any] = {"components": comps}
+    if spec.defence.targets and scenario.targets:
+        head = scenario.targets[0]
+        first = spec.defence.targets[0].model_copy(
+            update={"year": head.year, "share": head.share * scale}
+        )
+        update["targets"] = [first, *spec.defence.targets[1:]]
+    return spec.model_copy(update={"defence": spec.defence.model_copy(update=update)})
 
 
 def _plain(value: Any) -> Any:
