@@ -328,7 +328,7 @@ def min_sources(
         )
     base = run(scn)
     amounts = {
-        name: tuple(max(0.0, float(v)) for v in vals[0])
+        name: tuple(max(0.0, float(v)) for v in vals)
         for name, vals in base.sources.items()
         if name not in names
     }
