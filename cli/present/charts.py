@@ -254,6 +254,8 @@ def draw_funding(fig: Figure, results: Sequence[Result]) -> None:
         The scenarios are in different currency units.
     """
     unit = _one_unit(results, "the funding chart")
+    # a panel a scenario: past five, the figure grows so that no panel collapses
+    fig.set_figheight(max(HEIGHT_IN, 1.0 + 0.75 * len(results)))
     axes = fig.subplots(len(results), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
     for ax, r in zip(axes, results, strict=True):
         bottom = [0.0] * len(r.years)
