@@ -6,15 +6,18 @@ March 2026 forecast and small variants of them given by ``--set``-style override
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from budgetsim import run
+from budgetsim import Result, run
 from budgetsim.input.files import load_file
 from budgetsim.model.engine import simulate
 from budgetsim.solve import solve_max_share
-from tests.conftest import SCENARIOS
+from tests.conftest import ROOT, SCENARIOS
 
 HAGUE = SCENARIOS / "uk_hague_2035.yaml"
 SR = SCENARIOS / "uk_spending_review.yaml"
@@ -133,3 +136,189 @@ def test_a_solved_component_scenario_writes_back() -> None:
     assert again.targets[0].share_pct == pytest.approx(sol.answer, abs=1e-9)
     assert_allclose(again.series["psnb"], solved.series["psnb"], rtol=1e-12)
     assert_allclose(again.components["core"], solved.components["core"], rtol=1e-12)
+
+
+# --- cash paths and funding of their own --------------------------------------------------
+
+EXAMPLE = ROOT / "docs" / "examples" / "uk_ukraine_cash.yaml"
+
+
+def test_a_cash_component_spends_its_cash() -> None:
+    """Ukraine at GBP 3bn a year in cash spends exactly 3.0 a year; at base-year prices it
+    spends 3.0 times the defence price index; its share of GDP is what that cash is."""
+    nominal = run(load_file(EXAMPLE))
+    assert_array_equal(nominal.components["ukraine"], np.full(len(nominal.years), 3.0))
+    assert_allclose(nominal.component_shares["ukraine"], 300.0 / nominal.series["gdp"], rtol=1e-12)
+    real = load_file(EXAMPLE, ["defence.components.1.cash_prices=real"])
+    paths = simulate(real)
+    assert_array_equal(paths.component_spending[1, 0], 3.0 * paths.defence_prices[0])
+    assert np.all(np.diff(paths.component_spending[1, 0]) > 0)  # prices rise
+
+
+def test_a_cash_component_counts_in_its_targets() -> None:
+    """The Spending Review's 2.6 % counts Ukraine: at GBP 3bn it is 0.09 % of GDP in
+    2027-28, not the 0.1 % the shipped file holds, so the target is missed by the
+    difference, in currency."""
+    res = run(load_file(EXAMPLE))
+    target = res.targets[0]
+    j = res.years.index(2027)
+    gdp = res.series["gdp"][j]
+    assert not target.met(j)
+    assert target.gap[j] == pytest.approx((0.026 - 0.0234 - 0.0016) * gdp - 3.0, rel=1e-9)
+
+
+def test_a_component_meets_its_extra_from_its_own_sources_first() -> None:
+    """Core's own source (the aid cut) meets core's extra spending up to its cap, core
+    borrows the rest; the scenario's funding (no sources here) leaves Ukraine's and
+    intelligence's extra spending, a saving, to borrowing."""
+    scn = load_file(EXAMPLE)
+    res = run(scn)
+    paths = simulate(scn)
+    core_extra = paths.component_extra[0, 0]
+    cap = 0.002 * paths.gdp[0] * (res.years >= np.int64(2027))
+    rest, core = res.component_funds
+    assert (core.component, core.covers, core.sources) == ("core", ("core",), ("overseas_aid",))
+    assert (rest.component, rest.covers, rest.sources) == (None, ("ukraine", "intelligence"), ())
+    assert_allclose(core.extra, core_extra, rtol=1e-12)
+    assert_allclose(res.sources["overseas_aid"], np.minimum(cap, core_extra), rtol=1e-12)
+    assert_allclose(core.borrowed, core_extra - res.sources["overseas_aid"], rtol=1e-12)
+    assert_allclose(rest.borrowed, paths.component_extra[1:, 0].sum(axis=0), rtol=1e-12)
+    assert np.all(rest.borrowed < 0)  # flat cash against a held share of GDP: a saving
+    assert res.source_components == {"overseas_aid": "core"}
+    data = res.to_dict()["components"]
+    assert data["core"]["funding"]["sources"]["overseas_aid"] == list(res.sources["overseas_aid"])
+    assert "funding" not in data["ukraine"]
+
+
+def test_a_source_moved_under_the_only_component_that_costs_changes_nothing() -> None:
+    """In the Spending Review file only core spends above its baseline, so the aid cut as
+    core's own source gives what it gives as the scenario's source (to rounding: core's
+    extra spending is its own share less its baseline's, the total's the sums')."""
+    shipped = run(load_file(SR))
+    own = run(
+        load_file(
+            SR,
+            [
+                "defence.components.0.funding={sources: [{name: overseas_aid, kind: cuts, "
+                "cap_pct_gdp: {2026: 0, 2027: 0.2}}]}",
+                "funding.sources=[]",
+            ],
+        )
+    )
+    assert_allclose(own.sources["overseas_aid"], shipped.sources["overseas_aid"], rtol=1e-12)
+    for name in ("psnb", "debt", "current_balance", "borrowing_for_defence"):
+        assert_allclose(own.series[name], shipped.series[name], rtol=1e-12, atol=1e-9, err_msg=name)
+
+
+def test_min_cuts_solves_a_components_own_sources() -> None:
+    """min-cuts solves for the aid cut where it sits, under core: with core at 3.2 % of
+    GDP from 2027-28 the investment rule fails without cuts and passes with the aid cut at
+    its cap; the least cuts are fewer than that, stay within core's extra spending and the
+    cap, and the solved scenario passes."""
+    from budgetsim.solve import solve_min_cuts
+
+    milestone = "defence.components.0.milestones={2027: 3.2}"
+    scn = load_file(EXAMPLE, [milestone])
+    none = ["defence.components.0.funding.sources.0.amount=0"]
+    none.append("defence.components.0.funding.sources.0.cap_pct_gdp=null")
+    assert not run(load_file(EXAMPLE, [milestone, *none])).summary.rules_passed
+    at_cap = run(scn)
+    assert at_cap.summary.rules_passed
+    sol = solve_min_cuts(scn)
+    assert sol.feasible and sol.result is not None and sol.scenario is not None
+    assert sol.answer is not None
+    assert 0 < sol.answer < at_cap.sources["overseas_aid"].sum()
+    assert set(sol.amounts) == {"overseas_aid"}
+    aid = np.array(sol.amounts["overseas_aid"])
+    paths = simulate(sol.scenario)
+    assert np.all(aid <= np.maximum(paths.component_extra[0, 0], 0.0) * (1 + 1e-12))
+    assert np.all(aid <= 0.002 * paths.gdp[0] * (1 + 1e-12))
+    assert sol.result.summary.rules_passed
+
+
+def test_max_share_counts_a_cash_component_at_its_share() -> None:
+    """max-share moves core so that core, Ukraine's cash and intelligence together reach
+    the answer in the target year."""
+    sol = solve_max_share(load_file(EXAMPLE), 2029)
+    assert sol.answer is not None and sol.result is not None
+    j = sol.result.years.index(2029)
+    assert sol.result.targets[0].counted_pct[j] == pytest.approx(sol.answer, abs=1e-9)
+    assert_array_equal(sol.result.components["ukraine"], 3.0)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            ["economy.feedback={defence_multiplier: 0.5}"],
+            "max-share: the headline target counts ukraine, on a cash path, and growth "
+            "feedback is on",
+        ),
+        (
+            ["defence.targets=[{name: Ukraine, components: [ukraine], share: 0.1, year: 2027}]"],
+            "max-share moves a component's share-of-GDP path; the headline target (Ukraine) "
+            "counts only components on cash paths (ukraine): give one of them milestones",
+        ),
+    ],
+)
+def test_solvers_refuse_a_target_they_cannot_move(overrides: list[str], message: str) -> None:
+    from budgetsim.solve import SolveError
+
+    with pytest.raises(SolveError, match="^" + re.escape(message)):
+        solve_max_share(load_file(EXAMPLE, overrides), 2029)
+
+
+def test_batches_split_and_fund_like_single_runs() -> None:
+    """Vectorised along the batch axis: rows of a batch (different deflators, so a real
+    cash path differs row by row, and different share paths) give exactly what each row
+    gives run alone, funding groups included."""
+    scn = load_file(EXAMPLE, ["defence.components.1.cash_prices=real"])
+    deflators = scn.deflator + np.array([[0.0], [0.01], [-0.005]])
+    shares = scn.target_paths([(2029, 2.6), (2029, 3.0), (2030, 3.5)])
+    batch = simulate(dataclasses.replace(scn, deflator=deflators, share=shares))
+    for r in range(3):
+        alone = simulate(dataclasses.replace(scn, deflator=deflators[r], share=shares[r]))
+        for name in ("defence", "cuts", "psnb", "debt", "pools", "funding_need"):
+            got, want = getattr(batch, name), getattr(alone, name)
+            assert_array_equal(got[..., r, :], want[..., 0, :], err_msg=name)
+
+
+def test_fan_and_stress_run_a_component_funded_file() -> None:
+    """Monte Carlo and the stress tests run unchanged on a component-funded file: the
+    fan's central path is the deterministic run, and the stress baseline is too."""
+    from budgetsim import fan, stress
+
+    scn = load_file(EXAMPLE)
+    res = run(scn)
+    f = fan(scn, draws=200)
+    assert_allclose(f.central["debt_pct_gdp"], res.series["debt_pct_gdp"], rtol=1e-12)
+    s = stress(scn)
+    j = res.years.index(s.year)
+    assert s.base.debt_pct_gdp == pytest.approx(res.series["debt_pct_gdp"][j], rel=1e-12)
+    assert s.base.headroom["stability rule"] == pytest.approx(
+        res_check(res, "stability rule", s.year), rel=1e-12
+    )
+    base_debt = s.base.debt_pct_gdp
+    assert base_debt is not None
+    assert any(r.debt_pct_gdp is not None and r.debt_pct_gdp > base_debt for r in s.rows)
+
+
+def res_check(res: Result, rule: str, year: int) -> float:
+    return next(c.headroom for c in res.checks() if c.rule == rule and c.year == year)
+
+
+def test_solved_component_funding_writes_back() -> None:
+    """solve --write-scenario writes the solved amounts into the component's own sources;
+    the written file runs to the solved numbers."""
+    from budgetsim.input.edit import solved_spec, to_yaml
+    from budgetsim.input.files import load_with_spec
+    from budgetsim.input.loader import load_text
+    from budgetsim.solve import solve_min_cuts
+
+    loaded = load_with_spec(EXAMPLE, ["defence.components.0.milestones={2027: 3.2}"])
+    sol = solve_min_cuts(loaded.scenario)
+    assert sol.scenario is not None and sol.result is not None
+    text = to_yaml(solved_spec(loaded.spec, sol.scenario, sol.target))
+    again = run(load_text(text))
+    assert_array_equal(again.sources["overseas_aid"], sol.result.sources["overseas_aid"])
+    assert_array_equal(again.series["psnb"], sol.result.series["psnb"])

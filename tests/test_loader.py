@@ -485,6 +485,22 @@ def test_component_problems_reported_together() -> None:
     ]
 
 
+def test_component_cash_and_funding_problems_reported_together() -> None:
+    """Every problem of component cash paths and component funding, each at its own line
+    and key; source names are unique across the scenario's and the components' funding."""
+    src = f"{BAD}/component_funding_problems.yaml"
+    own = "defence.components[0].funding.sources"
+    assert problems(BAD / "component_funding_problems.yaml") == [
+        f"{src}:14: defence.components[0].cash: give milestones or cash, not both",
+        f"{src}:17: {own}[0].name: a source named 'aid' is given twice",
+        f"{src}:18: {own}[1].kind: a tax source is not allowed while funding.tax_freeze is "
+        "true; lift the freeze (tax_freeze: false) or fund this another way",
+        f"{src}:19: {own}[2].share: share is only used with the component's funding.mode: shares",
+        f"{src}:22: defence.components[1].cash_prices: cash_prices goes with a cash path",
+        f"{src}:25: defence.components[1].funding.sources: shares add up to 110 %, more than 100 %",
+    ]
+
+
 def test_targets_need_components() -> None:
     src = f"{BAD}/targets_without_components.yaml"
     assert problems(BAD / "targets_without_components.yaml") == [
@@ -709,5 +725,6 @@ def test_every_bad_fixture_is_covered() -> None:
     named |= {"several_problems.yaml", "several_cross_problems.yaml", "extends_cycle_b.yaml"}
     named |= {"extends_parent_not_utf8.yaml"}
     named |= {"components_problems.yaml", "targets_without_components.yaml"}
+    named |= {"component_funding_problems.yaml"}
     on_disk = {p.name for p in BAD.glob("*.yaml")}
     assert on_disk <= named, sorted(on_disk - named)

@@ -115,12 +115,20 @@ def run_rows(result: Result) -> list[tuple[str, list[str]]]:
         for name, values in reversed(result.component_shares.items()):
             rows.insert(idx, (f"  {name} %", [fmt(float(v), "pct") for v in values]))
     # Each funding source under its kind: cuts to a pool under "met by cuts", a tax under
-    # "met by tax".
+    # "met by tax"; a component's own source names its component.
+    owner = result.source_components
     for kind, after in (("tax", "  met by tax"), ("cuts", "  met by cuts")):
         idx = next(i for i, (label, _) in enumerate(rows) if label == after) + 1
         for name, values in reversed(result.sources.items()):
             if result.source_kinds[name] == kind:
-                rows.insert(idx, (f"    {name}", [fmt(float(v), "cash") for v in values]))
+                label = f"    {name}" + (f" ({owner[name]})" if name in owner else "")
+                rows.insert(idx, (label, [fmt(float(v), "cash") for v in values]))
+    # With components funded on their own: what each funding group borrowed.
+    idx = next(i for i, (label, _) in enumerate(rows) if label == "  borrowed") + 1
+    for f in reversed(result.component_funds):
+        if f.covers:
+            label = f"    for {', '.join(f.covers)}"
+            rows.insert(idx, (label, [fmt(float(v), "cash") for v in f.borrowed]))
     return rows + _rule_cells(result) + _target_cells(result)
 
 
@@ -152,6 +160,14 @@ def summary_lines(result: Result) -> list[str]:
         f"(cuts {s.cumulative_cuts:,.1f}, tax {s.cumulative_tax_rise:,.1f}, "
         f"borrowed {s.cumulative_borrowing_for_defence:,.1f})"
     )
+    for f in result.component_funds:
+        if f.covers:
+            given = "".join(f"{n} {result.cumulative_source(n):,.1f}, " for n in f.sources)
+            whose = "its own" if f.component else "the scenario's"
+            out.append(
+                f"  of which {', '.join(f.covers)}: {f.cumulative_extra:,.1f} {u} "
+                f"({whose} funding: {given}borrowed {f.cumulative_borrowed:,.1f})"
+            )
     out.append(
         f"Debt in {last}: {s.debt_pct_gdp_at_horizon:.1f} % of GDP, "
         f"{s.extra_debt_pct_gdp_at_horizon:+.1f} pp ({s.extra_debt_at_horizon:+,.1f} {u}) "
@@ -198,6 +214,7 @@ def run_csv(result: Result) -> list[list[Any]]:
     names = list(result.series)
     pools = list(result.sources)
     comps = list(result.components)
+    funded = [f for f in result.component_funds if f.component]
     rows: list[list[Any]] = [
         [
             "year",
@@ -206,6 +223,7 @@ def run_csv(result: Result) -> list[list[Any]]:
             *(f"source:{p}" for p in pools),
             *(f"component:{c}" for c in comps),
             *(f"target_gap:{t.name}" for t in result.targets),
+            *(f"borrowed:{f.component}" for f in funded),
         ]
     ]
     for j, year in enumerate(result.years):
@@ -217,6 +235,7 @@ def run_csv(result: Result) -> list[list[Any]]:
                 *(repr(float(result.sources[p][j])) for p in pools),
                 *(repr(float(result.components[c][j])) for c in comps),
                 *(repr(float(t.gap[j])) for t in result.targets),
+                *(repr(float(f.borrowed[j])) for f in funded),
             ]
         )
     return rows

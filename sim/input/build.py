@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from budgetsim.errors import Problem
-from budgetsim.input.registry import ScenarioSpec, scale_of
+from budgetsim.input.registry import ScenarioSpec, Source, scale_of
 from budgetsim.model.paths import PathError, PathValue, expand
 from budgetsim.model.scenario import (
     Component,
@@ -63,6 +63,7 @@ class _Builder:
     def __init__(self, spec: ScenarioSpec) -> None:
         self.spec = spec
         self.problems: list[tuple[Loc, str]] = []
+        self.source_names: set[str] = set()  # unique across the scenario and its components
         base, horizon = spec.years.base, spec.years.horizon
         if horizon <= base:
             self.problems.append((("years", "horizon"), f"{horizon} is not after base {base}"))
@@ -135,7 +136,8 @@ class _Builder:
             baseline_share=self.optional_path(("defence",), d, "baseline_share"),
             psnfl_sfa=None if fin.psnfl is None else self.path(finances, fin, "psnfl_sfa"),
         )
-        components = self._components(base_share)
+        components, component_pools = self._components()
+        pools = (*pools, *component_pools)
         targets = self._targets(components)
         if self.problems:
             return None
@@ -206,12 +208,13 @@ class _Builder:
         # The share path from the milestones, by the one path function every solver uses.
         return scn.with_milestones([(y, v * ms_scale) for y, v in milestones])
 
-    def _components(self, base_share: float) -> tuple[Component, ...]:
+    def _components(self) -> tuple[tuple[Component, ...], tuple[Pool, ...]]:
+        """The components, and their own funding sources (in the order of the components)."""
         d = self.spec.defence
         if not d.components:
             if d.targets:
                 self.error(("defence", "targets"), "targets count components: give components")
-            return ()
+            return (), ()
         loc: Loc = ("defence", "components")
         for key in ("milestones", "baseline_share", "cash"):
             if getattr(d, key) is not None:
@@ -223,11 +226,16 @@ class _Builder:
                 ("defence", "capital_share"), "with components, give capital_share per component"
             )
         out: list[Component] = []
+        pools: list[Pool] = []
         seen: set[str] = set()
         for i, c in enumerate(d.components):
             if c.name in seen:
                 self.error((*loc, i, "name"), f"a component named {c.name!r} is given twice")
             seen.add(c.name)
+            if c.cash is not None and c.milestones is not None:
+                self.error((*loc, i, "cash"), "give milestones or cash, not both")
+            if c.cash is None and c.cash_prices != "nominal":
+                self.error((*loc, i, "cash_prices"), "cash_prices goes with a cash path")
             ms = sorted((c.milestones or {}).items())
             for year, _ in ms:
                 self.year_in_horizon((*loc, i, "milestones", year), year)
@@ -241,23 +249,31 @@ class _Builder:
                 share=_frozen(np.zeros(len(self.years))),
                 baseline_share=_frozen(np.full(len(self.years), share0)),
                 capital_share=value(c, "capital_share"),
+                cash=self.optional_path((*loc, i), c, "cash"),
+                cash_real=c.cash_prices == "real",
+                funding_mode=None if c.funding is None else c.funding.mode,
             )
-            path = comp.path(self.base, self.years, comp.milestones)[0]
-            baseline = self.optional_path((*loc, i), c, "baseline_share")
-            out.append(
-                replace(
-                    comp,
-                    share=_frozen(path),
-                    baseline_share=comp.baseline_share if baseline is None else baseline,
+            if comp.cash is None:  # on a cash path its share is zero: its cash is its spending
+                comp = replace(
+                    comp, share=_frozen(comp.path(self.base, self.years, comp.milestones)[0])
                 )
-            )
+            baseline = self.optional_path((*loc, i), c, "baseline_share")
+            if baseline is not None:
+                comp = replace(comp, baseline_share=baseline)
+            out.append(comp)
+            if c.funding is not None:
+                pools.extend(
+                    self._sources(
+                        c.funding.sources, c.funding.mode, (*loc, i, "funding"), component=i
+                    )
+                )
         total = sum(c.base_share for c in d.components)
         if abs(total - d.base_share) > 1e-9:
             self.error(
                 ("defence", "base_share"),
                 f"{d.base_share:g} is not the sum of the components' base shares ({total:g})",
             )
-        return tuple(out)
+        return tuple(out), tuple(pools)
 
     def _targets(self, components: tuple[Component, ...]) -> tuple[Target, ...]:
         names = [c.name for c in components]
@@ -288,11 +304,18 @@ class _Builder:
 
     def _pools(self) -> tuple[Pool, ...]:
         f = self.spec.funding
+        return self._sources(f.sources, f.mode, ("funding",))
+
+    def _sources(
+        self, sources: list[Source], mode: str, at: Loc, component: int | None = None
+    ) -> tuple[Pool, ...]:
+        """The pools of one funding section (at ``at``: the scenario's, or a component's)."""
+        f = self.spec.funding
         pools: list[Pool] = []
-        seen: set[str] = set()
+        seen = self.source_names
         total_share = 0.0
-        for i, src in enumerate(f.sources):
-            loc: Loc = ("funding", "sources", i)
+        for i, src in enumerate(sources):
+            loc: Loc = (*at, "sources", i)
             if src.name in seen:
                 self.error((*loc, "name"), f"a source named {src.name!r} is given twice")
             seen.add(src.name)
@@ -311,13 +334,14 @@ class _Builder:
                     (*loc, "amount"),
                     "an amount is exact: give no cap, cap_pct_gdp or share with it",
                 )
-            if f.mode == "shares":
+            if mode == "shares":
                 if src.share is None and src.amount is None:
                     self.error((*loc, "share"), "every source needs a share in shares mode")
                 elif src.share is not None:
                     total_share += src.share
             elif src.share is not None:
-                self.error((*loc, "share"), "share is only used with funding.mode: shares")
+                key = "funding.mode" if component is None else "the component's funding.mode"
+                self.error((*loc, "share"), f"share is only used with {key}: shares")
             pools.append(
                 Pool(
                     name=src.name,
@@ -326,12 +350,11 @@ class _Builder:
                     cap_gdp=self.optional_path(loc, src, "cap_pct_gdp"),
                     share=value(src, "share"),
                     amount=self.optional_path(loc, src, "amount"),
+                    component=component,
                 )
             )
         if total_share > 100.0 + 1e-9:
-            self.error(
-                ("funding", "sources"), f"shares add up to {total_share:g} %, more than 100 %"
-            )
+            self.error((*at, "sources"), f"shares add up to {total_share:g} %, more than 100 %")
         return tuple(pools)
 
     def _uncertainty(self) -> UncertaintySettings | None:

@@ -297,10 +297,88 @@ class Economy(Section):
     feedback: Feedback = Field(default_factory=Feedback, description=Feedback.__doc__)
 
 
+class Source(Section):
+    """One source of funding for the extra defence spending; borrowing takes the rest."""
+
+    name: str = param(doc="Name of the pool, e.g. overseas_aid.", unit="text")
+    kind: Literal["cuts", "tax"] = param(
+        "cuts", doc="'cuts' to other spending, or a 'tax' rise.", unit="choice"
+    )
+    cap: TimePath | None = param(
+        None,
+        doc="Most this source can give a year, in cash.",
+        unit="currency",
+        lo=0.0,
+        hi=1e15,
+    )
+    cap_pct_gdp: TimePath | None = param(
+        None,
+        doc="Most this source can give a year, as a share of GDP.",
+        unit="% of GDP",
+        lo=0.0,
+        hi=100.0,
+        plausible=(0, 20),
+    )
+    share: float | None = param(
+        None,
+        doc="In 'shares' mode, the fraction of the extra spending it meets.",
+        unit="% of extra",
+        lo=0.0,
+        hi=100.0,
+    )
+    amount: TimePath | None = param(
+        None,
+        doc="Exactly this much a year, in cash, whatever the extra spending (no cap, share "
+        "or mode applies to it); `budgetsim solve --write-scenario` writes the amounts it "
+        "solved for this way.",
+        unit="currency",
+        lo=0.0,
+        hi=1e15,
+    )
+
+
+FundingMode = Literal["waterfall", "shares"]
+
+
+def _mode() -> Any:
+    return param(
+        "waterfall",
+        doc="'waterfall': sources in order, each up to its cap; 'shares': fixed fractions, "
+        "each up to its cap. Borrowing meets the rest.",
+        unit="choice",
+    )
+
+
+def _sources() -> Any:
+    return Field(default_factory=list, description="Cuts and tax pools, in waterfall order.")
+
+
+class Funding(Section):
+    """How extra defence spending is met: cuts, tax rises (not under a freeze), or borrowing."""
+
+    mode: FundingMode = _mode()
+    tax_freeze: bool = param(
+        True,
+        doc="No tax rises: a 'tax' source, here or in a component's funding, is then an error.",
+        unit="yes/no",
+    )
+    sources: list[Source] = _sources()
+
+
+class ComponentFunding(Section):
+    """A component's own funding: its sources meet its extra spending first, in their mode;
+    borrowing takes the rest. Source names are unique across the whole file, and
+    funding.tax_freeze applies here too."""
+
+    mode: FundingMode = _mode()
+    sources: list[Source] = _sources()
+
+
 class Component(Section):
     """A part of defence spending with its own path (e.g. core NATO spending, intelligence,
-    support to Ukraine, resilience). Its extra spending over its baseline is funded like the
-    rest, through ``funding``."""
+    support to Ukraine, resilience): milestones in % of GDP, or a cash path. Its extra
+    spending over its baseline is met by its own funding if it has one, else by the
+    scenario's ``funding``."""
 
     name: str = param(doc="The component's name, e.g. core or resilience.", unit="text")
     base_share: float = param(
@@ -323,7 +401,7 @@ class Component(Section):
     )
     milestones: dict[int, float] | None = param(
         None,
-        doc="{year: share} points its path goes through (none: held at base_share).",
+        doc="{year: share} points its path goes through (none, and no cash: held at base_share).",
         unit="% of GDP",
         symbol="(year_k, share_c,k)",
         lo=SHARE_RANGE_PCT[0],
@@ -355,6 +433,26 @@ class Component(Section):
         "intelligence agencies, or resilience spending in other budgets): it is moved from "
         "there into defence, so it is not counted twice and costs only what it adds.",
         unit="yes/no",
+    )
+    cash: TimePath | None = param(
+        None,
+        doc="Its spending in cash, a path, in place of milestones (e.g. support to Ukraine "
+        "of a fixed sum a year); its share of GDP is then whatever that cash is.",
+        unit="currency",
+        symbol="D_c,t",
+        lo=0.0,
+        hi=1e15,
+    )
+    cash_prices: Literal["nominal", "real"] = param(
+        "nominal",
+        doc="Whether its cash is nominal or at base-year prices (deflated by the defence "
+        "price index PD_t, as defence.cash_prices).",
+        unit="choice",
+    )
+    funding: ComponentFunding | None = Field(
+        None,
+        description="Its own funding: these sources meet its extra spending first, in their "
+        "mode, and borrowing the rest (none: the scenario's funding meets it).",
     )
 
 
@@ -463,69 +561,12 @@ class Defence(Section):
     )
     components: list[Component] | None = Field(
         None,
-        description="Defence split into parts, each with its own path and capital share "
-        "(none: one path). base_share is then their sum; milestones, baseline_share and "
-        "capital_share are given per component.",
+        description="Defence split into parts, each with its own path (milestones or cash), "
+        "capital share and, optionally, funding (none: one path). base_share is then their "
+        "sum; milestones, baseline_share, cash and capital_share are given per component.",
     )
     targets: list[Target] | None = Field(
         None, description="Targets counting some components (only with components)."
-    )
-
-
-class Source(Section):
-    """One source of funding for the extra defence spending; borrowing takes the rest."""
-
-    name: str = param(doc="Name of the pool, e.g. overseas_aid.", unit="text")
-    kind: Literal["cuts", "tax"] = param(
-        "cuts", doc="'cuts' to other spending, or a 'tax' rise.", unit="choice"
-    )
-    cap: TimePath | None = param(
-        None,
-        doc="Most this source can give a year, in cash.",
-        unit="currency",
-        lo=0.0,
-        hi=1e15,
-    )
-    cap_pct_gdp: TimePath | None = param(
-        None,
-        doc="Most this source can give a year, as a share of GDP.",
-        unit="% of GDP",
-        lo=0.0,
-        hi=100.0,
-        plausible=(0, 20),
-    )
-    share: float | None = param(
-        None,
-        doc="In 'shares' mode, the fraction of the extra spending it meets.",
-        unit="% of extra",
-        lo=0.0,
-        hi=100.0,
-    )
-    amount: TimePath | None = param(
-        None,
-        doc="Exactly this much a year, in cash, whatever the extra spending (no cap, share "
-        "or mode applies to it); `budgetsim solve --write-scenario` writes the amounts it "
-        "solved for this way.",
-        unit="currency",
-        lo=0.0,
-        hi=1e15,
-    )
-
-
-class Funding(Section):
-    """How extra defence spending is met: cuts, tax rises (not under a freeze), or borrowing."""
-
-    mode: Literal["waterfall", "shares"] = param(
-        "waterfall",
-        doc="'waterfall': sources in order, each up to its cap; 'shares': fixed fractions, "
-        "each up to its cap. Borrowing meets the rest.",
-        unit="choice",
-    )
-    tax_freeze: bool = param(
-        True, doc="No tax rises: a 'tax' source is then an error.", unit="yes/no"
-    )
-    sources: list[Source] = Field(
-        default_factory=list, description="Cuts and tax pools, in waterfall order."
     )
 
 

@@ -174,6 +174,46 @@ class TargetOutcome:
 
 
 @dataclass(frozen=True)
+class ComponentFunds:
+    """How one funding group met its extra spending, for one run: a component with funding
+    of its own, or the scenario's funding for the components without.
+
+    Attributes
+    ----------
+    component : str or None
+        The component whose own funding this is; None: the scenario's funding.
+    covers : tuple of str
+        The components whose extra spending it meets (the one component, or every
+        component without funding of its own).
+    mode : {"waterfall", "shares"}
+        The mode of its sources.
+    extra : ndarray, shape (years,)
+        The extra spending it meets, currency (negative: spending below the baseline).
+    sources : tuple of str
+        Its sources, in waterfall order (what each gave is in :attr:`Result.sources`).
+    borrowed : ndarray, shape (years,)
+        What its sources left to borrowing, currency (negative: a saving).
+    """
+
+    component: str | None
+    covers: tuple[str, ...]
+    mode: str
+    extra: FloatArray
+    sources: tuple[str, ...]
+    borrowed: FloatArray
+
+    @property
+    def cumulative_extra(self) -> float:
+        """:attr:`extra` summed over the projection, currency."""
+        return float(self.extra.sum())
+
+    @property
+    def cumulative_borrowed(self) -> float:
+        """:attr:`borrowed` summed over the projection, currency."""
+        return float(self.borrowed.sum())
+
+
+@dataclass(frozen=True)
 class RuleCheck:
     """One rule in one year it is checked in.
 
@@ -300,6 +340,10 @@ class Result:
     gdp0 : float
         Base-year GDP, currency: extra spending in today's terms is its share of GDP times
         this.
+    component_funds : tuple of ComponentFunds
+        When some component has funding of its own: each funding group (the scenario's
+        first, then each such component's) with the extra spending it meets, its sources
+        and what they left to borrowing; empty when the scenario's funding meets all of it.
     """
 
     title: str
@@ -320,6 +364,7 @@ class Result:
     component_shares: dict[str, FloatArray] = field(default_factory=dict)
     targets: tuple[TargetOutcome, ...] = ()
     gdp0: float = math.nan
+    component_funds: tuple[ComponentFunds, ...] = ()
 
     def row(self, name: str) -> list[float]:
         """One series as a list of floats."""
@@ -354,6 +399,15 @@ class Result:
         checks = list(self.checks())
         return sum(c.passed for c in checks), len(checks)
 
+    @property
+    def source_components(self) -> dict[str, str]:
+        """The component each of a component's own sources belongs to, by source name."""
+        return {s: f.component for f in self.component_funds if f.component for s in f.sources}
+
+    def cumulative_source(self, name: str) -> float:
+        """What source ``name`` gave over the projection, currency."""
+        return float(self.sources[name].sum())
+
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form of a run (docs/output.md): plain numbers and strings."""
         out = self._to_dict()
@@ -365,6 +419,15 @@ class Result:
                 }
                 for name, values in self.components.items()
             }
+            for f in self.component_funds:
+                if f.component is None:
+                    continue
+                out["components"][f.component]["funding"] = {
+                    "mode": f.mode,
+                    "extra": [float(v) for v in f.extra],
+                    "sources": {s: [float(v) for v in self.sources[s]] for s in f.sources},
+                    "borrowed": [float(v) for v in f.borrowed],
+                }
             out["targets"] = [
                 {
                     "name": t.name,
@@ -430,7 +493,7 @@ def series_from(scn: Scenario, paths: Paths) -> dict[str, FloatArray]:
         "deflator_pct": to_percent(paths.deflator),
         "defence": paths.defence,
         "defence_pct_gdp": to_percent(paths.defence / y),
-        "target_pct_gdp": np.broadcast_to(to_percent(scn.share), y.shape).copy(),
+        "target_pct_gdp": _target_pct(scn, paths),
         "defence_real": paths.defence_real,
         "baseline_defence": paths.baseline_defence,
         "extra_defence": paths.extra,
@@ -457,6 +520,16 @@ def series_from(scn: Scenario, paths: Paths) -> dict[str, FloatArray]:
         series["psnfl"] = paths.psnfl
         series["psnfl_pct_gdp"] = to_percent(paths.psnfl / y)
     return series
+
+
+def _target_pct(scn: Scenario, paths: Paths) -> FloatArray:
+    """The planned defence path, % of GDP, shape (batch, years): the share path, plus the
+    cash of the components on cash paths as a share of GDP."""
+    y = paths.gdp
+    if paths.component_cash is None:
+        return np.broadcast_to(to_percent(scn.share), y.shape).copy()
+    planned = np.broadcast_to(scn.share, y.shape) + paths.component_cash.sum(axis=0) / y
+    return np.asarray(to_percent(planned))
 
 
 #: A target share counts as met within this many percentage points (rounding in the path).
@@ -594,6 +667,25 @@ def run(scn: Scenario) -> Result:
         component_shares=dict(zip(names, shares, strict=True)),
         targets=tuple(_target(scn, t, spending, paths.gdp[0]) for t in scn.targets),
         gdp0=scn.gdp0,
+        component_funds=_component_funds(scn, paths),
+    )
+
+
+def _component_funds(scn: Scenario, paths: Paths) -> tuple[ComponentFunds, ...]:
+    groups = scn.funding_groups
+    if len(groups) == 1:
+        return ()
+    unfunded = tuple(c.name for c in scn.components if c.funding_mode is None)
+    return tuple(
+        ComponentFunds(
+            component=None if group.component is None else scn.components[group.component].name,
+            covers=unfunded if group.component is None else (scn.components[group.component].name,),
+            mode=group.mode,
+            extra=paths.funding_need[g, 0],
+            sources=tuple(scn.pools[k].name for k in group.pools),
+            borrowed=paths.group_borrowing[g, 0],
+        )
+        for g, group in enumerate(groups)
     )
 
 

@@ -71,6 +71,9 @@ class Pool:
     amount : ndarray, shape (years,) or (batch, years), or None
         Exactly this much a year, currency, whatever the extra spending (a solver's answer,
         or ``amount:`` in a file); caps, shares and the mode are then not used for it.
+    component : int or None
+        Position in :attr:`Scenario.components` of the component whose own funding it is
+        (it meets only that component's extra spending); None: the scenario's funding.
     """
 
     name: str
@@ -79,6 +82,29 @@ class Pool:
     cap_gdp: FloatArray | None
     share: float | None
     amount: FloatArray | None = None
+    component: int | None = None
+
+
+@dataclass(frozen=True)
+class FundingGroup:
+    """Sources that meet one part of the extra spending together, in one mode; borrowing
+    takes what they leave (docs/model.md, "Funding the extra spending").
+
+    Attributes
+    ----------
+    component : int or None
+        The component whose own funding this is (it meets that component's extra spending);
+        None: the scenario's funding, which meets the extra spending of every component
+        without funding of its own (all of it, without components).
+    mode : {"waterfall", "shares"}
+        How its sources share the extra spending.
+    pools : tuple of int
+        Positions of its sources in :attr:`Scenario.pools`, in waterfall order.
+    """
+
+    component: int | None
+    mode: str
+    pools: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -150,6 +176,14 @@ class Component:
         Its baseline's share path, fraction of GDP; its extra spending is measured against it.
     capital_share : float
         Fraction of it that is net investment (capital spending).
+    cash : ndarray, shape (years,), or None
+        Its spending in cash, currency, nominal or at base-year prices (``cash_real``), in
+        place of a share path (``share`` is then zero); None: it follows ``share``.
+    cash_real : bool
+        Whether ``cash`` is at base-year prices (uplifted by the defence price index).
+    funding_mode : {"waterfall", "shares"} or None
+        The mode of its own funding (its sources are the pools whose ``component`` is this
+        component); None: the scenario's funding meets its extra spending.
     """
 
     name: str
@@ -160,6 +194,9 @@ class Component:
     share: FloatArray
     baseline_share: FloatArray
     capital_share: float
+    cash: FloatArray | None = None
+    cash_real: bool = False
+    funding_mode: str | None = None
 
     def path(
         self, base_year: int, years: IntArray, milestones: Sequence[tuple[int, ArrayLike]]
@@ -347,8 +384,11 @@ class Scenario:
         Values that loaded but are implausible for their key.
     components : tuple of Component
         Defence split into parts (empty: one path). With components, ``share``,
-        ``baseline_share`` and ``base_share`` are their sums, and the component at
-        :attr:`driver` takes up any change to ``share`` (a solver's candidate paths).
+        ``baseline_share`` and ``base_share`` are their sums (``share`` counts only the
+        components on share paths; those on cash paths add their cash to defence), and the
+        component at :attr:`driver` takes up any change to ``share`` (a solver's candidate
+        paths). ``pools`` then holds the scenario's sources first, then each component's
+        own, in the order of the components.
     targets : tuple of Target
         Targets counting some components; the first is the headline target solvers move.
     psnfl0 : float or None
@@ -444,9 +484,69 @@ class Scenario:
 
     @property
     def driver(self) -> int:
-        """The component a solver moves: the first one the headline target counts (the
-        first component when there is no target)."""
-        return self.targets[0].components[0] if self.targets else 0
+        """The component a solver moves: the first one the headline target counts that
+        follows a share path (the first component with a share path when the target counts
+        none, or when there is no target; the first component when none has one)."""
+        counted = self.targets[0].components if self.targets else ()
+        shared = [k for k, c in enumerate(self.components) if c.cash is None]
+        return next((k for k in counted if k in shared), shared[0] if shared else 0)
+
+    @property
+    def funding_groups(self) -> tuple[FundingGroup, ...]:
+        """Who meets which extra spending: the scenario's funding first, then each
+        component with funding of its own, in the order of :attr:`components`."""
+        groups = [
+            FundingGroup(
+                None, self.mode, tuple(k for k, p in enumerate(self.pools) if p.component is None)
+            )
+        ]
+        for c, comp in enumerate(self.components):
+            if comp.funding_mode is not None:
+                pools = tuple(k for k, p in enumerate(self.pools) if p.component == c)
+                groups.append(FundingGroup(c, comp.funding_mode, pools))
+        return tuple(groups)
+
+    def defence_price_index(self, shape: tuple[int, int]) -> FloatArray:
+        """The defence price index PD_t (1 in the base year), shape ``shape`` (batch,
+        years): it grows by the deflator plus the defence price premium each year.
+
+        Parameters
+        ----------
+        shape : tuple of (int, int)
+            (batch, years) of the run.
+
+        Returns
+        -------
+        ndarray, shape (batch, years)
+            Index, 1 in the base year.
+        """
+        deflator = np.broadcast_to(np.asarray(self.deflator, dtype=np.float64), shape)
+        return np.asarray(np.cumprod(1.0 + deflator + self.price_premium, axis=1))
+
+    def component_cash(self, shape: tuple[int, int]) -> FloatArray | None:
+        """Each component's cash path in nominal currency (zero for a component on a share
+        path), shape (components, batch, years); None when no component has a cash path.
+
+        Parameters
+        ----------
+        shape : tuple of (int, int)
+            (batch, years) of the run (the defence price index varies with the deflator).
+
+        Returns
+        -------
+        ndarray, shape (components, batch, years), or None
+            Currency: a real path times the defence price index, a nominal one as given.
+        """
+        if all(c.cash is None for c in self.components):
+            return None
+        prices = (
+            self.defence_price_index(shape) if any(c.cash_real for c in self.components) else None
+        )
+        out = np.zeros((len(self.components), *shape))
+        for k, comp in enumerate(self.components):
+            if comp.cash is not None:
+                out[k] = comp.cash * prices if prices is not None and comp.cash_real else comp.cash
+        return out
 
     def component_shares(
         self, share: ArrayLike | None = None, cols: slice | IntArray = slice(None)
@@ -455,7 +555,8 @@ class Scenario:
 
         Every component but the :attr:`driver` keeps its own path; the driver is the total
         ``share`` less the others, so a batch of total paths (a solver's candidates) splits
-        the same way as the file's own path.
+        the same way as the file's own path. A component on a cash path has share zero here
+        (its spending is its cash, :meth:`component_cash`).
 
         Parameters
         ----------
@@ -500,7 +601,10 @@ class Scenario:
             basis="share",
             share=self.baseline_share,
             pools=(),
-            components=tuple(replace(c, share=c.baseline_share) for c in self.components),
+            components=tuple(
+                replace(c, share=c.baseline_share, cash=None, funding_mode=None)
+                for c in self.components
+            ),
         )
 
     def target_paths(self, targets: Sequence[tuple[int, ArrayLike]]) -> FloatArray:
@@ -538,13 +642,30 @@ class Scenario:
     def _driver_milestones(self, year: int, shares: ArrayLike) -> list[tuple[int, ArrayLike]]:
         """The driver's milestones that make the headline target's counted share reach
         ``shares`` (fractions, scalar or (batch,)) in ``year``: its milestones before
-        ``year`` kept, then ``shares`` less the other counted components in ``year``."""
+        ``year`` kept, then ``shares`` less the other counted components in ``year``. A
+        counted component on a cash path counts its cash over GDP without growth feedback
+        (the solvers refuse such a target while feedback is on)."""
         comp = self.components[self.driver]
         j = int(np.searchsorted(self.years, year))
         counted = self.targets[0].components if self.targets else (self.driver,)
-        others = sum(float(self.components[k].share[j]) for k in counted if k != self.driver)
+        cash = self.component_cash((1, self.n_years))
+        gdp = None if cash is None else self._gdp_without_feedback()
+        others = 0.0
+        for k in counted:
+            if k == self.driver:
+                continue
+            if cash is not None and gdp is not None and self.components[k].cash is not None:
+                others += float(cash[k, 0, j] / gdp[j])
+            else:
+                others += float(self.components[k].share[j])
         kept: list[tuple[int, ArrayLike]] = [(y, v) for y, v in comp.milestones if y < year]
         return [*kept, (int(year), np.asarray(shares, dtype=np.float64) - others)]
+
+    def _gdp_without_feedback(self) -> FloatArray:
+        """Nominal GDP from the growth and deflator paths alone, currency, shape (years,)."""
+        growth = np.broadcast_to(np.asarray(self.real_growth, dtype=np.float64), self.n_years)
+        deflator = np.broadcast_to(np.asarray(self.deflator, dtype=np.float64), self.n_years)
+        return np.asarray(self.gdp0 * np.cumprod((1.0 + growth) * (1.0 + deflator)))
 
     def _component_total(self, year: int, shares: ArrayLike) -> FloatArray:
         """Total share paths, shape (batch, years), with the driver retargeted."""
