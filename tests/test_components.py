@@ -322,3 +322,25 @@ def test_solved_component_funding_writes_back() -> None:
     again = run(load_text(text))
     assert_array_equal(again.sources["overseas_aid"], sol.result.sources["overseas_aid"])
     assert_array_equal(again.series["psnb"], sol.result.series["psnb"])
+
+
+def test_the_worked_example_in_the_docs_is_what_run_prints() -> None:
+    """docs/scenarios.md pastes rows of `budgetsim run docs/examples/uk_ukraine_cash.yaml
+    --format markdown`, cut to four years: each pasted row is the run's row, cell for cell."""
+    from typer.testing import CliRunner
+
+    from budgetsim.cli.app import app
+
+    def cells(line: str) -> list[str]:
+        return [c.strip() for c in line.strip().strip("|").split("|")]
+
+    page = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    block = page.split("<!-- example: uk_ukraine_cash -->\n")[1].split("<!-- end example -->")[0]
+    pasted = [cells(line) for line in block.splitlines()]
+    assert len(pasted) == 13 and len(pasted[0]) == 5
+    res = CliRunner().invoke(app, ["run", str(EXAMPLE), "--format", "markdown"])
+    assert res.exit_code == 0, res.stderr
+    printed = {row[0]: row for row in map(cells, res.stdout.splitlines()) if len(row) > 5}
+    assert pasted[0][1:] == printed[""][1:5]
+    for row in pasted[2:]:
+        assert printed[row[0]][:5] == row, row[0]
