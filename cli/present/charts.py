@@ -239,7 +239,8 @@ def _funding_parts(r: Result) -> list[tuple[str, list[float]]]:
 
 
 def draw_funding(fig: Figure, results: Sequence[Result]) -> None:
-    """The extra spending as stacked bars (cuts by pool, tax, borrowing), a panel a scenario.
+    """The extra spending as stacked bars (cuts by pool, tax, borrowing), a panel a scenario;
+    negative parts (borrowing below zero) stack down from zero.
 
     Parameters
     ----------
@@ -258,8 +259,12 @@ def draw_funding(fig: Figure, results: Sequence[Result]) -> None:
     fig.set_figheight(max(HEIGHT_IN, 1.0 + 0.75 * len(results)))
     axes = fig.subplots(len(results), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
     for ax, r in zip(axes, results, strict=True):
-        bottom = [0.0] * len(r.years)
+        # Positive parts stack up from zero, negative ones (a saving borrowed back, as where
+        # one component saves and another's own source pays for it) down from zero.
+        up = [0.0] * len(r.years)
+        down = [0.0] * len(r.years)
         for k, (label, values) in enumerate(_funding_parts(r)):
+            bottom = [d if v < 0 else u for u, d, v in zip(up, down, values, strict=True)]
             ax.bar(
                 r.years,
                 values,
@@ -270,7 +275,8 @@ def draw_funding(fig: Figure, results: Sequence[Result]) -> None:
                 linewidth=0.6,
                 hatch=HATCHES[k % len(HATCHES)],
             )
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+            up = [u + max(v, 0.0) for u, v in zip(up, values, strict=True)]
+            down = [d + min(v, 0.0) for d, v in zip(down, values, strict=True)]
         ax.plot(
             r.years,
             r.row("extra_defence"),
