@@ -297,83 +297,6 @@ class Economy(Section):
     feedback: Feedback = Field(default_factory=Feedback, description=Feedback.__doc__)
 
 
-class Source(Section):
-    """One source of funding for the extra defence spending; borrowing takes the rest."""
-
-    name: str = param(doc="Name of the pool, e.g. overseas_aid.", unit="text")
-    kind: Literal["cuts", "tax"] = param(
-        "cuts", doc="'cuts' to other spending, or a 'tax' rise.", unit="choice"
-    )
-    cap: TimePath | None = param(
-        None,
-        doc="Most this source can give a year, in cash.",
-        unit="currency",
-        lo=0.0,
-        hi=1e15,
-    )
-    cap_pct_gdp: TimePath | None = param(
-        None,
-        doc="Most this source can give a year, as a share of GDP.",
-        unit="% of GDP",
-        lo=0.0,
-        hi=100.0,
-        plausible=(0, 20),
-    )
-    share: float | None = param(
-        None,
-        doc="In 'shares' mode, the fraction of the extra spending it meets.",
-        unit="% of extra",
-        lo=0.0,
-        hi=100.0,
-    )
-    amount: TimePath | None = param(
-        None,
-        doc="Exactly this much a year, in cash, whatever the extra spending (no cap, share "
-        "or mode applies to it); `budgetsim solve --write-scenario` writes the amounts it "
-        "solved for this way.",
-        unit="currency",
-        lo=0.0,
-        hi=1e15,
-    )
-
-
-FundingMode = Literal["waterfall", "shares"]
-
-
-def _mode() -> Any:
-    return param(
-        "waterfall",
-        doc="'waterfall': sources in order, each up to its cap; 'shares': fixed fractions, "
-        "each up to its cap. Borrowing meets the rest.",
-        unit="choice",
-    )
-
-
-def _sources() -> Any:
-    return Field(default_factory=list, description="Cuts and tax pools, in waterfall order.")
-
-
-class Funding(Section):
-    """How extra defence spending is met: cuts, tax rises (not under a freeze), or borrowing."""
-
-    mode: FundingMode = _mode()
-    tax_freeze: bool = param(
-        True,
-        doc="No tax rises: a 'tax' source, here or in a component's funding, is then an error.",
-        unit="yes/no",
-    )
-    sources: list[Source] = _sources()
-
-
-class ComponentFunding(Section):
-    """A component's own funding: its sources meet its extra spending first, in their mode;
-    borrowing takes the rest. Source names are unique across the whole file, and
-    funding.tax_freeze applies here too."""
-
-    mode: FundingMode = _mode()
-    sources: list[Source] = _sources()
-
-
 class Component(Section):
     """A part of defence spending with its own path (e.g. core NATO spending, intelligence,
     support to Ukraine, resilience): milestones in % of GDP, or a cash path. Its extra
@@ -567,6 +490,76 @@ class Defence(Section):
     )
     targets: list[Target] | None = Field(
         None, description="Targets counting some components (only with components)."
+    )
+
+
+class Source(Section):
+    """One source of funding for the extra defence spending; borrowing takes the rest."""
+
+    name: str = param(doc="Name of the pool, e.g. overseas_aid.", unit="text")
+    kind: Literal["cuts", "tax"] = param(
+        "cuts", doc="'cuts' to other spending, or a 'tax' rise.", unit="choice"
+    )
+    cap: TimePath | None = param(
+        None,
+        doc="Most this source can give a year, in cash.",
+        unit="currency",
+        lo=0.0,
+        hi=1e15,
+    )
+    cap_pct_gdp: TimePath | None = param(
+        None,
+        doc="Most this source can give a year, as a share of GDP.",
+        unit="% of GDP",
+        lo=0.0,
+        hi=100.0,
+        plausible=(0, 20),
+    )
+    share: float | None = param(
+        None,
+        doc="In 'shares' mode, the fraction of the extra spending it meets.",
+        unit="% of extra",
+        lo=0.0,
+        hi=100.0,
+    )
+    amount: TimePath | None = param(
+        None,
+        doc="Exactly this much a year, in cash, whatever the extra spending (no cap, share "
+        "or mode applies to it); `budgetsim solve --write-scenario` writes the amounts it "
+        "solved for this way.",
+        unit="currency",
+        lo=0.0,
+        hi=1e15,
+    )
+
+
+class Funding(Section):
+    """How extra defence spending is met: cuts, tax rises (not under a freeze), or borrowing."""
+
+    mode: Literal["waterfall", "shares"] = param(
+        "waterfall",
+        doc="'waterfall': sources in order, each up to its cap; 'shares': fixed fractions, "
+        "each up to its cap. Borrowing meets the rest.",
+        unit="choice",
+    )
+    tax_freeze: bool = param(
+        True, doc="No tax rises: a 'tax' source is then an error.", unit="yes/no"
+    )
+    sources: list[Source] = Field(
+        default_factory=list, description="Cuts and tax pools, in waterfall order."
+    )
+
+
+class ComponentFunding(Section):
+    """A component's own funding: its sources meet its extra spending first, in their mode;
+    borrowing takes the rest. Source names are unique across the whole file, and
+    funding.tax_freeze applies here too."""
+
+    mode: Literal["waterfall", "shares"] = param(
+        "waterfall", doc="As funding.mode, for its own sources.", unit="choice"
+    )
+    sources: list[Source] = Field(
+        default_factory=list, description="Its cuts and tax pools, in waterfall order."
     )
 
 
@@ -911,3 +904,9 @@ def unit_of(section: type[BaseModel], name: str) -> str:
 def scale_of(section: type[BaseModel], name: str) -> float:
     """The factor that turns key ``name`` of ``section`` into model units (:data:`UNITS`)."""
     return UNITS[unit_of(section, name)]
+
+
+# Component names ComponentFunding, defined after it beside the scenario's funding: the two
+# models that hold it are completed now it exists.
+Component.model_rebuild()
+Defence.model_rebuild()
