@@ -237,13 +237,20 @@ def test_min_cuts_solves_a_components_own_sources() -> None:
 
 
 def test_max_share_counts_a_cash_component_at_its_share() -> None:
-    """max-share moves core so that core, Ukraine's cash and intelligence together reach
-    the answer in the target year."""
+    """max-share and earliest-year move core so that core, Ukraine's cash and intelligence
+    together reach the share in the target year (Ukraine counted at its cash over GDP)."""
+    from budgetsim.solve import solve_earliest_year
+
     sol = solve_max_share(load_file(EXAMPLE), 2029)
     assert sol.answer is not None and sol.result is not None
     j = sol.result.years.index(2029)
     assert sol.result.targets[0].counted_pct[j] == pytest.approx(sol.answer, abs=1e-9)
     assert_array_equal(sol.result.components["ukraine"], 3.0)
+    early = solve_earliest_year(load_file(EXAMPLE), 2.8)
+    assert early.answer is not None and early.result is not None
+    j = early.result.years.index(int(early.answer))
+    assert early.result.targets[0].counted_pct[j] == pytest.approx(2.8, abs=1e-9)
+    assert early.result.summary.target_met
 
 
 @pytest.mark.parametrize(

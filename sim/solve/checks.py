@@ -173,11 +173,9 @@ def require_share_basis(scn: Scenario, what: str) -> None:
     counted = scn.targets[0].components if scn.targets else range(len(scn.components))
     cash = [scn.components[k].name for k in counted if scn.components[k].cash is not None]
     if len(cash) == len(counted):
-        whose = (
-            f"the headline target ({scn.targets[0].name}) counts"
-            if scn.targets
-            else ("the scenario has")
-        )
+        whose = "the scenario has"
+        if scn.targets:
+            whose = f"the headline target ({scn.targets[0].name}) counts"
         raise SolveError(
             f"{what} moves a component's share-of-GDP path; {whose} only components on "
             f"cash paths ({', '.join(cash)}): give one of them milestones"
