@@ -268,7 +268,7 @@ def calibration_lines(name: str, cal: Calibration) -> list[str]:
     first, last = cal.years[0], cal.years[-1]
     excl = f", excluding {', '.join(map(str, cal.excluded))}" if cal.excluded else ""
     out = [f"{name}: {first}-{last}{excl} ({len(cal.years)} years)", ""]
-    out.append("The data (the statistics DATA.md section 5 reports for the UK series):")
+    out.append("The data (the statistics docs/sources.md reports for the UK series):")
     out.append(
         f"  mean: real growth {cal.mean[0]:.2f} %, deflator {cal.mean[1]:.2f} %, "
         f"gilt level {cal.mean[2]:.2f} %"

@@ -171,6 +171,7 @@ UK, DE, US = (
     "scenarios/nato_germany.yaml",
     "scenarios/nato_united_states.yaml",
 )
+EX = "docs/examples/uk_ukraine_cash.yaml"  # components on cash paths and funded on their own
 CSV_HEAD = "year,real_gdp_growth_pct,gdp_deflator_growth_pct,gilt10y_avg_pct\n"
 CSVS = {
     "header.csv": "year,a\n",
@@ -192,6 +193,10 @@ COMMAND_ERRORS: list[tuple[tuple[str, ...], int]] = [
     (("solve", UK, "--for", "max-share", "--year", "2099"), 2),
     (("solve", UK, "--for", "max-share", "--set", "defence.basis=cash",
       "--set", "defence.cash=80"), 2),
+    (("solve", EX, "--for", "max-share", "--set",
+      "economy.feedback.defence_multiplier=0.5"), 2),
+    (("frontier", EX, "--set",
+      "defence.targets=[{name: u, components: [ukraine], share: 1, year: 2027}]"), 2),
     (("frontier", UK, "--targets", "a,b"), 2),
     (("frontier", UK, "--targets", "3,120"), 2),
     (("frontier", UK, "--years", "2031..2029"), 2),

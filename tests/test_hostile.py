@@ -1,4 +1,4 @@
-"""Hostile and malformed input (issue 6): every case is one line ``FILE[:LINE]: message`` on
+"""Hostile and malformed input : every case is one line ``FILE[:LINE]: message`` on
 stderr and exit code 2, never a traceback, a hang or a half-written file; implausible values
 load with a warning (exit code unchanged); ``--set`` is validated exactly like the file.
 

@@ -38,6 +38,23 @@ FULL_DATA: dict[str, Any] = {
     ],
     "uncertainty": {"growth_sd": 1, "deflator_sd": 1, "rate_sd": 0.5},
 }
+#: The same with defence in components (each with its own funding) and a target, so that
+#: the components' and targets' keys have a place too.
+COMPONENTS_DATA: dict[str, Any] = {
+    **FULL_DATA,
+    "defence": {
+        "base_share": 2,
+        "components": [
+            {
+                "name": "core",
+                "base_share": 2,
+                "milestones": {2030: 3},
+                "funding": {"sources": [{"name": "core_aid", "cap": 1}]},
+            }
+        ],
+        "targets": [{"name": "core 3 %", "components": ["core"], "share": 3, "year": 2030}],
+    },
+}
 HUGE = "1" + "0" * 400
 
 
@@ -87,8 +104,18 @@ def dump(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, sort_keys=False)
 
 
-def test_the_full_scenario_loads() -> None:
+def test_the_full_scenarios_load() -> None:
     assert load_text(dump(FULL_DATA)).horizon == 2030
+    assert load_text(dump(COMPONENTS_DATA)).horizon == 2030
+
+
+def data_for(loc: Loc) -> dict[str, Any]:
+    """The full scenario in which ``loc`` has a place."""
+    return (
+        COMPONENTS_DATA
+        if loc[:2] in (("defence", "components"), ("defence", "targets"))
+        else FULL_DATA
+    )
 
 
 BAD_NUMBERS = {
@@ -107,10 +134,11 @@ def test_a_bad_number_is_an_error_at_its_key(loc: Loc, text: str) -> None:
     an error at that key (NaN passed with a warning, 10**400 raised OverflowError, ``on``
     ran as 1.0)."""
     key = format_loc(loc)
-    file_text = dump(set_path(FULL_DATA, loc, "__VALUE__")).replace("__VALUE__", text)
+    data = data_for(loc)
+    file_text = dump(set_path(data, loc, "__VALUE__")).replace("__VALUE__", text)
     for lines, source in (
         (problems(file_text), "f.yaml:"),
-        (problems(dump(FULL_DATA), (f"{_set_key(loc)}={text}",)), "--set: "),
+        (problems(dump(data), (f"{_set_key(loc)}={text}",)), "--set: "),
     ):
         assert any(line.startswith(source) and f": {key}" in line for line in lines), lines
 

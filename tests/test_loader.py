@@ -436,7 +436,7 @@ def test_unknown_key_lists_the_allowed_keys() -> None:
     assert line == (
         f"{BAD}/unknown_key.yaml:7: defence.milestone: unknown key; did you mean "
         "'milestones'? (allowed here: base_share, baseline_share, basis, capital_share, cash, "
-        "cash_prices, milestones, price_premium, shape, shape_power)"
+        "cash_prices, components, milestones, price_premium, shape, shape_power, targets)"
     )
 
 
@@ -604,6 +604,48 @@ def test_several_cross_key_problems_reported_together() -> None:
         "funding.tax_freeze is true; lift the freeze (tax_freeze: false) or fund this another "
         "way",
         f"{src}:16: rules[0].limit: a debt_ceiling rule needs a limit",
+    ]
+
+
+def test_component_problems_reported_together() -> None:
+    """Every component and target problem of a file, each at its own line and key."""
+    src = f"{BAD}/components_problems.yaml"
+    assert problems(BAD / "components_problems.yaml") == [
+        f"{src}:21: rules[0].measure: the psnfl measure needs finances.psnfl (net financial "
+        "liabilities in the base year)",
+        f"{src}:22: rules[1].measure: a measure applies to the debt rules",
+        f"{src}:22: rules[1].measure: the psnfl measure needs finances.psnfl (net financial "
+        "liabilities in the base year)",
+        f"{src}:10: defence.milestones: with components, give milestones per component",
+        f"{src}:11: defence.capital_share: with components, give capital_share per component",
+        f"{src}:14: defence.components[1].name: a component named 'core' is given twice",
+        f"{src}:9: defence.base_share: 3 is not the sum of the components' base shares (2.5)",
+        f"{src}:16: defence.targets[0].components: no component named 'cyber'; the components "
+        "are core, core",
+        f"{src}:17: defence.targets[1].components: the list of components is empty",
+    ]
+
+
+def test_component_cash_and_funding_problems_reported_together() -> None:
+    """Every problem of component cash paths and component funding, each at its own line
+    and key; source names are unique across the scenario's and the components' funding."""
+    src = f"{BAD}/component_funding_problems.yaml"
+    own = "defence.components[0].funding.sources"
+    assert problems(BAD / "component_funding_problems.yaml") == [
+        f"{src}:14: defence.components[0].cash: give milestones or cash, not both",
+        f"{src}:17: {own}[0].name: a source named 'aid' is given twice",
+        f"{src}:18: {own}[1].kind: a tax source is not allowed while funding.tax_freeze is "
+        "true; lift the freeze (tax_freeze: false) or fund this another way",
+        f"{src}:19: {own}[2].share: share is only used with the component's funding.mode: shares",
+        f"{src}:22: defence.components[1].cash_prices: cash_prices goes with a cash path",
+        f"{src}:25: defence.components[1].funding.sources: shares add up to 110 %, more than 100 %",
+    ]
+
+
+def test_targets_need_components() -> None:
+    src = f"{BAD}/targets_without_components.yaml"
+    assert problems(BAD / "targets_without_components.yaml") == [
+        f"{src}:7: defence.targets: targets count components: give components"
     ]
 
 
@@ -825,5 +867,7 @@ def test_every_bad_fixture_is_covered() -> None:
         named |= {case.fixture, case.reported_in}
     named |= {"several_problems.yaml", "several_cross_problems.yaml", "extends_cycle_b.yaml"}
     named |= {"extends_parent_not_utf8.yaml"}
+    named |= {"components_problems.yaml", "targets_without_components.yaml"}
+    named |= {"component_funding_problems.yaml"}
     on_disk = {p.name for p in BAD.glob("*.yaml")}
     assert on_disk <= named, sorted(on_disk - named)

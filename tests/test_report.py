@@ -101,7 +101,9 @@ def test_html_has_summary_table_rules_and_sources(one_html: str) -> None:
     assert "<td>Defence % GDP</td>" in one_html
     # Rule checks.
     assert re.search(
-        r"<td>stability rule</td>\s*<td>current_balance</td>\s*<td>2029-30</td>", one_html
+        r"<td>stability rule</td>\s*<td>current_balance \(current budget balance\)</td>"
+        r"\s*<td>2029-30</td>",
+        one_html,
     )
     # Assumptions: the meta text and each figure's source comment, from the file setting it.
     assert "OBR March 2025 EFO" in one_html

@@ -454,6 +454,109 @@ class Economy(Section):
     feedback: Feedback = Field(default_factory=Feedback, description=Feedback.__doc__)
 
 
+class Component(Section):
+    """A part of defence spending with its own path (e.g. core NATO spending, intelligence,
+    support to Ukraine, resilience): milestones in % of GDP, or a cash path. Its extra
+    spending over its baseline is met by its own funding if it has one, else by the
+    scenario's ``funding``."""
+
+    name: str = param(doc="The component's name, e.g. core or resilience.", unit="text")
+    base_share: float = param(
+        doc="Its spending in the base year. For resilience: how much existing spending "
+        "already qualifies, so only spending above it costs anything.",
+        unit="% of GDP",
+        symbol="s_c,t0",
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
+        plausible=(0, 40),
+    )
+    baseline_share: TimePath | None = param(
+        None,
+        doc="Share its baseline keeps (default: held at its base_share).",
+        unit="% of GDP",
+        symbol="s0_c,t",
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
+        plausible=(0, 40),
+    )
+    milestones: dict[int, float] | None = param(
+        None,
+        doc="{year: share} points its path goes through (none, and no cash: held at base_share).",
+        unit="% of GDP",
+        symbol="(year_k, share_c,k)",
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
+        plausible=(0, 40),
+    )
+    shape: Literal["linear", "front", "back", "step"] = param(
+        "linear", doc="Path between milestones, as defence.shape.", unit="choice"
+    )
+    shape_power: float = param(
+        2.0, doc="Exponent of the front- and back-loaded shapes.", unit="exponent", lo=1.0, hi=10.0
+    )
+    capital_share: float = param(
+        0.0,
+        doc="Share of its spending above its baseline that is net investment (capital "
+        "spending: since 2025 single-use military equipment counts as capital in the UK); "
+        "the stability rule sees only the rest. Its baseline's capital spending is taken to "
+        "be inside finances.other_investment, as in published net investment figures.",
+        unit="% of defence",
+        symbol="k_c",
+        lo=0.0,
+        hi=100.0,
+        plausible=(0, 80),
+    )
+
+    in_other_spending: bool = param(
+        False,
+        doc="Its baseline spending is already inside finances.other_spending (e.g. the "
+        "intelligence agencies, or resilience spending in other budgets): it is moved from "
+        "there into defence, so it is not counted twice and costs only what it adds.",
+        unit="yes/no",
+    )
+    cash: TimePath | None = param(
+        None,
+        doc="Its spending in cash, a path, in place of milestones (e.g. support to Ukraine "
+        "of a fixed sum a year); its share of GDP is then whatever that cash is.",
+        unit="currency",
+        symbol="D_c,t",
+        lo=0.0,
+        hi=1e15,
+    )
+    cash_prices: Literal["nominal", "real"] = param(
+        "nominal",
+        doc="Whether its cash is nominal or at base-year prices (deflated by the defence "
+        "price index PD_t, as defence.cash_prices).",
+        unit="choice",
+    )
+    funding: ComponentFunding | None = Field(
+        None,
+        description="Its own funding: these sources meet its extra spending first, in their "
+        "mode, and borrowing the rest (none: the scenario's funding meets it).",
+    )
+
+
+class Target(Section):
+    """A spending target that counts some components: met in a year when they reach its
+    share of GDP. The first target is the headline one that `solve` moves."""
+
+    name: str = param(doc="Name shown in tables, e.g. 'NATO core'.", unit="text")
+    components: list[str] | None = param(
+        None, doc="The components it counts (default: all of them).", unit="text"
+    )
+    share: float = param(
+        doc="The share of GDP they must reach.",
+        unit="% of GDP",
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
+        plausible=(0, 40),
+    )
+    year: int = param(
+        doc="The first year it applies in; it is checked then and in every later year.",
+        unit="year",
+    )
+
+
 class Defence(Section):
     """Defence spending: its base-year share, the target path and how it is reached."""
 
@@ -536,6 +639,15 @@ class Defence(Section):
         hi=100.0,
         plausible=(0, 60),
     )
+    components: list[Component] | None = Field(
+        None,
+        description="Defence split into parts, each with its own path (milestones or cash), "
+        "capital share and, optionally, funding (none: one path). base_share is then their "
+        "sum; milestones, baseline_share, cash and capital_share are given per component.",
+    )
+    targets: list[Target] | None = Field(
+        None, description="Targets counting some components (only with components)."
+    )
 
 
 class Source(Section):
@@ -595,6 +707,19 @@ class Funding(Section):
     )
 
 
+class ComponentFunding(Section):
+    """A component's own funding: its sources meet its extra spending first, in their mode;
+    borrowing takes the rest. Source names are unique across the whole file, and
+    funding.tax_freeze applies here too."""
+
+    mode: Literal["waterfall", "shares"] = param(
+        "waterfall", doc="As funding.mode, for its own sources.", unit="choice"
+    )
+    sources: list[Source] = Field(
+        default_factory=list, description="Its cuts and tax pools, in waterfall order."
+    )
+
+
 class Finances(Section):
     """Public finances in the base year and their paths: debt, receipts, other spending."""
 
@@ -643,6 +768,23 @@ class Finances(Section):
         doc="Stock-flow adjustment: change in debt not explained by borrowing.",
         unit="currency",
         symbol="SFA_t",
+        lo=-1e15,
+        hi=1e15,
+    )
+    psnfl: float | None = param(
+        None,
+        doc="Public sector net financial liabilities at the end of the base year (none: "
+        "not modelled). A debt rule with measure: psnfl looks at them.",
+        unit="currency",
+        symbol="L_t0",
+        lo=-1e15,
+        hi=1e15,
+    )
+    psnfl_sfa: TimePath = param(
+        0.0,
+        doc="Change in net financial liabilities not explained by borrowing.",
+        unit="currency",
+        symbol="SFA^L_t",
         lo=-1e15,
         hi=1e15,
     )
@@ -789,6 +931,12 @@ class Rule(Section):
         plausible=(0, 10),
     )
     escape_clause: EscapeClause | None = Field(None, description=EscapeClause.__doc__)
+    measure: Literal["net_debt", "psnfl"] = param(
+        "net_debt",
+        doc="The stock a debt rule looks at: net debt, or public sector net financial "
+        "liabilities (finances.psnfl; the UK investment rule).",
+        unit="choice",
+    )
 
 
 class Uncertainty(Section):
@@ -935,3 +1083,9 @@ def unit_of(section: type[BaseModel], name: str) -> str:
 def scale_of(section: type[BaseModel], name: str) -> float:
     """The factor that turns key ``name`` of ``section`` into model units (:data:`UNITS`)."""
     return UNITS[unit_of(section, name)]
+
+
+# Component names ComponentFunding, defined after it beside the scenario's funding: the two
+# models that hold it are completed now it exists.
+Component.model_rebuild()
+Defence.model_rebuild()
