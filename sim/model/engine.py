@@ -160,6 +160,22 @@ class Paths:
             spending += self.component_cash[:, :, cols]
         return spending
 
+    def headline_share(self, cols: Cols) -> FloatArray:
+        """The share of GDP the headline target counts, a fraction, shape
+        (batch, len(cols)): the counted components' spending (all of defence when the
+        scenario names no targets) over GDP.
+
+        Parameters
+        ----------
+        cols : slice or ndarray of int
+            Year positions.
+        """
+        scn = self.scenario
+        if not scn.targets:
+            return np.asarray(self.defence[:, cols] / self.gdp[:, cols])
+        counted = self._component_spending(cols)[list(scn.targets[0].components)].sum(axis=0)
+        return np.asarray(counted / self.gdp[:, cols])
+
     def _component_extra(self, cols: Cols) -> FloatArray:
         scn = self.scenario
         base = np.array([np.asarray(c.baseline_share)[cols] for c in scn.components])

@@ -708,10 +708,7 @@ def _summarise(
     series: dict[str, FloatArray],
     rules: tuple[RuleOutcome, ...],
 ) -> Summary:
-    share_pct = series["defence_pct_gdp"][0]
-    if scn.targets:  # the headline target counts only some components
-        counted = paths.component_spending[list(scn.targets[0].components), 0].sum(axis=0)
-        share_pct = to_percent(counted / paths.gdp[0])
+    share_pct = to_percent(paths.headline_share(slice(None))[0])
     reached: float | None = None
     met: bool | None = None
     target = None if scn.target_share is None else to_percent(scn.target_share)
