@@ -60,14 +60,14 @@ docs: $(VENV)/.installed
 	$(BIN)/budgetsim schema --format markdown > docs/parameters.md
 
 # Coverage-guided fuzzing of the loader with atheris (fuzz/loader_fuzz.py), seeded with every
-# scenario and fixture file; FUZZ_SECONDS long. Installs atheris into .venv (not a test
+# scenario and fixture file and with --set seeds (fuzz/seeds/); FUZZ_SECONDS long. Installs atheris into .venv (not a test
 # dependency: it is only needed here). New inputs found go to build/fuzz-corpus.
 FUZZ_SECONDS ?= 180
 fuzz: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'atheris>=2.3'
 	mkdir -p build/fuzz-corpus
 	cp scenarios/*.yaml tests/fixtures/*.yaml tests/fixtures/bad/*.yaml \
-		tests/fixtures/extends/*.yaml build/fuzz-corpus/
+		tests/fixtures/extends/*.yaml fuzz/seeds/* build/fuzz-corpus/
 	$(BIN)/python fuzz/loader_fuzz.py build/fuzz-corpus -max_total_time=$(FUZZ_SECONDS) \
 		-dict=fuzz/yaml.dict -rss_limit_mb=2048 -max_len=4096 -timeout=10
 

@@ -1,4 +1,4 @@
-"""Monte Carlo benchmark (issue 4): throughput, ratio to a bare kernel, memory, percentiles.
+"""Monte Carlo benchmark : throughput, ratio to a bare kernel, memory, percentiles.
 
     .venv/bin/python benchmarks/montecarlo.py [--draws 1000000] [--memory-draws 10000000]
                                               [--repeats 3]

@@ -1,6 +1,6 @@
 """The ``budgetsim`` console script (also ``python -m budgetsim.cli``).
 
-A command people run many times should start and stop fast (issue #2: at most 0.5 s for
+A command people run many times should start and stop fast (the project's target: at most 0.5 s for
 ``budgetsim run scenarios/uk_2030.yaml``). Two costs here are not the model's:
 
 - the cyclic garbage collector runs again and again while numpy, pydantic and typer import

@@ -28,6 +28,7 @@ from budgetsim.cli.common import (
     FilesArg,
     FormatOpt,
     OutputOpt,
+    QuietOpt,
     RawOpt,
     SetOpt,
     Style,
@@ -175,9 +176,10 @@ def run_command(
     set_: SetOpt = None,
     raw: RawOpt = False,
     units: UnitsOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Run one scenario and show the year-by-year path, the funding and the fiscal rules."""
-    emit(run_document(run_or_fail(file, set_)), Style(format, output, raw, units))
+    emit(run_document(run_or_fail(file, set_, quiet=quiet)), Style(format, output, raw, units))
 
 
 #: Words in a value's comment that mark it as not a sourced figure.
@@ -241,6 +243,7 @@ def compare_command(
     output: OutputOpt = None,
     raw: RawOpt = False,
     units: UnitsOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Set several scenarios side by side: one row each, in one year, the baseline first."""
     style = Style(format, output, raw, units)
@@ -254,7 +257,7 @@ def compare_command(
             paths.insert(0, baseline)
         base_index = same[0] if same else 0
     texts: dict[str, str] = {}
-    results = [run_or_fail(f, texts=texts) for f in paths]
+    results = [run_or_fail(f, texts=texts, quiet=quiet) for f in paths]
     if metric is not None:
         if metric not in SERIES_UNITS:
             fail(f"--metric: unknown series {metric!r}; one of: {', '.join(SERIES_UNITS)}")
@@ -282,6 +285,7 @@ def compare_command(
 
 def validate_command(
     files: FilesArg,
+    quiet: QuietOpt = False,
 ) -> None:
     """Check scenario files; print OK or every problem, one line each."""
     bad = False
@@ -292,7 +296,8 @@ def validate_command(
             bad = True
             sys.stderr.write(f"{plain_lines(str(exc))}\n")
         else:
-            warn(scenario)
+            if not quiet:
+                warn(scenario)
             sys.stdout.write(f"{plain(str(f))}: OK\n")
     if bad:
         raise typer.Exit(EXIT_BAD_INPUT)

@@ -14,7 +14,7 @@ import sys
 import typer
 
 from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK
-from budgetsim.cli.common import FilesArg, SetOpt
+from budgetsim.cli.common import FilesArg, QuietOpt, SetOpt
 from budgetsim.cli.files import warn
 from budgetsim.cli.present.emit import plain, plain_lines, share_pair
 from budgetsim.errors import ScenarioError
@@ -90,13 +90,15 @@ def passes(result: Result) -> str:
 def check_command(
     files: FilesArg,
     set_: SetOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Exit 0 if every rule holds and the target is met in every file; 1 if not; 2 on bad input."""
     code = EXIT_OK
     for f in files:
         try:
             scenario = load_file(f, set_ or ())
-            warn(scenario)
+            if not quiet:
+                warn(scenario)
             result = run(scenario)
         except ScenarioError as exc:
             sys.stderr.write(f"{plain_lines(str(exc))}\n")

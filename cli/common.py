@@ -83,7 +83,10 @@ def new_command() -> None:
 
 
 def loaded_or_fail(
-    path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
+    path: Path,
+    overrides: list[str] | None = None,
+    texts: dict[str, str] | None = None,
+    quiet: bool = False,
 ) -> Loaded:
     """Load a scenario with its validated file (bad input: exit 2) and print its warnings to
     stderr. ``texts``: as for :func:`budgetsim.input.files.load_file`.
@@ -96,6 +99,8 @@ def loaded_or_fail(
         ``--set`` assignments, ``key.path=value``.
     texts : dict of str to str, optional
         The files' texts by name, read only if not there already; added to.
+    quiet : bool
+        Print no warnings (``--quiet``).
 
     Returns
     -------
@@ -114,12 +119,16 @@ def loaded_or_fail(
         fail(str(exc))
     finally:
         add_inputs(texts)
-    warn(loaded.scenario)
+    if not quiet:
+        warn(loaded.scenario)
     return loaded
 
 
 def load_or_fail(
-    path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
+    path: Path,
+    overrides: list[str] | None = None,
+    texts: dict[str, str] | None = None,
+    quiet: bool = False,
 ) -> Scenario:
     """Load a scenario (bad input: exit 2) and print its warnings to stderr.
 
@@ -131,6 +140,8 @@ def load_or_fail(
         ``--set`` assignments, ``key.path=value``.
     texts : dict of str to str, optional
         The files' texts by name, as for :func:`loaded_or_fail`.
+    quiet : bool
+        Print no warnings (``--quiet``).
 
     Returns
     -------
@@ -141,11 +152,14 @@ def load_or_fail(
     typer.Exit
         Exit code 2 after printing the problems, for bad input.
     """
-    return loaded_or_fail(path, overrides, texts).scenario
+    return loaded_or_fail(path, overrides, texts, quiet).scenario
 
 
 def run_or_fail(
-    path: Path, overrides: list[str] | None = None, texts: dict[str, str] | None = None
+    path: Path,
+    overrides: list[str] | None = None,
+    texts: dict[str, str] | None = None,
+    quiet: bool = False,
 ) -> Result:
     """Load and run a scenario; a divergent run is exit 1.
 
@@ -157,6 +171,8 @@ def run_or_fail(
         ``--set`` assignments, ``key.path=value``.
     texts : dict of str to str, optional
         The files' texts by name, as for :func:`loaded_or_fail`.
+    quiet : bool
+        Print no warnings (``--quiet``).
 
     Returns
     -------
@@ -168,7 +184,7 @@ def run_or_fail(
     typer.Exit
         Exit code 2 for bad input, 1 for a run that diverges.
     """
-    scenario = load_or_fail(path, overrides, texts)
+    scenario = load_or_fail(path, overrides, texts, quiet)
     try:
         return run(scenario)
     except DivergenceError as exc:
@@ -338,6 +354,14 @@ VerboseOpt = Annotated[
     bool,
     typer.Option(
         "--verbose", "-v", help="Also the solver's workings, repeated rows and tests not run."
+    ),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print no warnings about implausible values (errors are still printed).",
     ),
 ]
 SetOpt = Annotated[

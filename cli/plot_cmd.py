@@ -14,7 +14,15 @@ from typing import Annotated
 
 import typer
 
-from budgetsim.cli.common import FilesArg, Outputs, SetOpt, fail, run_or_fail, write_or_fail
+from budgetsim.cli.common import (
+    FilesArg,
+    Outputs,
+    QuietOpt,
+    SetOpt,
+    fail,
+    run_or_fail,
+    write_or_fail,
+)
 from budgetsim.cli.present.charts import (
     CHARTS,
     DEFAULT_CHART,
@@ -153,6 +161,7 @@ def plot_command(
     title: TitleOpt = None,
     size: SizeOpt = None,
     dpi: DpiOpt = DPI,
+    quiet: QuietOpt = False,
 ) -> None:
     """Draw one chart of one or several scenarios as PNG, SVG or PDF (needs matplotlib)."""
     if chart not in ALL_CHARTS:
@@ -168,11 +177,11 @@ def plot_command(
     if chart in (FRONTIER, FAN) and len(files) != 1:
         fail(f"--chart {chart}: give one scenario file, not {len(files)}")
     if chart == FRONTIER:
-        image = _frontier(files[0], targets or DEFAULT_TARGETS, years, set_, fmt, look)
+        image = _frontier(files[0], targets or DEFAULT_TARGETS, years, set_, fmt, look, quiet)
     elif chart == FAN:
-        image = _fan(files[0], draws, seed, set_, fmt, look)
+        image = _fan(files[0], draws, seed, set_, fmt, look, quiet)
     else:
-        results = capped([run_or_fail(f, set_) for f in files], "plot")
+        results = capped([run_or_fail(f, set_, quiet=quiet) for f in files], "plot")
         image = _draw(results, chart, fmt, look)
     write_or_fail(output, image)
 
@@ -184,11 +193,12 @@ def _frontier(
     overrides: list[str] | None,
     fmt: str,
     look: Look,
+    quiet: bool,
 ) -> bytes:
     """The solver's frontier of one scenario as a heat map (``budgetsim frontier``'s grid)."""
     from budgetsim.cli.present.frontier_chart import render_frontier
 
-    _, fr = frontier_of(file, targets, years, overrides)
+    _, fr = frontier_of(file, targets, years, overrides, quiet)
     try:
         return render_frontier(fr, str(file), fmt, look)
     except ChartError as exc:
@@ -202,11 +212,12 @@ def _fan(
     overrides: list[str] | None,
     fmt: str,
     look: Look,
+    quiet: bool,
 ) -> bytes:
     """The Monte Carlo fan of debt % of GDP (``budgetsim fan``'s percentiles) of one scenario."""
     from budgetsim.cli.present.fan_chart import render_fan
 
-    result = fan_of(file, draws, seed, None, overrides)
+    result = fan_of(file, draws, seed, None, overrides, quiet)
     try:
         return render_fan(result, fmt, look)
     except ChartError as exc:
@@ -225,6 +236,7 @@ def report_command(
             show_default=False,
         ),
     ],
+    quiet: QuietOpt = False,
 ) -> None:
     """Write an HTML or Markdown report with charts, tables and sources (needs matplotlib).
 
@@ -238,7 +250,7 @@ def report_command(
     if kind not in (".html", ".htm", ".md"):
         fail(f"--output: {output}: give a file name ending in .html or .md")
     texts: dict[str, str] = {}  # each file is read once, for the run and the assumptions
-    results = [run_or_fail(f, texts=texts) for f in files]
+    results = [run_or_fail(f, texts=texts, quiet=quiet) for f in files]
     try:
         assumptions = [assumptions_of(f, texts) for f in files]
     except ScenarioError as exc:  # pragma: no cover - the file was just read and run

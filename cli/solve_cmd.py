@@ -23,6 +23,7 @@ from budgetsim.cli.common import (
     FormatOpt,
     OutputOpt,
     Outputs,
+    QuietOpt,
     RawOpt,
     SetOpt,
     Style,
@@ -99,6 +100,7 @@ def solve_command(
     raw: RawOpt = False,
     units: UnitsOpt = False,
     verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Solve for what is affordable: the answer, the binding rule and the solved path."""
     from budgetsim.solve import (
@@ -109,7 +111,7 @@ def solve_command(
     )
     from budgetsim.solve.checks import SolveError
 
-    loaded = loaded_or_fail(file, set_)
+    loaded = loaded_or_fail(file, set_, quiet=quiet)
     scn = loaded.scenario
     try:
         if goal is Goal.max_share:
@@ -299,7 +301,11 @@ DEFAULT_TARGETS = "2.5,3,3.5,5"
 
 
 def frontier_of(
-    file: Path, targets: str, years: str | None, overrides: list[str] | None
+    file: Path,
+    targets: str,
+    years: str | None,
+    overrides: list[str] | None,
+    quiet: bool = False,
 ) -> tuple[Scenario, Frontier]:
     """Load a scenario and solve its frontier for ``--targets`` and ``--years`` (as given on
     the command line; default: every projected year). Bad input: one line, exit code 2.
@@ -314,6 +320,8 @@ def frontier_of(
         Target years, ``FIRST..LAST`` or comma-separated; None: every projected year.
     overrides : list of str or None
         ``--set`` assignments.
+    quiet : bool
+        Print no warnings (``--quiet``).
 
     Returns
     -------
@@ -330,7 +338,7 @@ def frontier_of(
     from budgetsim.solve import solve_frontier
     from budgetsim.solve.checks import SolveError
 
-    scn = load_or_fail(file, overrides)
+    scn = load_or_fail(file, overrides, quiet=quiet)
     shares = _numbers(targets, "targets")
     if not shares:
         fail("--targets: give at least one share")
@@ -359,7 +367,8 @@ def frontier_command(
     raw: RawOpt = False,
     units: UnitsOpt = False,
     verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Which target share by which year passes every rule; if not, which rule breaks."""
-    _, fr = frontier_of(file, targets, years, set_)
+    _, fr = frontier_of(file, targets, years, set_, quiet)
     emit(frontier_document(fr, verbose), Style(format, output, raw, units, verbose))

@@ -21,6 +21,7 @@ from budgetsim.cli.common import (
     FileArg,
     FormatOpt,
     OutputOpt,
+    QuietOpt,
     RawOpt,
     SetOpt,
     Style,
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
     from budgetsim.uncertainty.montecarlo import Fan
 
 PROGRESS_FROM = 50_000  # draws; smaller runs take well under a second
+#: The years a history CSV may hold: whole years with four digits.
+FIRST_YEAR, LAST_YEAR = 1000, 9999
 
 
 # --- fan -----------------------------------------------------------------------------
@@ -150,6 +153,7 @@ def fan_of(
     seed: int | None,
     workers: int | None,
     overrides: list[str] | None,
+    quiet: bool = False,
 ) -> Fan:
     """Load a scenario and run its Monte Carlo fan. A scenario without an ``uncertainty``
     section is bad input (exit 2); a divergent draw, exit 1.
@@ -164,6 +168,8 @@ def fan_of(
         Threads; None: one per CPU.
     overrides : list of str or None
         ``--set`` assignments.
+    quiet : bool
+        Print no warnings (``--quiet``).
 
     Returns
     -------
@@ -177,7 +183,7 @@ def fan_of(
     """
     from budgetsim.uncertainty.montecarlo import NoUncertaintyError
 
-    scn = load_or_fail(file, overrides)
+    scn = load_or_fail(file, overrides, quiet=quiet)
     try:
         return _progress_run(scn, draws, seed, cap_workers(workers))
     except NoUncertaintyError as exc:
@@ -205,9 +211,10 @@ def fan_command(
     raw: RawOpt = False,
     units: UnitsOpt = False,
     verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Monte Carlo: percentiles of debt, borrowing, defence and rule headroom; chances."""
-    result = fan_of(file, draws, seed, workers, set_)
+    result = fan_of(file, draws, seed, workers, set_, quiet)
     emit(fan_document(result, verbose), Style(format, output, raw, units, verbose))
 
 
@@ -238,6 +245,7 @@ def stress_command(
     raw: RawOpt = False,
     units: UnitsOpt = False,
     verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Named stress tests: each one's effect on borrowing, debt and rule headroom."""
     from budgetsim.uncertainty.stress import TEST_NAMES, stress
@@ -246,7 +254,7 @@ def stress_command(
         if name != "all" and name not in TEST_NAMES:
             fail(f"--test: unknown test {name!r}; one of: all, {', '.join(TEST_NAMES)}")
     names = TEST_NAMES if not test or "all" in test else tuple(test)
-    scn = load_or_fail(file, set_)
+    scn = load_or_fail(file, set_, quiet=quiet)
     try:
         res = stress(scn, names, year)
     except DivergenceError as exc:
@@ -314,6 +322,9 @@ def read_history(path: Path | None) -> tuple[str, list[list[float]]]:
             fail(f"{name}:{lineno}: not a number in {line.strip()!r}")
         if not all(math.isfinite(v) for v in values):
             fail(f"{name}:{lineno}: not a finite number in {line.strip()!r}")
+        if not (values[0].is_integer() and FIRST_YEAR <= values[0] <= LAST_YEAR):
+            years = f"from {FIRST_YEAR} to {LAST_YEAR}"
+            fail(f"{name}:{lineno}: not a year in {line.strip()!r} ({years})")
         rows.append(values)
     if not header_seen:
         fail(f"{name}: no header row")
@@ -347,7 +358,7 @@ def calibration_lines(name: str, cal: Calibration) -> list[str]:
     first, last = cal.years[0], cal.years[-1]
     excl = f", excluding {', '.join(map(str, cal.excluded))}" if cal.excluded else ""
     out = [f"{name}: {first} to {last}{excl} ({len(cal.years)} years)", ""]
-    out.append("The data (the statistics DATA.md section 5 reports for the UK series):")
+    out.append("The data (the statistics docs/sources.md reports for the UK series):")
     out.append(
         f"  mean: real growth {cal.mean[0]:.2f} %, deflator {cal.mean[1]:.2f} %, "
         f"gilt level {cal.mean[2]:.2f} %"
@@ -399,6 +410,7 @@ def calibrate_command(
             "(default: the shipped UK series 1990-2024).",
             metavar="CSV",
             show_default=False,
+            readable=False,  # read_text says "permission denied" in one line
         ),
     ] = None,
     exclude: Annotated[

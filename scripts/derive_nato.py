@@ -1,6 +1,6 @@
 """Derive the figures of the NATO ally scenarios (scenarios/nato_*.yaml).
 
-Every input below is a figure from ../shared/DATA.md section 4, with its flag, or an
+Every input below is a figure from docs/sources.md with its flag, or an
 assumption named as such. The script prints the derived values written into each file, so
 anyone can check how each one was obtained:
 
@@ -10,20 +10,20 @@ Base year 2024 (calendar). Derived (D):
 - debt       B_2024  = GG debt % of GDP (2024) * GDP 2024
 - psnb       PSNB_2024 = - GG balance % of GDP (2024) * GDP 2024
 - rates      i_t = (1 + g_t)(1 + p_t) - 1: the interest rate equals nominal GDP growth
-             (ASSUMPTION: no interest figures are in DATA.md)
+             (ASSUMPTION: no interest figures are in our sources)
 - other_spending = receipts + balance gap, where the gap (other spending less receipts, % of
              GDP) is chosen so that in 2025, with defence still at its 2024 share, borrowing
              is the 2024 deficit:  gap = deficit_2024 - s_2024 - i_2025 * b_2024 / (1 + n_2025)
-             and receipts are the placeholder 40 % of GDP (not in DATA.md).
+             and receipts are the placeholder 40 % of GDP (not in our sources).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-RECEIPTS = 40.0  # % of GDP: PLACEHOLDER shared by every ally file (no receipts in DATA.md)
-DEFLATOR = 2.0  # % a year: ASSUMPTION shared by every ally file (no deflators in DATA.md)
-PLACEHOLDER_GROWTH = 1.5  # % a year: ASSUMPTION where DATA.md has no IMF growth forecast
+RECEIPTS = 40.0  # % of GDP: PLACEHOLDER shared by every ally file (no receipts in our sources)
+DEFLATOR = 2.0  # % a year: ASSUMPTION shared by every ally file (no deflators in our sources)
+PLACEHOLDER_GROWTH = 1.5  # % a year: ASSUMPTION where our sources have no IMF growth forecast
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ CORPUS = ROOT / "tests" / "golden" / "corpus"
 FORMATS = ("table", "csv", "json", "markdown")
 #: Small enough to keep the corpus quick; the fan's numbers are a seed's, exactly.
 FAN_DRAWS = "3000"
+#: The UK baselines, one per OBR forecast: compared, they show the forecast revisions.
+VINTAGES = ("uk_baseline", "uk_baseline_nov2025", "uk_baseline_mar2026")
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ def cases() -> Iterator[Case]:
             ("compare", *uk, "--baseline", "scenarios/uk_baseline.yaml", "--year", "2029",
              "-f", fmt),
         )  # fmt: skip
+    vintages = [f"scenarios/{v}.yaml" for v in VINTAGES]
+    yield Case("compare.vintages", ("compare", *vintages, "--year", "2029"))
+    yield Case("compare.vintages.json", ("compare", *vintages, "--year", "2029", "-f", "json"))
     yield Case("validate.all", ("validate", *files))
     yield Case("check.all", ("check", *files))
     yield Case(
@@ -289,6 +294,48 @@ def cases() -> Iterator[Case]:
         ("rep.html",),
     )
     yield Case("examples", ("examples", "ex"), ("ex",))
+    # Components on cash paths and with funding of their own (docs/scenarios.md's example).
+    example = "docs/examples/uk_ukraine_cash.yaml"
+    for fmt in FORMATS:
+        yield Case(f"run.example_ukraine_cash.{fmt}", ("run", example, "-f", fmt))
+    yield Case(
+        "run.example_ukraine_cash.real",
+        ("run", example, "--set", "defence.components.1.cash_prices=real"),
+    )
+    yield Case(
+        "run.example_ukraine_cash.shares",
+        (
+            "run",
+            example,
+            "--set",
+            "defence.components.0.funding.mode=shares",
+            "--set",
+            "defence.components.0.funding.sources.0.share=50",
+        ),
+    )
+    yield Case(
+        "solve.example_ukraine_cash.max-share",
+        ("solve", example, "--for", "max-share", "-f", "json"),
+    )
+    yield Case(
+        "solve.example_ukraine_cash.min-cuts",
+        (
+            "solve",
+            example,
+            "--for",
+            "min-cuts",
+            "--set",
+            "defence.components.0.milestones={2027: 3.2}",
+            "--write-scenario",
+            "solved.yaml",
+        ),
+        ("solved.yaml",),
+    )
+    yield Case(
+        "fan.example_ukraine_cash",
+        ("fan", example, "--draws", FAN_DRAWS, "--seed", "7", "-f", "json"),
+    )
+    yield Case("stress.example_ukraine_cash", ("stress", example, "-f", "json"))
     for bad in sorted((ROOT / "tests" / "fixtures" / "bad").glob("*.yaml")):
         yield Case(f"bad.{bad.stem}", ("run", str(bad.relative_to(ROOT))))
     yield Case("bad.set", ("run", "scenarios/uk_2030.yaml", "--set", "defence.milestones.2030=abc"))

@@ -407,3 +407,87 @@ def steady_state_dicts(draw: st.DrawFn) -> dict[str, Any]:
     fin.pop("sfa", None)
     fin["receipts"] = map_path(fin["other_spending"], lambda v: v + s0)
     return data
+
+
+def _funding_sources(
+    draw: st.DrawFn,
+    prefix: str,
+    t0: int,
+    n: int,
+    gdp: float,
+    *,
+    mode: str,
+    freeze: bool,
+    count: int,
+) -> list[dict[str, Any]]:
+    """``count`` funding sources named ``{prefix}{i}``: caps in cash, in % of GDP or none;
+    a share each in shares mode (adding up to at most 100 %)."""
+    out: list[dict[str, Any]] = []
+    for i in range(count):
+        kind = "cuts" if freeze else draw(_choice(("cuts", "tax")))
+        src: dict[str, Any] = {"name": f"{prefix}{i}", "kind": kind}
+        cap = draw(_choice(("none", "cash", "pct")))
+        if cap == "cash":
+            src["cap"] = draw_path(draw, t0, n, 0, 2, scale=gdp / 100)
+        elif cap == "pct":
+            src["cap_pct_gdp"] = draw_path(draw, t0, n, 0, 2)
+        if mode == "shares":
+            src["share"] = draw(decimals(0, 100 / count))
+        out.append(src)
+    return out
+
+
+@st.composite
+def component_dicts(draw: st.DrawFn, /, **kwargs: Any) -> dict[str, Any]:
+    """A valid scenario mapping (:func:`scenario_dicts` on the share basis, ``kwargs``
+    passed on) whose defence is split into one to three components.
+
+    Each component follows milestones, a cash path (nominal or real) or its base share
+    held; it may have its own baseline share path, capital share, ``in_other_spending``
+    and funding of its own (either mode, zero to two sources, tax only when the scenario's
+    freeze is lifted). Source names are unique across the file.
+    """
+    data = draw(scenario_dicts(basis="share", **kwargs))
+    t0 = data["years"]["base"]
+    n = data["years"]["horizon"] - t0
+    gdp = data["economy"]["gdp"]
+    freeze = data["funding"]["tax_freeze"]
+    ms_years = sorted(data["defence"].get("milestones", {})) or [t0 + 1]
+    comps: list[dict[str, Any]] = []
+    for i in range(draw(_ints(1, 3))):
+        share0 = draw(decimals(0.1, 3))
+        comp: dict[str, Any] = {"name": f"comp{i}", "base_share": share0}
+        path_kind = draw(_choice(("milestones", "cash", "held")))
+        if path_kind == "milestones":
+            years = _some_years(draw, ms_years, 1, len(ms_years))
+            comp["milestones"] = {y: draw(decimals(0, 6)) for y in years}
+            comp["shape"] = draw(_choice(SHAPES))
+        elif path_kind == "cash":
+            comp["cash"] = draw_path(draw, t0, n, 0, 4, scale=gdp / 100)
+            comp["cash_prices"] = draw(_choice(("nominal", "real")))
+        if draw(_ints(0, 3)) == 0:
+            comp["baseline_share"] = draw_path(draw, t0, n, max(0.0, share0 - 0.5), share0 + 0.5)
+        if draw(BOOLS):
+            comp["capital_share"] = draw(decimals(0, 60))
+        if draw(_ints(0, 3)) == 0:
+            comp["in_other_spending"] = True
+        if draw(BOOLS):
+            mode = draw(_choice(("waterfall", "shares")))
+            comp["funding"] = {
+                "mode": mode,
+                "sources": _funding_sources(
+                    draw, f"own{i}_", t0, n, gdp, mode=mode, freeze=freeze, count=draw(_ints(0, 2))
+                ),
+            }
+        comps.append(comp)
+    defence = {
+        key: value
+        for key, value in data["defence"].items()
+        if key not in ("milestones", "baseline_share", "capital_share", "cash", "cash_prices")
+    }
+    defence["basis"] = "share"
+    defence["base_share"] = sum(c["base_share"] for c in comps)
+    defence["price_premium"] = draw(decimals(-2, 5))
+    defence["components"] = comps
+    data["defence"] = defence
+    return data

@@ -54,7 +54,7 @@ def test_written_scenario_says_what_was_solved_and_can_be_made_again(tmp_path: P
     assert shlex.split(command) == ["budgetsim", *args]
     meta = yaml.safe_load(text)["meta"]
     assert meta["title"] == (
-        "uk_2030 solved for tax-rise: least tax rise 16.3 GBP bn for 3 % of GDP in 2029-30"
+        "uk_2030 solved for tax-rise: least tax rise 14.0 GBP bn for 3 % of GDP in 2029-30"
     )
     assert "rest borrowed" not in meta["title"] and "frozen" not in meta["description"]
     assert "income_tax gives the solved amount each year" in meta["description"]
@@ -103,12 +103,12 @@ def test_a_comment_wrapped_across_two_keys_stays_with_its_key() -> None:
         "Responsibility, Jan 2025)"
     )
     assert rows["rules[0].years"] == ""
-    assert rows["rules[1].type"].endswith("so it is checked on PSND here (approximation)")
+    assert rows["rules[1].type"] == "PSNFL falling as a share of GDP in 2029-30 (S, [charter-2025])"
     assert rows["rules[1].years"] == ""
     # A comment that ends a sentence is its own key's, even when the next starts in lower
-    # case (common/ally.yaml: "... to 3.5 % in 2035" then "not in DATA.md; ...").
+    # case (common/ally.yaml: "... to 3.5 % in 2035" then "not in our sources; ...").
     ally = {r.key: r.source for r in assumptions_of(ROOT / "scenarios/nato_canada.yaml").rows}
-    assert ally["defence.capital_share"].startswith("not in DATA.md")
+    assert ally["defence.capital_share"].startswith("not in our sources")
 
 
 # --- 9. one style of numbers and years -----------------------------------------------------
@@ -140,7 +140,7 @@ def test_csv_is_rounded_by_unit_with_units_row_and_raw() -> None:
     assert units[header.index("gdp")] == "GBP bn"
     assert units[header.index("debt_pct_gdp")] == "% of GDP"
     assert first[header.index("gdp")] == "3002.0"  # cash to 0.1, no separators
-    assert first[header.index("debt_pct_gdp")] == "95.16"  # percent to 0.01
+    assert first[header.index("debt_pct_gdp")] == "95.13"  # percent to 0.01
     raw = list(csv.reader(io.StringIO(ok("run", UK, "-f", "csv", "--raw"))))
     data = json.loads(ok("run", UK, "-f", "json"))
     assert float(raw[1][header.index("gdp")]) == data["series"]["gdp"][0]
@@ -194,13 +194,13 @@ def test_compare_baseline_needs_one_currency() -> None:
 
 
 def test_frontier_drops_years_before_the_first_feasible_one() -> None:
-    """With targets 3 and 5 % from 2027-28, 3 % first passes in 2032-33: the years before
+    """With targets 3 and 5 % from 2027-28, 3 % first passes in 2031-32: the years before
     it are left out of the table, and a note says so; --verbose shows every year."""
     args = ("frontier", UK, "--targets", "3,5", "--years", "2027..2035")
     out = ok(*args)
     header = next(line for line in out.splitlines() if line.startswith("┃ Target"))
-    assert "2031-32" not in header and "2032-33" in header
-    assert "Target years 2027-28 to 2031-32 left out: no target share passes in them" in out
+    assert "2030-31" not in header and "2031-32" in header
+    assert "Target years 2027-28 to 2030-31 left out: no target share passes in them" in out
     assert "2027-28" in ok(*args, "--verbose").splitlines()[2]
 
 

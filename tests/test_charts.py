@@ -126,6 +126,25 @@ def test_funding_bars_stack_to_the_extra_spending(eur: Result) -> None:
     np.testing.assert_allclose(tops, eur.series["extra_defence"], atol=1e-9)
 
 
+def test_funding_bars_below_zero_stack_down() -> None:
+    """A saving borrowed back (Ukraine's flat cash below its baseline, while core's own
+    aid cut pays for core) is a bar below zero, not drawn over the cut above it: every
+    positive part starts where the positive ones below it end, every negative part where
+    the negative ones end, from zero."""
+    res = run(load_file(ROOT / "docs" / "examples" / "uk_ukraine_cash.yaml"))
+    ax = build([res], "funding").axes[0]
+    up = np.zeros(len(res.years))
+    down = np.zeros(len(res.years))
+    for container in ax.containers:
+        bottoms = np.array([bar.get_y() for bar in container])
+        heights = np.array([bar.get_height() for bar in container])
+        np.testing.assert_array_equal(bottoms, np.where(heights < 0, down, up))
+        up += np.maximum(heights, 0.0)
+        down += np.minimum(heights, 0.0)
+    assert np.all(down[1:] < 0)  # borrowing below zero from 2027-28
+    np.testing.assert_allclose(up + down, res.series["extra_defence"], atol=1e-9)
+
+
 def test_debt_and_headroom_charts_show_the_result(eur: Result) -> None:
     top, bottom = build([eur], "debt").axes
     np.testing.assert_array_equal(top.get_lines()[0].get_ydata(), eur.series["debt_pct_gdp"])

@@ -96,7 +96,7 @@ def test_run_table() -> None:
     assert defence.split("│")[2:-1][5].strip() == "3.00", defence  # 2030-31
     assert "│ stability rule " in out
     assert "Target 3.00 % of GDP in 2030-31: met (3.00 %)" in out
-    assert "stability rule in 2029-30: " in out
+    assert "stability rule in 2029-30 (current budget balance): " in out
     assert "\033[" not in out  # not a terminal: no colour codes
 
 
@@ -599,7 +599,10 @@ def test_console_script_output_is_complete(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.rstrip().endswith("investment rule in 2029-30: FAILS, headroom -3.5 GBP bn")
+    assert proc.stdout.rstrip().endswith(
+        "investment rule in 2029-30 (net financial liabilities, % of GDP): passes, "
+        "headroom +9.6 GBP bn"
+    )
 
 
 def test_tax_source_is_shown_under_tax() -> None:

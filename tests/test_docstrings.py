@@ -1,5 +1,5 @@
 """Every public function, class and method of budgetsim carries a docstring, numpydoc style
-(issue 11 item 7), and this test keeps it so.
+(a project requirement), and this test keeps it so.
 
 Walks every module of the package (sim/ and cli/). Public means a name without a leading
 underscore, defined in the module it is found in (not imported there), or a method, property

@@ -68,6 +68,9 @@ HOSTILE = {
     "deep": "meta: " + "[" * 40 + "]" * 40 + "\n",
     "horizon": SMALL_TEXT.replace("horizon: 2030", "horizon: 2299"),
     "many values": "\n".join(f"k{i}: [" + ", ".join(["1"] * 100) + "]" for i in range(201)),
+    "binary": SMALL_TEXT.replace("maturity: 10", "maturity: 0b1010"),
+    "base 60": SMALL_TEXT.replace("maturity: 10", "maturity: 1:30.5"),
+    "explicit tag": SMALL_TEXT.replace("maturity: 10", "maturity: !!int ten"),
 }
 
 
@@ -77,20 +80,50 @@ def test_every_hostile_input_message_is_explained(text: str) -> None:
         assert explained(message), message
 
 
+AID = "funding.sources=[{name: aid, cap_pct_gdp: 0.05}]"
 SETS = [
-    "defence.base_share=0.023",
-    "interest.maturity=45",
-    "finances.receipts={2025: 3, 2030: 38}",
+    ("defence.base_share=0.023",),
+    ("interest.maturity=45",),
+    ("finances.receipts={2025: 3, 2030: 38}",),
+    ("economy.real_growth=[0.02, 0.03, 0.02, 0.02, 0.02, 0.02]",),
+    ("defence.milestones={2027: 2.5, 2030: 0.03}",),
+    ("economy.real_growth=[1.5, 1.5, 0.015, 1.5, 1.5, 1.5]",),
+    ("finances.debt=3500",),
+    ("finances.debt=3500", "finances.psnb=450"),
+    (AID, "meta.accept_warnings={funding.sources.0.cap_pct_gdp: 0.04}"),
 ]
 
 
-@pytest.mark.parametrize("assignment", SETS)
-def test_every_warning_is_explained(assignment: str) -> None:
-    (warning,) = load_file(SMALL, [assignment]).warnings
+@pytest.mark.parametrize("assignments", SETS, ids=" ".join)
+def test_every_warning_is_explained(assignments: tuple[str, ...]) -> None:
+    (warning,) = load_file(SMALL, assignments).warnings
     assert explained(warning.message), warning.message
 
 
-BAD_SETS = ["nope", "interest.maturity.x=1", "rules=x", "defence.milestones={2030: [", "rules.0=1"]
+BAD_SETS = [
+    "nope",
+    "interest.maturity.x=1",
+    "rules=x",
+    "defence.milestones={2030: [",
+    "rules.0=1",
+    "a" + ".a" * 40 + "=1",
+    "years.label=yes",
+    "defence.shape=zigzag",
+    "economy=5",
+    "meta.title=[1]",
+    "funding.tax_freeze=maybe",
+    "economy.gdp=",
+    "years.base=.nan",
+    "uncertainty.draws=many",
+    "interest.maturity=10 %",
+    "interest.short_rate=[3 %]",
+    "interest.short_rate=3 %",
+    "defence.milestones={2030: 3, '2030': 4}",
+    "rules=[{name: r, type: deficit_ceiling, limit: 3, years: ['2029-30']}]",
+    "meta.accept_warnings=5",
+    "finances.psnb=-30000",
+    "economy.gdp=0.1",
+]
 
 
 @pytest.mark.parametrize("assignment", BAD_SETS)
@@ -138,11 +171,13 @@ UK, DE, US = (
     "scenarios/nato_germany.yaml",
     "scenarios/nato_united_states.yaml",
 )
+EX = "docs/examples/uk_ukraine_cash.yaml"  # components on cash paths and funded on their own
 CSV_HEAD = "year,real_gdp_growth_pct,gdp_deflator_growth_pct,gilt10y_avg_pct\n"
 CSVS = {
     "header.csv": "year,a\n",
     "text.csv": CSV_HEAD + "2000,1,2,x\n",
     "short.csv": CSV_HEAD + "2000,1,2,3\n2001,1,2,3\n",
+    "year.csv": CSV_HEAD + "1e300,1,2,3\n",
 }
 COMMAND_ERRORS: list[tuple[tuple[str, ...], int]] = [
     (("solve", US, "--for", "max-share"), 2),
@@ -158,6 +193,10 @@ COMMAND_ERRORS: list[tuple[tuple[str, ...], int]] = [
     (("solve", UK, "--for", "max-share", "--year", "2099"), 2),
     (("solve", UK, "--for", "max-share", "--set", "defence.basis=cash",
       "--set", "defence.cash=80"), 2),
+    (("solve", EX, "--for", "max-share", "--set",
+      "economy.feedback.defence_multiplier=0.5"), 2),
+    (("frontier", EX, "--set",
+      "defence.targets=[{name: u, components: [ukraine], share: 1, year: 2027}]"), 2),
     (("frontier", UK, "--targets", "a,b"), 2),
     (("frontier", UK, "--targets", "3,120"), 2),
     (("frontier", UK, "--years", "2031..2029"), 2),
@@ -172,6 +211,9 @@ COMMAND_ERRORS: list[tuple[tuple[str, ...], int]] = [
     (("calibrate", "{tmp}/header.csv"), 2),
     (("calibrate", "{tmp}/text.csv"), 2),
     (("calibrate", "{tmp}/short.csv"), 2),
+    (("calibrate", "{tmp}/year.csv"), 2),
+    (("run", "/dev/zero"), 2),
+    (("calibrate", "/dev/urandom"), 2),
     (("calibrate", "--from", "2030"), 2),
     (("plot", UK, "--chart", "nope", "-o", "{tmp}/x.png"), 2),
     (("plot", UK, "-o", "{tmp}/x.jpg"), 2),
@@ -217,7 +259,8 @@ def test_every_command_error_is_explained(
     assert res.exit_code == code, (argv, res.stderr)
     lines = res.stderr.splitlines()
     assert len(lines) == 1, lines  # one line, no traceback
-    assert explained(lines[0]), lines[0]
+    # a file that cannot be read reads "FILE: message", as in the tables
+    assert explained(lines[0]) or explained(lines[0].split(": ", 1)[-1]), lines[0]
     assert not list(tmp_path.glob("x.*")) and not list(tmp_path.glob("r.*"))
 
 

@@ -1,5 +1,5 @@
 """Property tests of the fiscal-rule features the allies' scenarios rely on: the defence
-exemption (Germany's debt brake, MODEL.md "defence_exemption"), the escape clause (the EU
+exemption (Germany's debt brake, docs/model.md "defence_exemption"), the escape clause (the EU
 national escape clause, "escape_clause") and the ceilings (EU 3 % deficit, 60 % debt).
 
 Each test states the invariant it guards. Rules are evaluated on one simulated run with and

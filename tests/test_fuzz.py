@@ -57,6 +57,7 @@ YAML_BITS = st.sampled_from(
         ":", " ", "\n", "\t", "- ", "{", "}", "[", "]", ",", "&a ", "*a", "!!python/object ",
         "!x ", "'", '"', "#", "?", "|", ">", "%YAML 1.1\n", "---\n", "...\n", "meta", "years",
         "economy", "defence", "1e15", ".nan", "2030", "\x00", "\ufeff", "\x85", "<<: *a\n",
+        "0x3E8", "010", "1:30", "33:50", "on", "2024-25", "2020-13-45", "!!int ", "9" * 30,
     ]
 )  # fmt: skip
 YAML_TEXT = st.lists(st.one_of(YAML_BITS, st.text(max_size=4)), max_size=30).map("".join)
@@ -148,19 +149,31 @@ KEYS = st.sampled_from(
         "finances.receipts", "interest.maturity", "interest.long_rate", "years.horizon",
         "years.base", "rules.0.limit", "funding.sources", "funding.sources.0.cap", "nope",
         "economy.feedback.cuts_multiplier", "interest.risk_premium.slope", "", ".", "a..b",
+        "defence.milestones.2030", "defence.milestones.\u00b2", "economy.real_growth.2027",
+        "rules.0.years", "uncertainty.seed", "uncertainty.draws", "meta.accept_warnings",
+        "funding.tax_freeze", "meta.title", "extends", "a." * 40 + "a", "rules." + "1" * 30,
     ]
 )  # fmt: skip
+#: Key paths of any parts, as deep as a hostile user likes.
+ANY_KEYS = st.lists(st.one_of(KEYS, st.text(max_size=6)), min_size=1, max_size=40).map(".".join)
+#: Values YAML 1.1 reads otherwise than they look, or that are right but for their unit.
+QUIRKS = [
+    "0x3E8", "010", "1:30", "1:30.5", "on", "yes", "no", "1" + "0" * 400, "'2024-25'",
+    "{2030: 3, '2030': 4}", "{33:50: 3}", "2020-13-45", "!!int x", "3 %", "-.inf", "[.nan]",
+    "{2030: .nan}", "{'2029-30': 3}", "0.035", "2.7", "{a.b[0]: 1}",
+]  # fmt: skip
 OVERRIDE_VALUES = st.one_of(
     st.sampled_from(["", "nan", ".nan", "1e400", "-1", "0", "100", "{2030: 3}", "[1, 2", "&a *a"]),
+    st.sampled_from(QUIRKS),
     st.text(max_size=10),
     VALUES.map(lambda v: yaml.dump(v, Dumper=_DUMPER, default_flow_style=True).strip()),
 )
 
 
-@settings(max_examples=100)
+@settings(max_examples=150)
 @given(
     scenario_dicts(max_years=30),
-    st.lists(st.tuples(KEYS, OVERRIDE_VALUES).map("=".join), max_size=3),
+    st.lists(st.tuples(st.one_of(KEYS, ANY_KEYS), OVERRIDE_VALUES).map("=".join), max_size=3),
 )
 def test_arbitrary_set_overrides(data: dict[str, Any], overrides: list[str]) -> None:
     """Any --set overrides on a valid scenario: a finite result or our own error."""

@@ -1,4 +1,4 @@
-"""Hostile and malformed input (issue 6): every case is one line ``FILE[:LINE]: message`` on
+"""Hostile and malformed input : every case is one line ``FILE[:LINE]: message`` on
 stderr and exit code 2, never a traceback, a hang or a half-written file; implausible values
 load with a warning (exit code unchanged); ``--set`` is validated exactly like the file.
 
@@ -11,6 +11,10 @@ message; tests/test_errors_doc.py keeps it in step with the fixtures.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +29,8 @@ from budgetsim.input.yamltext import MAX_ALIASES, MAX_ITEMS, MAX_NODES
 from tests.conftest import ROOT
 
 runner = CliRunner()
+#: Run a command as the unprivileged user nobody (the tests run as root in CI).
+AS_NOBODY = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"]
 SMALL_TEXT = (ROOT / "tests" / "fixtures" / "small.yaml").read_text(encoding="utf-8")
 
 
@@ -119,34 +125,52 @@ def test_binary_file(tmp_path: Path, content: bytes, expected: str) -> None:
     assert len(err.splitlines()) == 1
 
 
+def refuse_open(monkeypatch: pytest.MonkeyPatch, path: Path, error: OSError) -> None:
+    """Make opening ``path`` (only) fail with ``error``, at the system-call boundary."""
+    real_open = os.open
+
+    def open_(file: str | Path, flags: int, *args: int, **kwargs: int) -> int:
+        if Path(file) == path:
+            raise error
+        return real_open(file, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", open_)
+
+
 def test_permission_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Simulated: the tests may run as root, who can read any file."""
+    """Simulated here; test_unreadable_file has a real one, as another user."""
     path = tmp_path / "secret.yaml"
     path.write_text(SMALL_TEXT, encoding="utf-8")
-
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
-
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    refuse_open(monkeypatch, path, PermissionError(13, "Permission denied", str(path)))
     assert cli("run", path) == (2, "", f"{path}: permission denied\n")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_unreadable_file(tmp_path: Path) -> None:
-    path = tmp_path / "secret.yaml"
-    path.write_text(SMALL_TEXT, encoding="utf-8")
-    path.chmod(0)
-    assert cli("validate", path) == (2, "", f"{path}: permission denied\n")
+@pytest.mark.parametrize("command", ["validate", "calibrate"])
+def test_unreadable_file(command: str) -> None:
+    """A file its reader may not read: one line, exit 2 (not the parser's box of several).
+    As a user other than root (nobody, with setpriv), who cannot read a file of mode 0."""
+    folder = Path(tempfile.mkdtemp(prefix="budgetsim-unreadable-"))
+    try:
+        folder.chmod(0o755)
+        path = folder / "secret.yaml"
+        path.write_text(SMALL_TEXT, encoding="utf-8")
+        path.chmod(0)
+        res = subprocess.run(
+            [*AS_NOBODY, sys.executable, "-m", "budgetsim.cli", command, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert (res.returncode, res.stdout, res.stderr) == (2, "", f"{path}: permission denied\n")
+    finally:
+        shutil.rmtree(folder)
 
 
 def test_other_os_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "s.yaml"
     path.write_text(SMALL_TEXT, encoding="utf-8")
-
-    def fail(self: Path) -> bytes:
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(Path, "read_bytes", fail)
+    refuse_open(monkeypatch, path, OSError(5, "Input/output error"))
     assert cli("check", path) == (2, "", f"{path}: cannot be read: Input/output error\n")
 
 
@@ -177,14 +201,14 @@ def test_set_unknown_key_gets_a_suggestion() -> None:
     [
         pytest.param(
             "defence.base_share=0.023",
-            "--set: defence.base_share: warning: every value is under 0.1 (% of GDP): a fraction "
-            "where percent is meant? percentages are written in percent (2.5 means 2.5 %)",
+            "--set: defence.base_share: warning: 0.023 (% of GDP) is under 0.1: 2.3 written as a "
+            "fraction? percentages are written in percent (2.5 means 2.5 %)",
             id="share-as-fraction",
         ),
         pytest.param(
             "economy.real_growth=0.025",
-            "--set: economy.real_growth: warning: every value is under 0.1 (% a year): a fraction "
-            "where percent is meant? percentages are written in percent (2.5 means 2.5 %)",
+            "--set: economy.real_growth: warning: 0.025 (% a year) is under 0.1: 2.5 written as a "
+            "fraction? percentages are written in percent (2.5 means 2.5 %)",
             id="growth-as-fraction",
         ),
         pytest.param(

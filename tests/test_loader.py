@@ -90,7 +90,9 @@ BAD_CASES = [
     pytest.param(
         Bad("missing_key.yaml", 6, "finances.debt", "required key is missing"), id="missing-key"
     ),
-    pytest.param(Bad("wrong_type.yaml", 6, "economy.gdp", "(got 'a lot')"), id="wrong-type"),
+    pytest.param(
+        Bad("wrong_type.yaml", 6, "economy.gdp", "expected a number, got 'a lot'"), id="wrong-type"
+    ),
     pytest.param(
         Bad(
             "share_too_high.yaml",
@@ -231,6 +233,146 @@ BAD_CASES = [
         Bad("extends_parent_syntax.yaml", 7, "", "invalid YAML", reported_in="syntax.yaml"),
         id="extends-parent-syntax",
     ),
+    # extends: where a parent may be, and what of it a message may show
+    pytest.param(
+        Bad("extends_outside.yaml", 2, "extends", f"/etc/shadow: is outside {BAD}, the scenario's"),
+        id="extends-outside",
+    ),
+    pytest.param(
+        Bad("extends_up_and_out.yaml", 2, "extends", f"../small.yaml: is outside {BAD}"),
+        id="extends-up-and-out",
+    ),
+    pytest.param(
+        Bad(
+            "extends_not_a_scenario.yaml",
+            2,
+            "",
+            "a key no scenario has: this file is not a scenario file, so its keys and values "
+            "are not shown",
+            reported_in="parents/config.yaml",
+        ),
+        id="extends-not-a-scenario",
+    ),
+    pytest.param(
+        Bad(
+            "extends_parent_tag.yaml", 2, "", "unknown YAML tag", reported_in="parents/tagged.yaml"
+        ),
+        id="extends-parent-tag",
+    ),
+    pytest.param(
+        Bad("extends_nul.yaml", 2, "extends", "the path has a control character"),
+        id="extends-nul",
+    ),
+    pytest.param(
+        Bad(
+            "extends_missing_meta.yaml",
+            3,
+            "meta",
+            f"required key is missing; neither this file nor {BAD}/parents/shared.yaml (which "
+            "it extends) gives it",
+        ),
+        id="extends-missing-meta",
+    ),
+    pytest.param(
+        Bad("missing_section.yaml", 3, "interest", "required key is missing"),
+        id="missing-section",
+    ),
+    # values that are no numbers, or numbers YAML reads otherwise than they look
+    pytest.param(
+        Bad("nan_milestone.yaml", 5, "defence.milestones[2030]", "is nan, not a finite number"),
+        id="nan-milestone",
+    ),
+    pytest.param(
+        Bad("inf_in_path.yaml", 6, "economy.real_growth[2]", "is inf, not a finite number"),
+        id="inf-in-path",
+    ),
+    pytest.param(
+        Bad("huge_integer.yaml", 4, "economy.gdp", "a whole number of 401 digits is too large"),
+        id="huge-integer",
+    ),
+    pytest.param(
+        Bad("huge_year.yaml", 5, "defence.milestones", "a whole number of 401 digits"),
+        id="huge-year",
+    ),
+    pytest.param(
+        Bad("yes_no_number.yaml", 6, "finances.debt", "expected a number, got a yes/no value"),
+        id="yes-no-number",
+    ),
+    pytest.param(
+        Bad("yes_no_year.yaml", 3, "years.base", "expected a year, got a yes/no value (true)"),
+        id="yes-no-year",
+    ),
+    pytest.param(
+        Bad("hex_number.yaml", 4, "economy.gdp", "YAML 1.1 reads '0x3E8' as 1000 (hexadecimal)"),
+        id="hex-number",
+    ),
+    pytest.param(
+        Bad("octal_number.yaml", 7, "interest.maturity", "YAML 1.1 reads '010' as 8 (octal"),
+        id="octal-number",
+    ),
+    pytest.param(
+        Bad("base60_year.yaml", 5, "defence.milestones", "YAML 1.1 reads '33:50' as 2030"),
+        id="base-60-year",
+    ),
+    pytest.param(
+        Bad(
+            "same_year_twice.yaml",
+            5,
+            "defence.milestones[2030]",
+            "duplicate key (first given on line 5): 2030 and '2030' are one year",
+        ),
+        id="same-year-twice",
+    ),
+    pytest.param(
+        Bad(
+            "fiscal_year.yaml",
+            3,
+            "years.base",
+            "write the year the fiscal year starts, 2024 for 2024-25",
+        ),
+        id="fiscal-year",
+    ),
+    pytest.param(
+        Bad(
+            "milestones_not_a_map.yaml",
+            5,
+            "defence.milestones",
+            "expected a map of year: percent, e.g. {2030: 3.0}, got 3",
+        ),
+        id="milestones-not-a-map",
+    ),
+    pytest.param(
+        Bad("invalid_date.yaml", 2, "meta.description", "'2020-13-45' is not a valid date"),
+        id="invalid-date",
+    ),
+    pytest.param(
+        Bad(
+            "percent_sign.yaml",
+            7,
+            "interest.conventional_rate",
+            "expected a number, got '3 %': write the number without '%'",
+        ),
+        id="percent-sign",
+    ),
+    # base-year ratios
+    pytest.param(
+        Bad(
+            "gdp_wrong_unit.yaml",
+            5,
+            "economy.gdp",
+            "2.7 EUR bn makes debt 100,000 % and borrowing 4,444 % of GDP in the base year",
+        ),
+        id="gdp-wrong-unit",
+    ),
+    pytest.param(
+        Bad(
+            "debt_wrong_unit.yaml",
+            6,
+            "finances.debt",
+            "debt of 900000 EUR bn is 90,000 % of GDP (1000 EUR bn, economy.gdp)",
+        ),
+        id="debt-wrong-unit",
+    ),
 ]
 
 
@@ -294,7 +436,7 @@ def test_unknown_key_lists_the_allowed_keys() -> None:
     assert line == (
         f"{BAD}/unknown_key.yaml:7: defence.milestone: unknown key; did you mean "
         "'milestones'? (allowed here: base_share, baseline_share, basis, capital_share, cash, "
-        "cash_prices, milestones, price_premium, shape, shape_power)"
+        "cash_prices, components, milestones, price_premium, shape, shape_power, targets)"
     )
 
 
@@ -404,7 +546,7 @@ def test_deeply_nested_yaml(tmp_path: Path) -> None:
         pytest.param(
             "real_growth: 1.5",
             "real_growth: {2025: 1, 2027: 60}",
-            ["inline.yaml:4: economy.real_growth: 60.0 is above the maximum 50.0 (% a year)"],
+            ["inline.yaml:4: economy.real_growth[2027]: 60.0 is above the maximum 50.0 (% a year)"],
             id="path-value-out-of-bounds",
         ),
         pytest.param(
@@ -420,7 +562,7 @@ def test_deeply_nested_yaml(tmp_path: Path) -> None:
         pytest.param(
             "years: {base: 2024,",
             "years: {base: 2024.5,",
-            ["inline.yaml:3: years.base: Input should be a valid integer"],
+            ["inline.yaml:3: years.base: expected a year, e.g. 2030, got 2024.5"],
             id="fractional-year",
         ),
     ],
@@ -434,8 +576,7 @@ def test_inline_problem(old: str, new: str, expected: list[str]) -> None:
 
 def test_map_key_that_is_not_a_year() -> None:
     (line,) = text_problems(small_text("milestones: {2030: 3}", "milestones: {x2030: 3}"))
-    assert line.startswith("inline.yaml:5: defence.milestones.x2030: "), line
-    assert "[key]" not in line
+    assert line == "inline.yaml:5: defence.milestones.x2030: key 'x2030' is not a year", line
 
 
 # --- several problems --------------------------------------------------------------------
@@ -447,7 +588,7 @@ def test_several_schema_problems_reported_together() -> None:
     assert len(lines) == 4, lines
     expected = [
         (f"{src}:6: meta.autor: ", "unknown key; did you mean 'author'?"),
-        (f"{src}:8: years.base: ", "(got 'twenty')"),
+        (f"{src}:8: years.base: ", "expected a year, e.g. 2030, got 'twenty'"),
         (f"{src}:12: defence.base_share: ", "250.0 is above the maximum 100.0"),
         (f"{src}:13: finances.psnb: ", "required key is missing"),
     ]
@@ -463,6 +604,48 @@ def test_several_cross_key_problems_reported_together() -> None:
         "funding.tax_freeze is true; lift the freeze (tax_freeze: false) or fund this another "
         "way",
         f"{src}:16: rules[0].limit: a debt_ceiling rule needs a limit",
+    ]
+
+
+def test_component_problems_reported_together() -> None:
+    """Every component and target problem of a file, each at its own line and key."""
+    src = f"{BAD}/components_problems.yaml"
+    assert problems(BAD / "components_problems.yaml") == [
+        f"{src}:21: rules[0].measure: the psnfl measure needs finances.psnfl (net financial "
+        "liabilities in the base year)",
+        f"{src}:22: rules[1].measure: a measure applies to the debt rules",
+        f"{src}:22: rules[1].measure: the psnfl measure needs finances.psnfl (net financial "
+        "liabilities in the base year)",
+        f"{src}:10: defence.milestones: with components, give milestones per component",
+        f"{src}:11: defence.capital_share: with components, give capital_share per component",
+        f"{src}:14: defence.components[1].name: a component named 'core' is given twice",
+        f"{src}:9: defence.base_share: 3 is not the sum of the components' base shares (2.5)",
+        f"{src}:16: defence.targets[0].components: no component named 'cyber'; the components "
+        "are core, core",
+        f"{src}:17: defence.targets[1].components: the list of components is empty",
+    ]
+
+
+def test_component_cash_and_funding_problems_reported_together() -> None:
+    """Every problem of component cash paths and component funding, each at its own line
+    and key; source names are unique across the scenario's and the components' funding."""
+    src = f"{BAD}/component_funding_problems.yaml"
+    own = "defence.components[0].funding.sources"
+    assert problems(BAD / "component_funding_problems.yaml") == [
+        f"{src}:14: defence.components[0].cash: give milestones or cash, not both",
+        f"{src}:17: {own}[0].name: a source named 'aid' is given twice",
+        f"{src}:18: {own}[1].kind: a tax source is not allowed while funding.tax_freeze is "
+        "true; lift the freeze (tax_freeze: false) or fund this another way",
+        f"{src}:19: {own}[2].share: share is only used with the component's funding.mode: shares",
+        f"{src}:22: defence.components[1].cash_prices: cash_prices goes with a cash path",
+        f"{src}:25: defence.components[1].funding.sources: shares add up to 110 %, more than 100 %",
+    ]
+
+
+def test_targets_need_components() -> None:
+    src = f"{BAD}/targets_without_components.yaml"
+    assert problems(BAD / "targets_without_components.yaml") == [
+        f"{src}:7: defence.targets: targets count components: give components"
     ]
 
 
@@ -523,8 +706,10 @@ def test_uk_scenarios_extend_the_baseline() -> None:
 def test_error_in_a_replaced_key_is_reported_in_the_child(tmp_path: Path) -> None:
     """The child's milestones replace the parent's, so the problem is the child's alone."""
     child = tmp_path / "child.yaml"
-    parent = (ROOT / EXTENDS / "parent.yaml").resolve()
-    child.write_text(f"extends: {parent}\ndefence:\n  milestones:\n    2040: 3\n", encoding="utf-8")
+    (tmp_path / "parent.yaml").write_bytes((ROOT / EXTENDS / "parent.yaml").read_bytes())
+    child.write_text(
+        "extends: parent.yaml\ndefence:\n  milestones:\n    2040: 3\n", encoding="utf-8"
+    )
     assert problems(child) == [
         f"{child}:4: defence.milestones[2040]: year 2040 is outside the projection 2025-2032"
     ]
@@ -603,7 +788,7 @@ def test_overrides_apply_in_order() -> None:
             "--set: funding.sources[0].kind: ",
             "not allowed while funding.tax_freeze is true",
         ),
-        ("economy.gdp=lots", "--set: economy.gdp: ", "(got 'lots')"),
+        ("economy.gdp=lots", "--set: economy.gdp: ", "expected a number, got 'lots'"),
         ("meta.title.x=1", "--set: meta.title.x: ", "meta.title is not a section"),
         ("rules.0.limit=3", "--set: rules[0].limit: ", "a current_balance rule takes no limit"),
         (
@@ -682,5 +867,7 @@ def test_every_bad_fixture_is_covered() -> None:
         named |= {case.fixture, case.reported_in}
     named |= {"several_problems.yaml", "several_cross_problems.yaml", "extends_cycle_b.yaml"}
     named |= {"extends_parent_not_utf8.yaml"}
+    named |= {"components_problems.yaml", "targets_without_components.yaml"}
+    named |= {"component_funding_problems.yaml"}
     on_disk = {p.name for p in BAD.glob("*.yaml")}
     assert on_disk <= named, sorted(on_disk - named)

@@ -26,7 +26,7 @@ def load(*overrides: str) -> Scenario:
 
 
 def assert_invariants(scn: Scenario, res: Result) -> None:
-    """MODEL.md invariants 1 and 2, every series finite, the share path met on this basis."""
+    """docs/model.md invariants 1 and 2, every series finite, the share path met on this basis."""
     for name, values in res.series.items():
         assert np.isfinite(values).all(), name
     p = simulate(scn)

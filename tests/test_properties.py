@@ -1,4 +1,4 @@
-"""Property tests of the model's invariants (MODEL.md, "Invariants worth property-testing",
+"""Property tests of the model's invariants (docs/model.md, "Invariants worth property-testing",
 numbers 1-9 and 11) over generated scenarios.
 
 Every example is a scenario mapping built by :mod:`tests.strategies` and loaded through the
@@ -22,11 +22,12 @@ from numpy.testing import assert_allclose, assert_array_equal
 from numpy.typing import NDArray
 
 from budgetsim import Paths, Result, Scenario, ScenarioError, run, simulate
-from budgetsim.model.result import SERIES_UNITS
+from budgetsim.model.result import OPTIONAL_SERIES, SERIES_UNITS
 from tests.strategies import (
     SHAPES,
     Mode,
     Shape,
+    component_dicts,
     decimals,
     funded_by_uncapped_tax,
     horizon_pairs,
@@ -40,8 +41,16 @@ from tests.strategies import (
 
 FloatArray = NDArray[np.float64]
 
-RATIO_SERIES = tuple(name for name, unit in SERIES_UNITS.items() if unit.startswith("%"))
-CURRENCY_SERIES = tuple(name for name, unit in SERIES_UNITS.items() if unit.startswith("currency"))
+RATIO_SERIES = tuple(
+    name
+    for name, unit in SERIES_UNITS.items()
+    if unit.startswith("%") and name not in OPTIONAL_SERIES
+)
+CURRENCY_SERIES = tuple(
+    name
+    for name, unit in SERIES_UNITS.items()
+    if unit.startswith("currency") and name not in OPTIONAL_SERIES
+)
 RATE_PATHS = (
     ("interest", "short_rate"),
     ("interest", "long_rate"),
@@ -288,7 +297,7 @@ def test_inv5_target_at_baseline_changes_nothing(data: dict[str, Any], delta: fl
     plain = copy.deepcopy(flat)
     del plain["defence"]["milestones"]
     base = run(to_scenario(plain))
-    for name in SERIES_UNITS:
+    for name in res.series:
         assert_array_equal(res.series[name], base.series[name], err_msg=name)
     assert res.summary.extra_debt_at_horizon == 0.0
     assert res.summary.debt_pct_gdp_at_horizon == res.summary.baseline_debt_pct_gdp_at_horizon
@@ -559,7 +568,7 @@ def test_inv11_later_horizon_truncated_equals_earlier(
     for field in ("real_growth", "deflator", "receipts", "long_rate", "share", "sfa"):
         assert_array_equal(getattr(l_scn, field)[:n], getattr(s_scn, field), err_msg=field)
 
-    for name in SERIES_UNITS:
+    for name in rs.series:
         assert_array_equal(rl.series[name][:n], rs.series[name], err_msg=name)
         assert np.all(np.isfinite(rl.series[name]))
     for src, values in rs.sources.items():
@@ -573,3 +582,99 @@ def test_inv11_later_horizon_truncated_equals_earlier(
     assert rl.summary.target_year == rs.summary.target_year
     assert rl.summary.target_met == rs.summary.target_met
     assert rl.summary.defence_pct_gdp_in_target_year == rs.summary.defence_pct_gdp_in_target_year
+
+
+# -- components -----------------------------------------------------------------------------
+
+
+def _group_caps(scn: Scenario, paths: Paths) -> dict[int, FloatArray]:
+    return dict(enumerate(pool_caps(scn, paths)))
+
+
+@given(data=component_dicts())
+def test_components_sum_to_defence_and_cash_paths_spend_their_cash(data: dict[str, Any]) -> None:
+    """Components: the components add up to total defence (and their baselines to the
+    baseline's defence), every year and batch row; a component on a cash path spends
+    exactly its cash (nominal), or its cash times the defence price index (real).
+
+    Holds for every component file: one to three components on milestones, cash or held,
+    with or without their own funding, feedback on or off. Tolerance: rtol 1e-12 with an
+    absolute 1e-12 of GDP, the rounding of adding the components' shares before
+    multiplying by GDP (the total) or after (each component). A cash component's spending
+    is compared exactly: the engine and the result add the same cash.
+    Paired checks: the batch's second row (growth a point higher) moves every share
+    component's spending with GDP, so spending is not a constant; the defence price index
+    grows by the deflator plus the premium.
+    """
+    scn = to_scenario(data)
+    batch = replace(scn, real_growth=scn.real_growth + np.array([[0.0], [0.01]]))
+    p = simulate(batch)
+    tol = float(1e-12 * np.max(np.abs(p.gdp)))
+    assert_allclose(p.component_spending.sum(axis=0), p.defence, rtol=1e-12, atol=tol)
+    base = np.array([c.baseline_share for c in scn.components]).sum(axis=0)
+    assert_allclose(base * p.gdp, p.baseline_defence, rtol=1e-12, atol=tol)
+    prices = np.cumprod(1.0 + np.broadcast_to(scn.deflator, p.gdp.shape) + scn.price_premium, 1)
+    assert_allclose(p.defence_prices, prices, rtol=1e-12)
+    for k, comp in enumerate(scn.components):
+        spent = p.component_spending[k]
+        if comp.cash is None:
+            assert_allclose(spent, comp.share * p.gdp, rtol=1e-12, atol=tol)
+            moved = comp.share > 0
+            assert np.all(spent[1, moved] > spent[0, moved])
+        elif comp.cash_real:
+            assert_array_equal(spent, comp.cash * p.defence_prices)
+        else:
+            assert_array_equal(spent, np.broadcast_to(comp.cash, spent.shape))
+
+
+@given(data=component_dicts(min_sources=1))
+def test_component_funding_within_caps_and_adding_up(data: dict[str, Any]) -> None:
+    """Components: each funding group (a component with funding of its own, or the
+    scenario's funding for the rest) meets exactly its part of the extra spending: its
+    sources, each >= 0, within its cap and (in waterfall mode) in order, plus what it
+    borrows equal its extra spending; a component's own group meets that component's extra
+    spending, the scenario's the sum of the others'; nothing is drawn from a group whose
+    extra spending is negative, and the groups' borrowing adds up to borrowing for defence.
+
+    Holds for every component file. Tolerance: rtol 1e-12 with an absolute 1e-12 of GDP,
+    the rounding of the subtractions that give borrowing.
+    Paired checks, from the funding rule itself, so a source that never takes anything
+    fails: waterfall pool k takes min(cap_k, what the earlier pools of its group left);
+    shares pool k takes min(share_k E_g, cap_k).
+    """
+    scn = to_scenario(data)
+    p = simulate(scn)
+    tol = float(1e-12 * np.max(np.abs(p.gdp)))
+    caps = _group_caps(scn, p)
+    need = p.funding_need
+    groups = scn.funding_groups
+    assert need.shape == (len(groups), *p.gdp.shape)
+    unfunded = [c for c, comp in enumerate(scn.components) if comp.funding_mode is None]
+    for g, group in enumerate(groups):
+        if group.component is None:
+            expected = p.component_extra[unfunded].sum(axis=0) if len(groups) > 1 else p.extra
+        else:
+            expected = p.component_extra[group.component]
+        assert_allclose(need[g], expected, rtol=1e-12, atol=tol)
+        given = np.zeros_like(p.gdp)
+        left = np.maximum(need[g], 0.0)
+        for k in group.pools:
+            take = p.pools[k]
+            assert np.all(take >= 0.0)
+            assert np.all(take <= caps[k] * (1 + 1e-12) + tol)
+            pool = scn.pools[k]
+            if group.mode == "waterfall":
+                want = np.minimum(caps[k], left)
+            else:
+                assert pool.share is not None
+                want = np.minimum(pool.share * np.maximum(need[g], 0.0), caps[k])
+            assert_allclose(take, want, rtol=1e-12, atol=tol)
+            left = left - take
+            given += take
+        assert np.all(given[need[g] < 0] == 0.0)
+        assert_allclose(given + p.group_borrowing[g], need[g], rtol=1e-12, atol=tol)
+        pos = need[g] >= 0
+        assert np.all(p.group_borrowing[g][pos] >= -tol)
+    assert_allclose(
+        p.group_borrowing.sum(axis=0), p.borrowing_for_defence, rtol=1e-12, atol=4 * tol
+    )

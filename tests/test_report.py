@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from budgetsim.cli.app import app
 from budgetsim.cli.present.charts import CHARTS, SIZE_PX
+from budgetsim.input import files
 from tests.conftest import ROOT
 
 pytest.importorskip("matplotlib", reason="the report's charts need the extra budgetsim[plot]")
@@ -100,7 +101,9 @@ def test_html_has_summary_table_rules_and_sources(one_html: str) -> None:
     assert "<td>Defence % GDP</td>" in one_html
     # Rule checks.
     assert re.search(
-        r"<td>stability rule</td>\s*<td>current_balance</td>\s*<td>2029-30</td>", one_html
+        r"<td>stability rule</td>\s*<td>current_balance \(current budget balance\)</td>"
+        r"\s*<td>2029-30</td>",
+        one_html,
     )
     # Assumptions: the meta text and each figure's source comment, from the file setting it.
     assert "OBR March 2025 EFO" in one_html
@@ -303,13 +306,13 @@ def test_report_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyP
     """The run and the assumptions (values, comments, notes) share one read of each file of
     the ``extends`` chain, also of a parent two scenarios share."""
     reads: list[str] = []
-    read_bytes = Path.read_bytes
+    read_text = files.read_text
 
-    def counting(self: Path) -> bytes:
-        reads.append(Path(self).resolve().name)
-        return read_bytes(self)
+    def counting(path: Path, shown: str | None = None, what: str = "scenario file") -> str:
+        reads.append(Path(path).resolve().name)
+        return read_text(path, shown, what)
 
-    monkeypatch.setattr(Path, "read_bytes", counting)
+    monkeypatch.setattr(files, "read_text", counting)
     grandchild = "tests/fixtures/extends/grandchild.yaml"
     res = runner.invoke(app, ["report", grandchild, EUR_TAX, "-o", str(tmp_path / "r.html")])
     assert res.exit_code == 0, res.output

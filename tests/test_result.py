@@ -15,7 +15,7 @@ from budgetsim import DivergenceError, Result, ScenarioError, run, simulate
 from budgetsim.input.files import load_file
 from budgetsim.model.engine import Paths
 from budgetsim.model.guard import divergence
-from budgetsim.model.result import SERIES_UNITS, check_run
+from budgetsim.model.result import OPTIONAL_SERIES, SERIES_UNITS, check_run
 from budgetsim.model.scenario import Scenario, year_label
 from tests.conftest import ROOT
 
@@ -38,7 +38,7 @@ def test_labels_and_units() -> None:
     assert res.unit_of("gdp") == "EUR bn"
     assert res.unit_of("defence_real") == "EUR bn at base-year prices"
     assert res.unit_of("debt_pct_gdp") == "% of GDP"
-    assert set(res.series) == set(SERIES_UNITS)
+    assert set(res.series) == set(SERIES_UNITS) - set(OPTIONAL_SERIES)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Property tests of the solvers (MODEL.md invariant 12 and the issue's list).
+"""Property tests of the solvers (docs/model.md invariant 12 and the issue's list).
 
 - a solver's answer passes every rule, and a step beyond it (a bit more share, a year
   earlier, a bit less cut in a year with a positive cut) breaks a rule, the binding one where
@@ -7,7 +7,7 @@
 - scaling every currency level leaves the answers unchanged;
 - earliest-year is monotone in the target.
 
-Generated scenarios keep what makes pass/fail monotone in the share (MODEL.md: "the pass/
+Generated scenarios keep what makes pass/fail monotone in the share (docs/model.md: "the pass/
 fail frontier is monotone in the share"): debt stays positive, no growth feedback, and
 rules whose measure only worsens with more spending (deficit and debt ceilings, limits set
 just above the base share's figures), without exemptions or escape clauses.

@@ -7,16 +7,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from budgetsim.model.paths import PathError, expand, path_values, share_path
+from budgetsim.model.paths import PathError, expand, share_path
 
 YEARS = np.arange(2025, 2031)
-
-
-def test_path_values_of_each_form() -> None:
-    """Every number written in a path, as floats, for the bounds checks."""
-    assert path_values(2) == [2.0]
-    assert path_values([1, 2.5]) == [1.0, 2.5]
-    assert path_values({2025: 1, 2030: 3}) == [1.0, 3.0]
 
 
 def test_an_empty_map_is_refused() -> None:

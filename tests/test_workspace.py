@@ -1,4 +1,4 @@
-"""Reused memory and partial evaluation change no number (issue 4, performance).
+"""Reused memory and partial evaluation change no number (performance).
 
 The engine may run in a reused workspace and compute some series, or a rule's years, only
 when asked; each test states that this gives exactly the numbers of a plain full run.

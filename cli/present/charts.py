@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from budgetsim import __version__
 from budgetsim.model.result import Result
 
@@ -200,7 +202,8 @@ def _subtitle(ax: Axes, results: Sequence[Result]) -> None:
 
 
 def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
-    """Defence % of GDP of each scenario, its milestones, and NATO's core target.
+    """Defence % of GDP of each scenario, its milestones, its components stacked (thin
+    lines, each labelled at its right end), and NATO's core target.
 
     Parameters
     ----------
@@ -212,6 +215,20 @@ def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
     ax = fig.add_subplot()
     for k, r in enumerate(results):
         ax.plot(r.years, r.row("defence_pct_gdp"), label=_name(r), **_style(k))
+        # each component stacked under the total, thin, in the scenario's colour
+        stacked = np.zeros(len(r.years))
+        for name, share in r.component_shares.items():
+            stacked = stacked + share
+            ax.plot(r.years, stacked, color=COLOURS[k % len(COLOURS)], linewidth=0.8, alpha=0.8)
+            ax.annotate(
+                name,
+                (r.years[-1], float(stacked[-1])),
+                xytext=(-2, -8),
+                textcoords="offset points",
+                ha="right",
+                fontsize=6,
+                color=COLOURS[k % len(COLOURS)],
+            )
         if r.milestones:
             ys, vs = zip(*r.milestones, strict=True)
             ax.plot(
@@ -307,7 +324,8 @@ def _funding_parts(r: Result) -> list[tuple[str, list[float]]]:
 
 
 def draw_funding(fig: Figure, results: Sequence[Result]) -> None:
-    """The extra spending as stacked bars (cuts by pool, tax, borrowing), a panel a scenario.
+    """The extra spending as stacked bars (cuts by pool, tax, borrowing), a panel a scenario;
+    negative parts (borrowing below zero) stack down from zero.
 
     Parameters
     ----------
@@ -324,8 +342,12 @@ def draw_funding(fig: Figure, results: Sequence[Result]) -> None:
     unit = _one_unit(results, "the funding chart")
     axes = fig.subplots(len(results), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
     for ax, r in zip(axes, results, strict=True):
-        bottom = [0.0] * len(r.years)
+        # Positive parts stack up from zero, negative ones (a saving borrowed back, as where
+        # one component saves and another's own source pays for it) down from zero.
+        up = [0.0] * len(r.years)
+        down = [0.0] * len(r.years)
         for k, (label, values) in enumerate(_funding_parts(r)):
+            bottom = [d if v < 0 else u for u, d, v in zip(up, down, values, strict=True)]
             ax.bar(
                 r.years,
                 values,
@@ -336,7 +358,8 @@ def draw_funding(fig: Figure, results: Sequence[Result]) -> None:
                 linewidth=0.6,
                 hatch=HATCHES[k % len(HATCHES)],
             )
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+            up = [u + max(v, 0.0) for u, v in zip(up, values, strict=True)]
+            down = [d + min(v, 0.0) for d, v in zip(down, values, strict=True)]
         ax.plot(
             r.years,
             r.row("extra_defence"),

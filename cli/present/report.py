@@ -83,7 +83,7 @@ def rule_check_rows(result: Result) -> list[list[str]]:
         rows.append(
             [
                 c.rule,
-                c.type,
+                f"{c.type} ({c.measure})" if c.measure else c.type,
                 c.label,
                 "pass" if c.passed else "FAIL",
                 f"{c.measured_pct:.2f} {of}",

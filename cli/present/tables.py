@@ -21,7 +21,7 @@ from budgetsim.cli.present.emit import (
     number,
     share_pair,
 )
-from budgetsim.model.result import Result
+from budgetsim.model.result import Result, TargetOutcome
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ RUN_LINES: tuple[Line, ...] = (
     Line("Defence % GDP", "defence_pct_gdp", "pct"),
     Line("Target % GDP", "target_pct_gdp", "pct"),
     Line("Extra defence", "extra_defence", "cash"),
+    Line("  today's terms", "extra_defence_today", "cash"),
     Line("  met by cuts", "cuts", "cash"),
     Line("  met by tax", "tax_rise", "cash"),
     Line("  borrowed", "borrowing_for_defence", "cash"),
@@ -93,26 +94,65 @@ def _rule_cells(result: Result) -> list[tuple[str, list[str]]]:
     return rows
 
 
+def _target_cells(result: Result) -> list[tuple[str, list[str]]]:
+    """Each target a row: ``met``, or ``SHORT`` and the gap in currency, from its year on."""
+    rows = []
+    for t in result.targets:
+        cells = [
+            ("" if y < t.year else "met" if t.met(j) else f"SHORT {fmt(float(t.gap[j]), 'cash')}")
+            for j, y in enumerate(result.years)
+        ]
+        rows.append((t.name if "%" in t.name else f"{t.name} {t.share_pct:g} %", cells))
+    return rows
+
+
 def run_rows(result: Result) -> list[tuple[str, list[str]]]:
-    """Row label and one cell a year, for the table and Markdown views."""
-    rows = [
-        (line.label, [fmt(v, line.kind) for v in result.row(line.series)]) for line in RUN_LINES
-    ]
+    """Row label and one cell a year, for the table and Markdown views.
+
+    With defence components, each component's share of GDP takes the place of the target
+    path, and each target gets a row under the rules (``met``, or ``SHORT`` and the gap).
+
+    Parameters
+    ----------
+    result : Result
+        The run.
+
+    Returns
+    -------
+    list of (str, list of str)
+        Each row's label and its cells, one a projected year.
+    """
+    lines = RUN_LINES
+    if result.components:
+        lines = tuple(line for line in RUN_LINES if line.series != "target_pct_gdp")
+    rows = [(line.label, [fmt(v, line.kind) for v in result.row(line.series)]) for line in lines]
+    if result.components:
+        idx = next(i for i, (label, _) in enumerate(rows) if label == "Defence % GDP") + 1
+        for name, values in reversed(result.component_shares.items()):
+            rows.insert(idx, (f"  {name} %", [fmt(float(v), "pct") for v in values]))
     # Each funding source under its kind: cuts to a pool under "met by cuts", a tax under
-    # "met by tax".
+    # "met by tax"; a component's own source names its component.
+    owner = result.source_components
     for kind, after in (("tax", "  met by tax"), ("cuts", "  met by cuts")):
         idx = next(i for i, (label, _) in enumerate(rows) if label == after) + 1
         for name, values in reversed(result.sources.items()):
             if result.source_kinds[name] == kind:
-                rows.insert(idx, (f"    {name}", [fmt(float(v), "cash") for v in values]))
-    return rows + _rule_cells(result)
+                label = f"    {name}" + (f" ({owner[name]})" if name in owner else "")
+                rows.insert(idx, (label, [fmt(float(v), "cash") for v in values]))
+    # With components funded on their own: what each funding group borrowed.
+    idx = next(i for i, (label, _) in enumerate(rows) if label == "  borrowed") + 1
+    for f in reversed(result.component_funds):
+        if f.covers:
+            label = f"    for {', '.join(f.covers)}"
+            rows.insert(idx, (label, [fmt(float(v), "cash") for v in f.borrowed]))
+    return rows + _rule_cells(result) + _target_cells(result)
 
 
 def summary_lines(result: Result) -> list[str]:
     """The answers under the table: the target, the extra spending, debt, each rule."""
     s, u = result.summary, result.unit
     out = []
-    if s.target_year is not None and s.target_pct_gdp is not None:
+    if s.target_year is not None and s.target_pct_gdp is not None and not result.targets:
         label = result.label(s.target_year)
         got = s.defence_pct_gdp_in_target_year or 0.0
         target, reached = share_pair(s.target_pct_gdp, got, bool(s.target_met))
@@ -120,12 +160,31 @@ def summary_lines(result: Result) -> list[str]:
             f"Target {target} % of GDP in {label}: "
             f"{'met' if s.target_met else 'MISSED'} ({reached} %)"
         )
+    for t in result.targets:
+        out.append(_target_line(result, t))
     first, last = result.year_labels[0], result.year_labels[-1]
+    j = result.years.index(s.cost_year)
+    out.append(
+        f"Extra defence in {result.label(s.cost_year)}: "
+        f"{s.extra_defence_in_cost_year:,.1f} {u} nominal, "
+        f"{s.extra_defence_real_in_cost_year:,.1f} real ({result.base_label} defence "
+        f"prices), {s.extra_defence_today_in_cost_year:,.1f} in today's terms "
+        f"({result.series['extra_defence_today'][j] / result.gdp0 * 100:.2f} % of GDP "
+        f"x {result.base_label} GDP)"
+    )
     out.append(
         f"Extra defence spending {first} to {last}: {s.cumulative_extra_defence:,.1f} {u} "
         f"(cuts {s.cumulative_cuts:,.1f}, tax {s.cumulative_tax_rise:,.1f}, "
         f"borrowed {s.cumulative_borrowing_for_defence:,.1f})"
     )
+    for f in result.component_funds:
+        if f.covers:
+            given = "".join(f"{n} {result.cumulative_source(n):,.1f}, " for n in f.sources)
+            whose = "its own" if f.component else "the scenario's"
+            out.append(
+                f"  of which {', '.join(f.covers)}: {f.cumulative_extra:,.1f} {u} "
+                f"({whose} funding: {given}borrowed {f.cumulative_borrowed:,.1f})"
+            )
     out.append(
         f"Debt in {last}: {s.debt_pct_gdp_at_horizon:.1f} % of GDP, "
         f"{s.extra_debt_pct_gdp_at_horizon:+.1f} pp ({s.extra_debt_at_horizon:+,.1f} {u}) "
@@ -133,12 +192,31 @@ def summary_lines(result: Result) -> list[str]:
     )
     for c in result.checks():
         out.append(
-            f"{c.rule} in {c.label}: {'passes' if c.passed else 'FAILS'}, headroom "
-            f"{c.headroom:+,.1f} {u}"
+            f"{c.rule} in {c.label} ({c.measure}): {'passes' if c.passed else 'FAILS'}, "
+            f"headroom {c.headroom:+,.1f} {u}"
         )
     if not result.rules:
         out.append("No fiscal rules are set in this scenario.")
     return out
+
+
+def _target_line(result: Result, t: TargetOutcome) -> str:
+    """A target's summary line: met every year, or in how many years it is missed and the
+    largest gap; the share reached with as many decimals as it takes not to contradict that.
+    """
+    checked = [j for j, y in enumerate(result.years) if y >= t.year]
+    missed = [j for j in checked if not t.met(j)]
+    j = max(missed, key=lambda k: t.gap[k]) if missed else checked[0]
+    target, reached = share_pair(t.share_pct, float(t.counted_pct[j]), t.met(j))
+    counted = ", ".join(t.components)
+    head = f"{t.name}: {target} % of GDP from {result.label(t.year)} ({counted}): "
+    if not missed:
+        return head + f"met every year ({reached} % in {result.label(t.year)})"
+    return head + (
+        f"MISSED in {len(missed)} of {len(checked)} years; largest gap "
+        f"{fmt(float(t.gap[j]), 'cash')} {result.unit} in {result.year_labels[j]} "
+        f"({reached} %)"
+    )
 
 
 def run_table(result: Result, title: str = "") -> Table:
@@ -151,8 +229,8 @@ def run_table(result: Result, title: str = "") -> Table:
 
 
 def run_sheets(result: Result) -> list[Sheet]:
-    """A run's data: one row a year with every series and funding source (the CSV), the
-    rule checks, and the summary.
+    """A run's data: one row a year with every series, funding source, component, target
+    gap and component group's borrowing (the CSV), the rule checks, and the summary.
 
     Parameters
     ----------
@@ -163,28 +241,57 @@ def run_sheets(result: Result) -> list[Sheet]:
     -------
     list of Sheet
         ``years`` (cash in the scenario's unit, ratios in percent), ``rules`` (headroom in
-        the unit), ``summary`` (a row a figure).
+        the unit, and what each rule measures), ``summary`` (a row a figure).
     """
     names = list(result.series)
     pools = list(result.sources)
+    comps = list(result.components)
+    funded = [f for f in result.component_funds if f.component]
     years = Sheet(
         "years",
-        ["year", "label", *names, *(f"source:{p}" for p in pools)],
-        ["", "", *(result.unit_of(n) for n in names), *([result.unit] * len(pools))],
+        [
+            "year",
+            "label",
+            *names,
+            *(f"source:{p}" for p in pools),
+            *(f"component:{c}" for c in comps),
+            *(f"target_gap:{t.name}" for t in result.targets),
+            *(f"borrowed:{f.component}" for f in funded),
+        ],
+        [
+            "",
+            "",
+            *(result.unit_of(n) for n in names),
+            *([result.unit] * (len(pools) + len(comps) + len(result.targets) + len(funded))),
+        ],
         [
             [
                 year,
                 result.year_labels[j],
                 *(float(result.series[n][j]) for n in names),
                 *(float(result.sources[p][j]) for p in pools),
+                *(float(result.components[c][j]) for c in comps),
+                *(float(t.gap[j]) for t in result.targets),
+                *(float(f.borrowed[j]) for f in funded),
             ]
             for j, year in enumerate(result.years)
         ],
     )
     rules = Sheet(
         "rules",
-        ["rule", "type", "year", "label", "passed", "headroom", "measured", "limit", "of"],
-        ["", "", "", "", "", result.unit, "(see of)", "(see of)", ""],
+        [
+            "rule",
+            "type",
+            "year",
+            "label",
+            "passed",
+            "headroom",
+            "measured",
+            "limit",
+            "of",
+            "measure",
+        ],
+        ["", "", "", "", "", result.unit, "(see of)", "(see of)", "", ""],
         [
             [
                 c.rule,
@@ -196,6 +303,7 @@ def run_sheets(result: Result) -> list[Sheet]:
                 c.measured_pct,
                 c.limit_pct,
                 c.measured_unit,
+                c.measure,
             ]
             for c in result.checks()
         ],
@@ -204,6 +312,7 @@ def run_sheets(result: Result) -> list[Sheet]:
     u = result.unit
     summary_units = {
         "target_year": "",
+        "cost_year": "",
         "target_pct_gdp": "% of GDP",
         "defence_pct_gdp_in_target_year": "% of GDP",
         "target_met": "",
@@ -344,6 +453,8 @@ def compare_record(result: Result, year: int) -> dict[str, Any]:
     }
     for name in COMPARE_SERIES:
         row[name] = float(result.series[name][j])
+    if result.components:  # % of GDP, per component
+        row["components"] = {n: float(v[j]) for n, v in result.component_shares.items()}
     row["rules_passed"] = f"{passed}/{checked}" if checked else NO_RULE
     row["tightest_rule"] = f"{tight.rule} {tight.label}" if tight else ""
     row["headroom"] = tight.headroom if tight else None
@@ -494,8 +605,31 @@ def compare_document(
             diff = rec.get("difference")
             row += [None if diff is None else diff[c] for c in COMPARE_SERIES]
         sheet_rows.append(row)
+    tables = [Table(title, list(COMPARE_HEADERS), rows)]
+    names = list(dict.fromkeys(n for rec in records for n in rec.get("components", {})))
+    if names:  # a second table: each scenario's defence components (levels, not differences)
+        heading = f"Defence components in {label}, % of GDP"
+        tables.append(
+            Table(
+                heading,
+                ["Scenario", *names],
+                [
+                    [
+                        rec["title"],
+                        *(
+                            fmt(rec["components"][n], "pct")
+                            if n in rec.get("components", {})
+                            else ""
+                            for n in names
+                        ),
+                    ]
+                    for rec in records
+                ],
+                heading=md_text(heading) + ".",
+            )
+        )
     return Document(
-        tables=[Table(title, list(COMPARE_HEADERS), rows)],
+        tables=tables,
         notes=compare_notes(ordered, assumed),
         data=data,
         sheets=[Sheet("compare", cols, units, sheet_rows)],

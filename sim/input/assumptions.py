@@ -232,7 +232,7 @@ def assumptions_of(path: Path, texts: dict[str, str] | None = None) -> Assumptio
     """
     name = str(path)
     texts = {} if texts is None else texts
-    data, origins = read_merged(read_once(path, name, texts), name, resolver(texts))
+    data, origins = read_merged(read_once(path, name, texts), name, resolver(path.parent, texts))
     split: dict[str, list[str]] = {}
 
     def lines_of(source: str) -> list[str]:

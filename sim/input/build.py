@@ -9,19 +9,22 @@ is collected before giving up, so a file's problems are reported together.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel
 
 from budgetsim.errors import Problem
-from budgetsim.input.registry import ScenarioSpec, scale_of
+from budgetsim.input.registry import ScenarioSpec, Source, scale_of
 from budgetsim.model.paths import PathError, PathValue, expand
 from budgetsim.model.scenario import (
+    Component,
     Pool,
     RuleSpec,
     Scenario,
     ShockModel,
+    Target,
     UncertaintySettings,
 )
 
@@ -60,6 +63,7 @@ class _Builder:
     def __init__(self, spec: ScenarioSpec) -> None:
         self.spec = spec
         self.problems: list[tuple[Loc, str]] = []
+        self.source_names: set[str] = set()  # unique across the scenario and its components
         base, horizon = spec.years.base, spec.years.horizon
         if horizon <= base:
             self.problems.append((("years", "horizon"), f"{horizon} is not after base {base}"))
@@ -130,7 +134,11 @@ class _Builder:
             il_inflation=self.path(interest, it, "index_inflation"),
             cash=self.optional_path(("defence",), d, "cash"),
             baseline_share=self.optional_path(("defence",), d, "baseline_share"),
+            psnfl_sfa=None if fin.psnfl is None else self.path(finances, fin, "psnfl_sfa"),
         )
+        components, component_pools = self._components()
+        pools = (*pools, *component_pools)
+        targets = self._targets(components)
         if self.problems:
             return None
         if paths["cash"] is None:
@@ -166,6 +174,7 @@ class _Builder:
             pools=pools,
             debt0=fin.debt,
             psnb0=fin.psnb,
+            psnfl0=fin.psnfl,
             maturity=it.maturity,
             floating=value(it, "floating_share"),
             index_linked=value(it, "index_linked_share"),
@@ -177,16 +186,136 @@ class _Builder:
             warnings=warnings,
             **paths,
         )
+        if components:
+            share = _frozen(np.sum([c.share for c in components], axis=0))
+            baseline = _frozen(np.sum([c.baseline_share for c in components], axis=0))
+            moved = [  # components whose baseline spending sits in other spending
+                c.baseline_share
+                for c, spec in zip(components, d.components or (), strict=True)
+                if spec.in_other_spending
+            ]
+            other = paths["other_spending"]
+            if moved:
+                other = _frozen(other - np.sum(moved, axis=0))
+            return replace(
+                scn,
+                components=components,
+                targets=targets,
+                share=share,
+                baseline_share=baseline,
+                other_spending=other,
+            )
         # The share path from the milestones, by the one path function every solver uses.
         return scn.with_milestones([(y, v * ms_scale) for y, v in milestones])
 
-    def _pools(self) -> tuple[Pool, ...]:
-        f = self.spec.funding
+    def _components(self) -> tuple[tuple[Component, ...], tuple[Pool, ...]]:
+        """The components, and their own funding sources (in the order of the components)."""
+        d = self.spec.defence
+        if not d.components:
+            if d.targets:
+                self.error(("defence", "targets"), "targets count components: give components")
+            return (), ()
+        loc: Loc = ("defence", "components")
+        for key in ("milestones", "baseline_share", "cash"):
+            if getattr(d, key) is not None:
+                self.error(("defence", key), f"with components, give {key} per component")
+        if d.basis != "share":
+            self.error(("defence", "basis"), "components follow the share basis")
+        if d.capital_share != 0.0:
+            self.error(
+                ("defence", "capital_share"), "with components, give capital_share per component"
+            )
+        out: list[Component] = []
         pools: list[Pool] = []
         seen: set[str] = set()
+        for i, c in enumerate(d.components):
+            if c.name in seen:
+                self.error((*loc, i, "name"), f"a component named {c.name!r} is given twice")
+            seen.add(c.name)
+            if c.cash is not None and c.milestones is not None:
+                self.error((*loc, i, "cash"), "give milestones or cash, not both")
+            if c.cash is None and c.cash_prices != "nominal":
+                self.error((*loc, i, "cash_prices"), "cash_prices goes with a cash path")
+            ms = sorted((c.milestones or {}).items())
+            for year, _ in ms:
+                self.year_in_horizon((*loc, i, "milestones", year), year)
+            share0 = value(c, "base_share")
+            comp = Component(
+                name=c.name,
+                base_share=share0,
+                milestones=tuple((y, v * scale_of(type(c), "milestones")) for y, v in ms),
+                shape=c.shape,
+                shape_power=c.shape_power,
+                share=_frozen(np.zeros(len(self.years))),
+                baseline_share=_frozen(np.full(len(self.years), share0)),
+                capital_share=value(c, "capital_share"),
+                cash=self.optional_path((*loc, i), c, "cash"),
+                cash_real=c.cash_prices == "real",
+                funding_mode=None if c.funding is None else c.funding.mode,
+            )
+            if comp.cash is None:  # on a cash path its share is zero: its cash is its spending
+                comp = replace(
+                    comp, share=_frozen(comp.path(self.base, self.years, comp.milestones)[0])
+                )
+            baseline = self.optional_path((*loc, i), c, "baseline_share")
+            if baseline is not None:
+                comp = replace(comp, baseline_share=baseline)
+            out.append(comp)
+            if c.funding is not None:
+                pools.extend(
+                    self._sources(
+                        c.funding.sources, c.funding.mode, (*loc, i, "funding"), component=i
+                    )
+                )
+        total = sum(c.base_share for c in d.components)
+        if abs(total - d.base_share) > 1e-9:
+            self.error(
+                ("defence", "base_share"),
+                f"{d.base_share:g} is not the sum of the components' base shares ({total:g})",
+            )
+        return tuple(out), tuple(pools)
+
+    def _targets(self, components: tuple[Component, ...]) -> tuple[Target, ...]:
+        names = [c.name for c in components]
+        out: list[Target] = []
+        for i, t in enumerate(self.spec.defence.targets or () if components else ()):
+            loc: Loc = ("defence", "targets", i)
+            counted = names if t.components is None else t.components
+            unknown = [n for n in counted if n not in names]
+            if unknown:
+                self.error(
+                    (*loc, "components"),
+                    f"no component named {unknown[0]!r}; the components are {', '.join(names)}",
+                )
+                continue
+            if not counted:
+                self.error((*loc, "components"), "the list of components is empty")
+                continue
+            self.year_in_horizon((*loc, "year"), t.year)
+            out.append(
+                Target(
+                    name=t.name,
+                    components=tuple(dict.fromkeys(names.index(n) for n in counted)),
+                    share=value(t, "share"),
+                    year=t.year,
+                )
+            )
+        return tuple(out)
+
+    def _pools(self) -> tuple[Pool, ...]:
+        f = self.spec.funding
+        return self._sources(f.sources, f.mode, ("funding",))
+
+    def _sources(
+        self, sources: list[Source], mode: str, at: Loc, component: int | None = None
+    ) -> tuple[Pool, ...]:
+        """The pools of one funding section (at ``at``: the scenario's, or a component's)."""
+        f = self.spec.funding
+        pools: list[Pool] = []
+        seen = self.source_names
         total_share = 0.0
-        for i, src in enumerate(f.sources):
-            loc: Loc = ("funding", "sources", i)
+        for i, src in enumerate(sources):
+            loc: Loc = (*at, "sources", i)
             if src.name in seen:
                 self.error((*loc, "name"), f"a source named {src.name!r} is given twice")
             seen.add(src.name)
@@ -205,13 +334,14 @@ class _Builder:
                     (*loc, "amount"),
                     "an amount is exact: give no cap, cap_pct_gdp or share with it",
                 )
-            if f.mode == "shares":
+            if mode == "shares":
                 if src.share is None and src.amount is None:
                     self.error((*loc, "share"), "every source needs a share in shares mode")
                 elif src.share is not None:
                     total_share += src.share
             elif src.share is not None:
-                self.error((*loc, "share"), "share is only used with funding.mode: shares")
+                key = "funding.mode" if component is None else "the component's funding.mode"
+                self.error((*loc, "share"), f"share is only used with {key}: shares")
             pools.append(
                 Pool(
                     name=src.name,
@@ -220,12 +350,11 @@ class _Builder:
                     cap_gdp=self.optional_path(loc, src, "cap_pct_gdp"),
                     share=value(src, "share"),
                     amount=self.optional_path(loc, src, "amount"),
+                    component=component,
                 )
             )
         if total_share > 100.0 + 1e-9:
-            self.error(
-                ("funding", "sources"), f"shares add up to {total_share:g} %, more than 100 %"
-            )
+            self.error((*at, "sources"), f"shares add up to {total_share:g} %, more than 100 %")
         return tuple(pools)
 
     def _uncertainty(self) -> UncertaintySettings | None:
@@ -279,6 +408,14 @@ class _Builder:
                 self.error((*loc, "years"), "the list of years is empty")
             for j, y in enumerate(years if r.years is not None else ()):
                 self.year_in_horizon((*loc, "years", j), y)
+            if r.measure != "net_debt" and r.type not in ("debt_falling", "debt_ceiling"):
+                self.error((*loc, "measure"), "a measure applies to the debt rules")
+            if r.measure == "psnfl" and self.spec.finances.psnfl is None:
+                self.error(
+                    (*loc, "measure"),
+                    "the psnfl measure needs finances.psnfl (net financial liabilities in the "
+                    "base year)",
+                )
             esc = r.escape_clause
             for j, y in enumerate(esc.years if esc is not None else ()):
                 self.year_in_horizon((*loc, "escape_clause", "years", j), y)
@@ -291,6 +428,7 @@ class _Builder:
                     defence_exemption=value(r, "defence_exemption"),
                     escape_limit=0.0 if esc is None else value(esc, "limit"),
                     escape_years=() if esc is None else tuple(esc.years),
+                    measure=r.measure,
                 )
             )
         return tuple(out)

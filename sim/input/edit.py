@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from budgetsim.input.registry import ScenarioSpec
+from budgetsim.input.registry import ScenarioSpec, Source
 from budgetsim.model.scenario import Scenario
+from budgetsim.model.units import to_percent
 
 
 def with_target(spec: ScenarioSpec, year: int, share_pct: float) -> ScenarioSpec:
@@ -58,20 +59,38 @@ def with_amounts(spec: ScenarioSpec, scenario: Scenario) -> ScenarioSpec:
     Returns
     -------
     ScenarioSpec
-        A copy whose sources with an amount have no cap, cap_pct_gdp or share.
+        A copy whose sources with an amount (the scenario's, and each component's own) have
+        no cap, cap_pct_gdp or share.
     """
     fixed = {p.name: p.amount for p in scenario.pools if p.amount is not None}
-    sources = []
-    for src in spec.funding.sources:
-        amount = fixed.get(src.name)
-        if amount is not None:
-            values = [float(v) for v in amount]
-            src = src.model_copy(
-                update={"amount": values, "cap": None, "cap_pct_gdp": None, "share": None}
+
+    def exact(sources: list[Source]) -> list[Source]:
+        out = []
+        for src in sources:
+            amount = fixed.get(src.name)
+            if amount is not None:
+                values = [float(v) for v in amount]
+                src = src.model_copy(
+                    update={"amount": values, "cap": None, "cap_pct_gdp": None, "share": None}
+                )
+            out.append(src)
+        return out
+
+    funding = spec.funding.model_copy(update={"sources": exact(spec.funding.sources)})
+    update: dict[str, Any] = {"funding": funding}
+    if spec.defence.components:  # a component's own sources are named as uniquely
+        comps = [
+            c
+            if c.funding is None
+            else c.model_copy(
+                update={
+                    "funding": c.funding.model_copy(update={"sources": exact(c.funding.sources)})
+                }
             )
-        sources.append(src)
-    funding = spec.funding.model_copy(update={"sources": sources})
-    return spec.model_copy(update={"funding": funding})
+            for c in spec.defence.components
+        ]
+        update["defence"] = spec.defence.model_copy(update={"components": comps})
+    return spec.model_copy(update=update)
 
 
 def solved_spec(
@@ -93,9 +112,31 @@ def solved_spec(
     -------
     ScenarioSpec
     """
-    if target is not None:
+    if target is not None and scenario.components:
+        spec = _with_component_target(spec, scenario)
+    elif target is not None:
         spec = with_target(spec, *target)
     return with_amounts(spec, scenario)
+
+
+def _with_component_target(spec: ScenarioSpec, scenario: Scenario) -> ScenarioSpec:
+    """The solved scenario's driver milestones and headline target written into the file
+    (the solver moved them as :meth:`Scenario.with_target` describes)."""
+    k = scenario.driver
+    driver = scenario.components[k]
+    scale = to_percent(1.0)
+    comps = list(spec.defence.components or ())
+    comps[k] = comps[k].model_copy(
+        update={"milestones": {y: v * scale for y, v in driver.milestones}}
+    )
+    update: dict[str, Any] = {"components": comps}
+    if spec.defence.targets and scenario.targets:
+        head = scenario.targets[0]
+        first = spec.defence.targets[0].model_copy(
+            update={"year": head.year, "share": head.share * scale}
+        )
+        update["targets"] = [first, *spec.defence.targets[1:]]
+    return spec.model_copy(update={"defence": spec.defence.model_copy(update=update)})
 
 
 def _plain(value: Any) -> Any:

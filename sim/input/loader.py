@@ -14,12 +14,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from budgetsim.errors import Loc, Problem, ScenarioError, format_loc
 from budgetsim.input.build import build_scenario
-from budgetsim.input.plausibility import implausible
-from budgetsim.input.registry import ScenarioSpec, Section
-from budgetsim.input.yamltext import parse_value, parse_yaml
+from budgetsim.input.plausibility import base_year_ratios, implausible, unaccepted
+from budgetsim.input.registry import (
+    ScenarioSpec,
+    Section,
+    fiscal_year_hint,
+    percent_sign_hint,
+    section_of,
+)
+from budgetsim.input.yamltext import MAX_DEPTH, parse_value, parse_yaml
 from budgetsim.model.scenario import Scenario
 
 Resolver = Callable[[str, str], tuple[str, str]]
@@ -32,13 +39,15 @@ def _section_paths(model: type[BaseModel], prefix: Loc = ()) -> set[Loc]:
     """Key paths that are sections (merged key by key under ``extends``)."""
     out: set[Loc] = {prefix}
     for name, field in model.model_fields.items():
-        ann = field.annotation
+        ann = field.annotation  # a section itself: not an optional one, nor a list of them
         if isinstance(ann, type) and issubclass(ann, Section):
             out |= _section_paths(ann, (*prefix, name))
     return out
 
 
-SECTIONS = _section_paths(ScenarioSpec)
+#: Merged key by key under ``extends``, like a section: each file acknowledges its own values.
+ACCEPT = ("meta", "accept_warnings")
+SECTIONS = _section_paths(ScenarioSpec) | {ACCEPT}
 
 
 def _model_at(loc: Loc) -> type[BaseModel] | None:
@@ -48,18 +57,51 @@ def _model_at(loc: Loc) -> type[BaseModel] | None:
         if isinstance(part, int):
             continue
         field = model.model_fields.get(str(part))
-        if field is None:
-            return None
-        ann = field.annotation
-        args = getattr(ann, "__args__", ())
-        candidates = [ann, *args]
-        for arg in args:
-            candidates.extend(getattr(arg, "__args__", ()))
-        nxt = next((c for c in candidates if isinstance(c, type) and issubclass(c, Section)), None)
+        nxt = None if field is None else section_of(field)
         if nxt is None:
             return None
         model = nxt
     return model
+
+
+def _field_at(loc: Loc) -> FieldInfo | None:
+    """The registry field a key path names (list items and years dropped from its end)."""
+    names = [i for i, part in enumerate(loc) if isinstance(part, str)]
+    model = _model_at(loc[: names[-1]]) if names else None
+    return None if model is None else model.model_fields.get(str(loc[names[-1]]))
+
+
+def _year_like(key: object) -> bool:
+    if isinstance(key, int):
+        return not isinstance(key, bool)
+    return isinstance(key, str) and key.strip().isascii() and key.strip().isdigit()
+
+
+def _foreign(data: Any, model: type[BaseModel] | None, loc: Loc) -> Loc | None:
+    """The first key path in ``data`` that no scenario has: a name that is not a key of its
+    section, or, inside a value, a map key that is not a year. None if every key is one."""
+    if isinstance(data, list):
+        for i, item in enumerate(data):
+            found = _foreign(item, model, (*loc, i))
+            if found is not None:
+                return found
+        return None
+    if not isinstance(data, dict) or loc == ACCEPT:
+        return None
+    for key, value in data.items():
+        here = (*loc, key)
+        if model is None:
+            if not _year_like(key):
+                return here
+            found = _foreign(value, None, here)
+        else:
+            field = model.model_fields.get(key) if isinstance(key, str) else None
+            if field is None:
+                return here
+            found = _foreign(value, section_of(field), here)
+        if found is not None:
+            return found
+    return None
 
 
 def _merge(
@@ -86,15 +128,34 @@ def _merge(
 
 def _read(
     text: str, source: str, resolve: Resolver | None, chain: tuple[str, ...]
-) -> tuple[dict[str, Any], Origins]:
-    data, lines = parse_yaml(text, source)
+) -> tuple[dict[str, Any], Origins, tuple[str, ...]]:
+    """The merged data of ``source`` and its parents, where each key was written, and the
+    parents in order (nearest first). A parent (``chain`` not empty) must be a scenario:
+    until that is known, messages about it give lines only, never its keys or values."""
+    data, lines = parse_yaml(text, source, quote=not chain)
+    if chain:
+        foreign = _foreign(data, ScenarioSpec, ())
+        if foreign is not None:
+            raise ScenarioError.single(
+                source,
+                "a key no scenario has: this file is not a scenario file, so its keys and "
+                "values are not shown",
+                lines[foreign][1],
+            )
     origins: Origins = dict(lines)
     parent_ref = data.pop("extends", None)
     if parent_ref is None:
-        return data, origins
+        return data, origins, ()
     line = lines.get(("extends",), (source, None))[1]
-    if not isinstance(parent_ref, str):
+    if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise ScenarioError.single(source, "must name a scenario file", line, ("extends",))
+    if not parent_ref.isprintable():
+        raise ScenarioError.single(
+            source,
+            "must name a scenario file: the path has a control character",
+            line,
+            ("extends",),
+        )
     if resolve is None:
         raise ScenarioError.single(
             source, "cannot follow 'extends' when loading from a string", line, ("extends",)
@@ -117,9 +178,10 @@ def _read(
         raise ScenarioError.single(
             source, f"more than {MAX_EXTENDS_DEPTH} levels of extends", line, ("extends",)
         )
-    base, base_origins = _read(parent_text, parent_source, resolve, (*chain, source))
+    base, base_origins, parents = _read(parent_text, parent_source, resolve, (*chain, source))
     _merge(base, base_origins, data, origins)
-    return base, base_origins
+    base_origins[()] = origins[()]  # the file as a whole is this one, not its parent
+    return base, base_origins, (parent_source, *parents)
 
 
 def read_merged(
@@ -149,9 +211,11 @@ def read_merged(
     Raises
     ------
     ScenarioError
-        Invalid YAML, a parent that cannot be read, an ``extends`` cycle or chain too deep.
+        Invalid YAML, a parent that cannot be read or is not a scenario, an ``extends``
+        cycle or chain too deep.
     """
-    return _read(text, source, resolve, ())
+    data, origins, _ = _read(text, source, resolve, ())
+    return data, origins
 
 
 def parse_override(assignment: str) -> tuple[Loc, Any]:
@@ -172,12 +236,20 @@ def parse_override(assignment: str) -> tuple[Loc, Any]:
     Raises
     ------
     ScenarioError
-        No ``=``, an empty key, or a value that is not YAML (source ``--set``).
+        No ``=``, an empty key, a key path deeper than the YAML reader's nesting limit
+        (:data:`~budgetsim.input.yamltext.MAX_DEPTH`), or a value that is not YAML (source
+        ``--set``).
     """
     key, sep, raw = assignment.partition("=")
     if not sep or not key.strip():
         raise ScenarioError.single("--set", f"{assignment!r}: expected key.path=value")
-    loc: Loc = tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
+    parts = key.strip().split(".")
+    if len(parts) > MAX_DEPTH:
+        raise ScenarioError.single(
+            "--set", f"the key path has {len(parts)} parts; at most {MAX_DEPTH}"
+        )
+    # A list item or a year; a longer run of digits is no item number or year, only a name.
+    loc: Loc = tuple(int(p) if p.isascii() and p.isdigit() and len(p) <= 9 else p for p in parts)
     try:
         value = parse_value(raw, "--set") if raw.strip() else None
     except ScenarioError as exc:
@@ -233,8 +305,52 @@ def _locate(origins: Origins, loc: Loc, default: str) -> tuple[str, int | None]:
     return default, None
 
 
+def _shown(value: Any) -> str:
+    """A value as a message names it."""
+    if isinstance(value, bool):
+        return f"a yes/no value ({str(value).lower()})"
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, (int, float, str)):
+        return repr(value)
+    if isinstance(value, dict):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__} ({value})"  # a date, say
+
+
+#: What a key of each kind takes, in the user's terms, by pydantic's error type.
+_EXPECTED = {
+    "int": "a whole number",
+    "float": "a number",
+    "string": "text (put it in quotes)",
+    "bool": "yes or no (true or false)",
+    "list": "a list (items on lines starting '- ', or [a, b])",
+    "dict": "a map of key: value",
+    "model": "a section of keys (key: value, indented below it)",
+}
+
+
+def _expected(kind: str, loc: Loc, value: Any) -> str | None:
+    """``expected ...`` for a value of the wrong type; None for other errors."""
+    base = kind.split("_")[0]
+    if base not in _EXPECTED:
+        return None
+    field = _field_at(loc)
+    extra = field.json_schema_extra if field is not None else None
+    unit = extra.get("x-unit") if isinstance(extra, dict) else None
+    if unit == "year" and base in ("int", "float"):
+        hint = fiscal_year_hint(value)
+        if hint is not None:
+            return hint
+        return f"expected a year, e.g. 2030, got {_shown(value)}"
+    return f"expected {_EXPECTED[base]}, got {_shown(value)}{percent_sign_hint(value)}"
+
+
 def _message(err: Mapping[str, Any]) -> str:
     kind, msg, loc = err["type"], str(err["msg"]), tuple(err["loc"])
+    value = err.get("input")
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         allowed = sorted(model.model_fields) if model is not None else []
@@ -247,12 +363,38 @@ def _message(err: Mapping[str, Any]) -> str:
         return text
     if kind == "missing":
         return "required key is missing"
-    if kind in ("bounds", "path", "literal_error"):
+    if kind in ("bounds", "path"):
         return msg
-    value = err.get("input")
+    if kind == "finite_number":
+        return f"not a finite number (got {value!r})"
+    if kind == "literal_error":
+        return f"{msg.replace('Input should be', 'expected', 1)}, got {_shown(value)}"
+    expected = _expected(kind, loc, value)
+    if expected is not None:
+        return expected
     if isinstance(value, (int, float, str, bool)) or value is None:
         return f"{msg} (got {value!r})"
     return msg
+
+
+def _problems(
+    exc: ValidationError, origins: Origins, source: str, parents: tuple[str, ...]
+) -> list[Problem]:
+    """Each validation error located; a missing key is blamed on the file loaded (at its
+    first key), with the files it extends named, not on a parent alone."""
+    problems = []
+    for err in exc.errors():
+        # pydantic marks an error in a map's key with a '[key]' part; the key is enough.
+        loc = tuple(part for part in err["loc"] if part != "[key]")
+        message = _message(err)
+        loc = (*loc, *err.get("ctx", {}).get("at", ()))  # the list item or year at fault
+        src, line = _locate(origins, loc, source)
+        if err["type"] == "missing" and parents and src != "--set":
+            if src != source:  # a section only a parent writes: this file's first key
+                src, line = origins[()]
+            message += f"; neither this file nor {', '.join(parents)} (which it extends) gives it"
+        problems.append(Problem(src, line, loc, message))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -303,28 +445,24 @@ def parse(
     ScenarioError
         Every problem found, one per line.
     """
-    data, origins = _read(text, source, resolve, ())
+    data, origins, parents = _read(text, source, resolve, ())
     for assignment in overrides:
         loc, value = parse_override(assignment)
         _apply_override(data, origins, loc, value)
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            # pydantic marks an error in a map's key with a '[key]' part; the key is enough.
-            loc = tuple(part for part in err["loc"] if part != "[key]")
-            src, line = _locate(origins, loc, source)
-            problems.append(Problem(src, line, loc, _message(err)))
-        raise ScenarioError(problems) from None
+        raise ScenarioError(_problems(exc, origins, source, parents)) from None
+    ratio_errors, ratio_warnings = base_year_ratios(spec)
     warnings = tuple(
         Problem(*_locate(origins, loc, source), loc, f"warning: {message}")
-        for loc, message in implausible(spec)
+        for loc, message in unaccepted(spec, [*implausible(spec), *ratio_warnings])
     )
     scenario, cross = build_scenario(spec, source, warnings)
-    if cross or scenario is None:
+    if cross or ratio_errors or scenario is None:
         raise ScenarioError(
-            Problem(*_locate(origins, loc, source), loc, message) for loc, message in cross
+            Problem(*_locate(origins, loc, source), loc, message)
+            for loc, message in [*cross, *ratio_errors]
         )
     return Loaded(spec, scenario)
 

@@ -7,12 +7,12 @@ editor uses, the docs a reader reads and the checks the loader makes cannot drif
 from __future__ import annotations
 
 import json
-from typing import Any, get_args, get_origin
+from typing import Any, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from budgetsim.input.registry import ScenarioSpec, Section
+from budgetsim.input.registry import ScenarioSpec, section_of
 
 SCHEMA_ID = "https://budgetsim.invalid/scenario.schema.json"
 
@@ -57,18 +57,6 @@ def json_schema() -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
 
 
-def _section_model(info: FieldInfo) -> type[BaseModel] | None:
-    ann = info.annotation
-    candidates = [ann, *get_args(ann)]
-    for c in list(candidates):
-        if get_origin(c) is list:
-            candidates.extend(get_args(c))
-    for c in candidates:
-        if isinstance(c, type) and issubclass(c, Section):
-            return c
-    return None
-
-
 def _default(info: FieldInfo) -> str:
     if info.is_required():
         return "required"
@@ -99,7 +87,7 @@ def _walk(model: type[BaseModel], prefix: str, out: list[str]) -> None:
     rows = []
     for name, info in model.model_fields.items():
         key = f"{prefix}{name}"
-        sub = _section_model(info)
+        sub = section_of(info)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         if sub is not None:
             many = get_origin(info.annotation) is list
@@ -120,8 +108,8 @@ def _walk(model: type[BaseModel], prefix: str, out: list[str]) -> None:
     out.append("| key | symbol | unit | bounds | plausible | default | meaning |")
     out.append("|---|---|---|---|---|---|---|")
     out.extend(rows)
-    for key, sub in nested:
-        _walk(sub, f"{key}.", out)
+    for key, section in nested:
+        _walk(section, f"{key}.", out)
 
 
 def markdown_reference() -> str:

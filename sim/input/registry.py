@@ -10,12 +10,14 @@ conversion to fractions happens once, in :mod:`budgetsim.model.scenario`.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+import re
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from budgetsim.model.paths import PathValue, path_values
+from budgetsim.model.paths import PathValue
 from budgetsim.model.scenario import SHARE_RANGE_PCT
 from budgetsim.model.units import PCT
 
@@ -47,10 +49,114 @@ UNITS: dict[str, float] = {
 }
 
 
-def _bad(message: str) -> PydanticCustomError:
-    # No context is passed, so pydantic does not format the text: braces and reprs in it
-    # are shown as written.
-    return PydanticCustomError("path", message)
+def _bad(message: str, at: tuple[Any, ...] = ()) -> PydanticCustomError:
+    """A validation error with ``message``; ``at``: where in the value (a list item, a year),
+    which the loader adds to the key path. The context holds no names pydantic would
+    format, so braces and reprs in the message are shown as written."""
+    return PydanticCustomError("path", message, {"at": at} if at else None)
+
+
+def numbers_in(value: Any, loc: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], float]]:
+    """Every number of a value (a number, a list or a {year: value} map) with its place.
+
+    Parameters
+    ----------
+    value : object
+        A key's value; yes/no values and text are skipped.
+    loc : tuple
+        The key path of ``value``, prefixed to each place.
+
+    Returns
+    -------
+    list of (tuple, float)
+        ``(loc + (item or year,), number)``, in order.
+    """
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        return [(loc, float(value))]
+    return [found for k, v in _items(value) for found in numbers_in(v, (*loc, k))]
+
+
+def _items(value: Any) -> list[tuple[Any, Any]]:
+    """A map's (key, value) pairs, a list's (position, item) pairs; nothing for a scalar."""
+    if isinstance(value, dict):
+        return list(value.items())
+    return list(enumerate(value)) if isinstance(value, list) else []
+
+
+#: Units whose values are not numbers; every other unit's values are.
+NOT_NUMBERS = ("text", "choice", "path", "yes/no")
+
+_FISCAL_YEAR = re.compile(r"\s*(\d{4})\s*[-/\u2013]\s*(\d{2}|\d{4})\s*")
+
+
+def fiscal_year_hint(value: Any) -> str | None:
+    """For text such as ``'2024-25'``: how to write the year instead; None for other values.
+
+    Parameters
+    ----------
+    value : object
+        A value given where a year is expected.
+
+    Returns
+    -------
+    str or None
+        ``"write the year the fiscal year starts, 2024 for 2024-25"``, or None.
+    """
+    match = _FISCAL_YEAR.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    return f"write the year the fiscal year starts, {match.group(1)} for {value.strip()}"
+
+
+def percent_sign_hint(value: Any) -> str:
+    """``": write the number without '%' ..."`` for text with a % sign; else empty.
+
+    Parameters
+    ----------
+    value : object
+        A value given where a number is expected.
+
+    Returns
+    -------
+    str
+        The hint to append to a message, or ``""``.
+    """
+    if isinstance(value, str) and "%" in value:
+        return ": write the number without '%' (2.5 means 2.5 %)"
+    return ""
+
+
+def yes_no_problem(expected: str, value: bool) -> str:
+    """The message for a yes/no value where ``expected`` (``"a number"``...) is needed.
+
+    Parameters
+    ----------
+    expected : str
+        What the key takes, e.g. ``"a number"`` or ``"a year"``.
+    value : bool
+        The value YAML read.
+
+    Returns
+    -------
+    str
+        One line naming YAML's reading.
+    """
+    return (
+        f"expected {expected}, got a yes/no value ({str(value).lower()}): YAML 1.1 reads yes, "
+        "no, on, off, true and false as yes/no"
+    )
+
+
+def _year(key: Any) -> int:
+    """A key of a ``{year: value}`` map as a year: 2030 or '2030'."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key
+    text = key.strip() if isinstance(key, str) else ""
+    if text.isascii() and text.isdigit() and len(text) <= 9:  # no year has more digits
+        return int(text)
+    raise _bad(fiscal_year_hint(key) or f"key {key!r} is not a year", (key,))
 
 
 def _numeric(text: str) -> bool:
@@ -61,44 +167,64 @@ def _numeric(text: str) -> bool:
     return bool(text.strip())
 
 
-def _number(v: Any, what: str) -> float:
+def _number(v: Any, what: str, at: tuple[Any, ...] = ()) -> float:
     if isinstance(v, str):
         # YAML 1.1 reads 1e15 (no dot, no sign) as text; take it as the number it spells,
         # as pydantic does for a plain number key.
         v = float(v.strip().replace("_", "")) if _numeric(v) else v
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise _bad(f"{what} is {v!r}, not a number")
+    if isinstance(v, bool):
+        raise _bad(f"{what}: {yes_no_problem('a number', v)}", at)
+    if not isinstance(v, (int, float)):
+        raise _bad(f"{what} is {v!r}, not a number{percent_sign_hint(v)}", at)
     if not math.isfinite(v):
-        raise _bad(f"{what} is {v!r}, not a finite number")
+        raise _bad(f"{what} is {v!r}, not a finite number", at)
     return float(v)
+
+
+def _year_map(value: dict[Any, Any]) -> dict[int, float]:
+    res: dict[int, float] = {}
+    for k, v in value.items():
+        year = _year(k)
+        if year in res:  # the YAML reader refuses 2030 and '2030' already; data may not
+            raise _bad(f"year {year} is given twice", (k,))
+        res[year] = _number(v, f"the value for {k}", (k,))
+    return res
 
 
 def _parse_path(value: Any) -> PathValue:
     """Structure of a time path; bounds are checked per field from the registry."""
     if isinstance(value, bool):
-        raise _bad(f"expected a number, a list or a {{year: value}} map, got {value!r}")
+        raise _bad(yes_no_problem("a number, a list or a {year: value} map", value))
     if isinstance(value, (int, float)) or (isinstance(value, str) and _numeric(value)):
         return _number(value, "the value")
     if isinstance(value, list):
         if not value:
             raise _bad("the list is empty")
-        return [_number(v, f"item {i}") for i, v in enumerate(value)]
+        return [_number(v, f"item {i}", (i,)) for i, v in enumerate(value)]
     if isinstance(value, dict):
         if not value:
             raise _bad("the {year: value} map is empty")
-        res: dict[int, float] = {}
-        for k, v in value.items():
-            year = int(k) if isinstance(k, str) and k.strip().isdigit() else k
-            if isinstance(year, bool) or not isinstance(year, int):
-                raise _bad(f"key {k!r} is not a year")
-            res[year] = _number(v, f"the value for {k}")
-        return res
-    raise _bad(f"expected a number, a list or a {{year: value}} map, got {value!r}")
+        return _year_map(value)
+    raise _bad(
+        f"expected a number, a list or a {{year: value}} map, got {value!r}"
+        + percent_sign_hint(value)
+    )
+
+
+def _parse_milestones(value: Any) -> dict[int, float]:
+    """``{year: share}`` targets: a map, its keys years, its values finite numbers."""
+    if not isinstance(value, dict):  # (a yes/no value is refused before, by _no_yes_no)
+        raise _bad(f"expected a map of year: percent, e.g. {{2030: 3.0}}, got {value!r}")
+    return _year_map(value)
 
 
 TimePath = Annotated[
     PathValue,
     PlainValidator(_parse_path, json_schema_input_type=float | list[float] | dict[int, float]),
+]
+Milestones = Annotated[
+    dict[int, float],
+    PlainValidator(_parse_milestones, json_schema_input_type=dict[int, float]),
 ]
 
 
@@ -162,10 +288,41 @@ def param(
     return Field(default, description=doc, json_schema_extra=extra)
 
 
+def _yes_no_in(value: Any, at: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], bool] | None:
+    """The first yes/no value in a value, its lists and maps, and where; None if none."""
+    if isinstance(value, bool):
+        return at, value
+    for k, item in _items(value):
+        found = _yes_no_in(item, (*at, k))
+        if found is not None:
+            return found
+    return None
+
+
+_EXPECTED = {"year": "a year", "text": "text (put it in quotes)"}
+
+
 class Section(BaseModel):
     """Unknown keys are errors; a loaded scenario cannot be changed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_yes_no(cls, value: Any, info: ValidationInfo) -> Any:
+        """A yes/no value only where the key is yes/no: pydantic would take true for 1."""
+        extra = cls.model_fields[info.field_name].json_schema_extra if info.field_name else None
+        unit = extra.get("x-unit") if isinstance(extra, dict) else None
+        if unit is None or unit == "yes/no":
+            return value  # a section (checked key by key) or a yes/no key
+        found = _yes_no_in(value)
+        if found is not None:
+            choices = get_args(cls.model_fields[str(info.field_name)].annotation)
+            expected = _EXPECTED.get(str(unit), "a number")
+            if unit == "choice":
+                expected = f"one of {', '.join(repr(c) for c in choices)}"
+            raise _bad(yes_no_problem(expected, found[1]), found[0])
+        return value
 
     @field_validator("*", mode="after")
     @classmethod
@@ -181,21 +338,15 @@ class Section(BaseModel):
             raise PydanticCustomError("finite", "not a finite number")
         if lo is None and hi is None:
             return value
-        if isinstance(value, (int, float)):
-            values = [float(value)]
-        elif isinstance(value, (list, dict)):
-            try:
-                values = path_values(value)
-            except (TypeError, ValueError):
-                return value
-        else:
-            return value
         unit = extra.get("x-unit", "")
-        for v in values:
+        for at, v in numbers_in(value):
+            where = {"at": at} if at else None
             if lo is not None and v < float(lo):  # type: ignore[arg-type]
-                raise PydanticCustomError("bounds", f"{v} is below the minimum {lo} ({unit})")
+                message = f"{v} is below the minimum {lo} ({unit})"
+                raise PydanticCustomError("bounds", message, where)
             if hi is not None and v > float(hi):  # type: ignore[arg-type]
-                raise PydanticCustomError("bounds", f"{v} is above the maximum {hi} ({unit})")
+                message = f"{v} is above the maximum {hi} ({unit})"
+                raise PydanticCustomError("bounds", message, where)
         return value
 
 
@@ -211,6 +362,12 @@ class Meta(Section):
     author: str = param("", doc="Who wrote the file.", unit="text")
     reference: str = param("", doc="Where its figures come from.", unit="text")
     baseline: str = param("", doc="What the scenario is compared with.", unit="text")
+    accept_warnings: dict[str, TimePath] | None = Field(
+        None,
+        description="Warnings checked and accepted: {key path: value}, the key path as the "
+        "warning names it (e.g. funding.sources[0].cap_pct_gdp) and the value it accepts. The "
+        "warning is not printed while the key has that value (docs/scenarios.md).",
+    )
 
 
 class Years(Section):
@@ -297,6 +454,109 @@ class Economy(Section):
     feedback: Feedback = Field(default_factory=Feedback, description=Feedback.__doc__)
 
 
+class Component(Section):
+    """A part of defence spending with its own path (e.g. core NATO spending, intelligence,
+    support to Ukraine, resilience): milestones in % of GDP, or a cash path. Its extra
+    spending over its baseline is met by its own funding if it has one, else by the
+    scenario's ``funding``."""
+
+    name: str = param(doc="The component's name, e.g. core or resilience.", unit="text")
+    base_share: float = param(
+        doc="Its spending in the base year. For resilience: how much existing spending "
+        "already qualifies, so only spending above it costs anything.",
+        unit="% of GDP",
+        symbol="s_c,t0",
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
+        plausible=(0, 40),
+    )
+    baseline_share: TimePath | None = param(
+        None,
+        doc="Share its baseline keeps (default: held at its base_share).",
+        unit="% of GDP",
+        symbol="s0_c,t",
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
+        plausible=(0, 40),
+    )
+    milestones: dict[int, float] | None = param(
+        None,
+        doc="{year: share} points its path goes through (none, and no cash: held at base_share).",
+        unit="% of GDP",
+        symbol="(year_k, share_c,k)",
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
+        plausible=(0, 40),
+    )
+    shape: Literal["linear", "front", "back", "step"] = param(
+        "linear", doc="Path between milestones, as defence.shape.", unit="choice"
+    )
+    shape_power: float = param(
+        2.0, doc="Exponent of the front- and back-loaded shapes.", unit="exponent", lo=1.0, hi=10.0
+    )
+    capital_share: float = param(
+        0.0,
+        doc="Share of its spending above its baseline that is net investment (capital "
+        "spending: since 2025 single-use military equipment counts as capital in the UK); "
+        "the stability rule sees only the rest. Its baseline's capital spending is taken to "
+        "be inside finances.other_investment, as in published net investment figures.",
+        unit="% of defence",
+        symbol="k_c",
+        lo=0.0,
+        hi=100.0,
+        plausible=(0, 80),
+    )
+
+    in_other_spending: bool = param(
+        False,
+        doc="Its baseline spending is already inside finances.other_spending (e.g. the "
+        "intelligence agencies, or resilience spending in other budgets): it is moved from "
+        "there into defence, so it is not counted twice and costs only what it adds.",
+        unit="yes/no",
+    )
+    cash: TimePath | None = param(
+        None,
+        doc="Its spending in cash, a path, in place of milestones (e.g. support to Ukraine "
+        "of a fixed sum a year); its share of GDP is then whatever that cash is.",
+        unit="currency",
+        symbol="D_c,t",
+        lo=0.0,
+        hi=1e15,
+    )
+    cash_prices: Literal["nominal", "real"] = param(
+        "nominal",
+        doc="Whether its cash is nominal or at base-year prices (deflated by the defence "
+        "price index PD_t, as defence.cash_prices).",
+        unit="choice",
+    )
+    funding: ComponentFunding | None = Field(
+        None,
+        description="Its own funding: these sources meet its extra spending first, in their "
+        "mode, and borrowing the rest (none: the scenario's funding meets it).",
+    )
+
+
+class Target(Section):
+    """A spending target that counts some components: met in a year when they reach its
+    share of GDP. The first target is the headline one that `solve` moves."""
+
+    name: str = param(doc="Name shown in tables, e.g. 'NATO core'.", unit="text")
+    components: list[str] | None = param(
+        None, doc="The components it counts (default: all of them).", unit="text"
+    )
+    share: float = param(
+        doc="The share of GDP they must reach.",
+        unit="% of GDP",
+        lo=SHARE_RANGE_PCT[0],
+        hi=SHARE_RANGE_PCT[1],
+        plausible=(0, 40),
+    )
+    year: int = param(
+        doc="The first year it applies in; it is checked then and in every later year.",
+        unit="year",
+    )
+
+
 class Defence(Section):
     """Defence spending: its base-year share, the target path and how it is reached."""
 
@@ -323,7 +583,7 @@ class Defence(Section):
         doc="'share': the path is set by milestones in % of GDP; 'cash': by the cash path.",
         unit="choice",
     )
-    milestones: dict[int, float] | None = param(
+    milestones: Milestones | None = param(
         None,
         doc="{year: share} targets. On the share basis they set the path; on the cash basis "
         "the last one is the target whose attainment is reported.",
@@ -378,6 +638,15 @@ class Defence(Section):
         lo=0.0,
         hi=100.0,
         plausible=(0, 60),
+    )
+    components: list[Component] | None = Field(
+        None,
+        description="Defence split into parts, each with its own path (milestones or cash), "
+        "capital share and, optionally, funding (none: one path). base_share is then their "
+        "sum; milestones, baseline_share, cash and capital_share are given per component.",
+    )
+    targets: list[Target] | None = Field(
+        None, description="Targets counting some components (only with components)."
     )
 
 
@@ -438,6 +707,19 @@ class Funding(Section):
     )
 
 
+class ComponentFunding(Section):
+    """A component's own funding: its sources meet its extra spending first, in their mode;
+    borrowing takes the rest. Source names are unique across the whole file, and
+    funding.tax_freeze applies here too."""
+
+    mode: Literal["waterfall", "shares"] = param(
+        "waterfall", doc="As funding.mode, for its own sources.", unit="choice"
+    )
+    sources: list[Source] = Field(
+        default_factory=list, description="Its cuts and tax pools, in waterfall order."
+    )
+
+
 class Finances(Section):
     """Public finances in the base year and their paths: debt, receipts, other spending."""
 
@@ -486,6 +768,23 @@ class Finances(Section):
         doc="Stock-flow adjustment: change in debt not explained by borrowing.",
         unit="currency",
         symbol="SFA_t",
+        lo=-1e15,
+        hi=1e15,
+    )
+    psnfl: float | None = param(
+        None,
+        doc="Public sector net financial liabilities at the end of the base year (none: "
+        "not modelled). A debt rule with measure: psnfl looks at them.",
+        unit="currency",
+        symbol="L_t0",
+        lo=-1e15,
+        hi=1e15,
+    )
+    psnfl_sfa: TimePath = param(
+        0.0,
+        doc="Change in net financial liabilities not explained by borrowing.",
+        unit="currency",
+        symbol="SFA^L_t",
         lo=-1e15,
         hi=1e15,
     )
@@ -594,7 +893,7 @@ class EscapeClause(Section):
     limit: float = param(
         doc="Largest deviation allowed.", unit="% of GDP", lo=0.0, hi=100.0, plausible=(0, 5)
     )
-    years: list[int] = Field(description="Years the clause applies to.")
+    years: list[int] = param(doc="Years the clause applies to.", unit="year")
 
 
 RuleType = Literal[
@@ -632,6 +931,12 @@ class Rule(Section):
         plausible=(0, 10),
     )
     escape_clause: EscapeClause | None = Field(None, description=EscapeClause.__doc__)
+    measure: Literal["net_debt", "psnfl"] = param(
+        "net_debt",
+        doc="The stock a debt rule looks at: net debt, or public sector net financial "
+        "liabilities (finances.psnfl; the UK investment rule).",
+        unit="choice",
+    )
 
 
 class Uncertainty(Section):
@@ -746,6 +1051,28 @@ class ScenarioSpec(Section):
     uncertainty: Uncertainty | None = Field(None, description=Uncertainty.__doc__)
 
 
+def section_of(info: FieldInfo) -> type[Section] | None:
+    """The section a field holds (itself, in a list, or optional); None for a value.
+
+    Parameters
+    ----------
+    info : FieldInfo
+        A field of a section.
+
+    Returns
+    -------
+    type of Section or None
+    """
+    candidates = [info.annotation, *get_args(info.annotation)]
+    for c in list(candidates):
+        if get_origin(c) is list:
+            candidates.extend(get_args(c))
+    for c in candidates:
+        if isinstance(c, type) and issubclass(c, Section):
+            return c
+    return None
+
+
 def unit_of(section: type[BaseModel], name: str) -> str:
     """The unit the registry declares for key ``name`` of ``section``."""
     extra = section.model_fields[name].json_schema_extra
@@ -756,3 +1083,9 @@ def unit_of(section: type[BaseModel], name: str) -> str:
 def scale_of(section: type[BaseModel], name: str) -> float:
     """The factor that turns key ``name`` of ``section`` into model units (:data:`UNITS`)."""
     return UNITS[unit_of(section, name)]
+
+
+# Component names ComponentFunding, defined after it beside the scenario's funding: the two
+# models that hold it are completed now it exists.
+Component.model_rebuild()
+Defence.model_rebuild()

@@ -1,12 +1,15 @@
 """YAML text -> plain Python data plus the line of every key path.
 
 Parses text only (the caller reads the file). Safe loading, duplicate keys rejected (PyYAML
-silently keeps the last one), and a bound on the number of nodes so an alias bomb is refused
-rather than expanded.
+silently keeps the last one; ``2030`` and ``'2030'`` are the same year), and a bound on the
+number of nodes so an alias bomb is refused rather than expanded. Numbers YAML 1.1 reads in
+a way no budget means (``0x3E8``, ``010``, ``1:30``) and whole numbers too large for any key
+are refused, naming the reading.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -24,6 +27,19 @@ MAX_NODES = 20_000
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000
 MAX_ALIASES = 1_000
+#: The largest whole number any key takes (the seed's maximum, 2**63 - 1); a larger one is
+#: refused before it is built, so a 400-digit number cannot overflow a float downstream.
+MAX_INT = 2**63 - 1
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+#: Numbers YAML 1.1 reads other than as the decimal they look like, and what it reads them as.
+_READINGS = (
+    (re.compile(r"[-+]?0x[0-9a-fA-F_]+"), "hexadecimal"),
+    (re.compile(r"[-+]?0b[01_]+"), "binary"),
+    (re.compile(r"[-+]?0[0-7_]+"), "octal, from the leading 0"),
+    (re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?"), "base 60, as in a time of day"),
+)
 
 # libyaml's parser where PyYAML was built with it (the wheels are): same nodes and marks,
 # several times faster, which matters for a command started many times.
@@ -31,8 +47,15 @@ _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Walker:
-    def __init__(self, source: str) -> None:
+    """Builds the data of a node tree, checking limits and readings as it goes.
+
+    ``quote=False`` (a parent file, which may not be a scenario at all) keeps its keys and
+    values out of every message: only the line is given.
+    """
+
+    def __init__(self, source: str, quote: bool = True) -> None:
         self.source = source
+        self.quote = quote
         self.lines: LineMap = {}
         self.loader = yaml.SafeLoader("")
         self.count = 0
@@ -40,7 +63,13 @@ class _Walker:
         self.open: set[int] = set()  # nodes being walked: an alias back to one is a cycle
         self.seen: set[int] = set()  # collections walked once: meeting one again is an alias
 
-    def fail(self, node: yaml.Node, loc: Loc, message: str) -> ScenarioError:
+    def fail(
+        self, node: yaml.Node, loc: Loc, message: str, unquoted: str | None = None
+    ) -> ScenarioError:
+        """The problem at ``node``; without quoting, ``unquoted`` (no text of the file) and
+        no key path."""
+        if not self.quote:
+            message, loc = unquoted or message, ()
         return ScenarioError.single(self.source, message, node.start_mark.line + 1, loc)
 
     def walk(self, node: yaml.Node, loc: Loc) -> Any:
@@ -62,7 +91,7 @@ class _Walker:
                         self.source,
                         f"aliases expand to more than {MAX_ALIASES} copies (an alias bomb?)",
                         line,
-                        loc[:1],
+                        loc[:1] if self.quote else (),
                     )
             self.seen.add(id(node))
             if len(node.value) > MAX_ITEMS:
@@ -78,33 +107,85 @@ class _Walker:
         return self.construct(node, loc)
 
     def construct(self, node: yaml.Node, loc: Loc) -> Any:
-        """A scalar's value; a tag safe loading does not know (``!!python/object``) is refused."""
+        """A scalar's value; a tag safe loading does not know (``!!python/object``), a number
+        YAML 1.1 reads unlike its decimal look, or a whole number over :data:`MAX_INT` is
+        refused."""
+        text = str(node.value).strip()
+        if node.tag == _INT:
+            digits = text.lstrip("+-").replace("_", "")
+            if digits.isdigit() and len(digits.lstrip("0")) > len(str(MAX_INT)):
+                raise self.fail(node, loc, _too_large(len(digits.lstrip("0"))))
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except yaml.YAMLError:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise self.fail(node, loc, f"unknown YAML tag {tag}: write a plain value") from None
+            raise self.fail(
+                node, loc, f"unknown YAML tag {tag}: write a plain value", "unknown YAML tag"
+            ) from None
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError):
+            # A date that is no date (2020-13-45), or an explicit !!int on text.
+            kind = node.tag.rsplit(":", 1)[-1].replace("timestamp", "date")
+            raise self.fail(
+                node,
+                loc,
+                f"'{text}' is not a valid {kind}, which YAML takes it for; put it in quotes",
+                f"a value that is not a valid {kind}",
+            ) from None
+        if node.tag in (_INT, _FLOAT) and not isinstance(value, bool):
+            self._check_reading(node, loc, text, value)
+        return value
+
+    def _check_reading(self, node: yaml.Node, loc: Loc, text: str, value: float) -> None:
+        if node.tag == _INT and abs(value) > MAX_INT:
+            raise self.fail(node, loc, _too_large(len(str(abs(int(value))))))
+        for pattern, reading in _READINGS:
+            if pattern.fullmatch(text):
+                if reading.startswith("octal") and int(text.replace("_", ""), 10) == value:
+                    return  # 07 or 00: octal and decimal agree
+                shown = f"{value:g}" if isinstance(value, float) else str(value)
+                raise self.fail(
+                    node,
+                    loc,
+                    f"YAML 1.1 reads '{text}' as {shown} ({reading}); write {shown} if you "
+                    "mean it, or put the text in quotes",
+                    f"a number YAML 1.1 reads as {reading}",
+                )
 
     def _collection(self, node: yaml.CollectionNode, loc: Loc) -> Any:
         self.lines[loc] = (self.source, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
+            names: dict[str, Any] = {}  # each key as text: 2030 and '2030' are one year
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self.fail(key_node, loc, "a key must be a plain name or a year")
                 key = self.construct(key_node, loc)
                 if not isinstance(key, (str, int)) or isinstance(key, bool):
-                    raise self.fail(key_node, loc, f"a key must be a name or a year, not {key!r}")
-                if key in out:
-                    first = self.lines[(*loc, key)][1]
                     raise self.fail(
-                        key_node, (*loc, key), f"duplicate key (first given on line {first})"
+                        key_node,
+                        loc,
+                        f"a key must be a name or a year, not {key!r}",
+                        "a key must be a name or a year",
+                    )
+                first_key = names.setdefault(str(key).strip(), key)
+                if first_key in out:
+                    first = self.lines[(*loc, first_key)][1]
+                    same = "" if first_key == key else f": {first_key!r} and {key!r} are one year"
+                    raise self.fail(
+                        key_node,
+                        (*loc, first_key),
+                        f"duplicate key (first given on line {first}){same}",
+                        f"duplicate key (first given on line {first})",
                     )
                 self.lines[(*loc, key)] = (self.source, key_node.start_mark.line + 1)
                 out[key] = self.walk(value_node, (*loc, key))
                 self.lines[(*loc, key)] = (self.source, key_node.start_mark.line + 1)
             return out
         return [self.walk(item, (*loc, i)) for i, item in enumerate(node.value)]
+
+
+def _too_large(digits: int) -> str:
+    return f"a whole number of {digits} digits is too large for any key (at most {MAX_INT})"
 
 
 def _key_path(loc: Loc) -> Loc:
@@ -194,7 +275,7 @@ def parse_value(text: str, source: str) -> Any:
     return None if node is None else _Walker(source).walk(node, ())
 
 
-def parse_yaml(text: str, source: str) -> tuple[dict[str, Any], LineMap]:
+def parse_yaml(text: str, source: str, quote: bool = True) -> tuple[dict[str, Any], LineMap]:
     """Parse a scenario document; the top level must be a mapping.
 
     Parameters
@@ -203,6 +284,9 @@ def parse_yaml(text: str, source: str) -> tuple[dict[str, Any], LineMap]:
         The file's text.
     source : str
         Its name in messages.
+    quote : bool
+        Whether messages may name the file's keys and quote its values; False for a file
+        not yet known to be a scenario (an ``extends:`` parent): only lines are given.
 
     Returns
     -------
@@ -220,7 +304,7 @@ def parse_yaml(text: str, source: str) -> tuple[dict[str, Any], LineMap]:
     node = _compose(text, source)
     if node is None:
         raise ScenarioError.single(source, "the file is empty; a scenario is a YAML mapping")
-    walker = _Walker(source)
+    walker = _Walker(source, quote)
     data = walker.walk(node, ())
     if not isinstance(data, dict):
         raise ScenarioError.single(

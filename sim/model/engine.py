@@ -22,6 +22,9 @@ Per year t (fractions; Y in currency):
 
 With the risk premium on, :math:`i^S_t, i^L_t \mathrel{+}= \phi\max(0, b_{t-1} - \bar b)`.
 Where :math:`B_{t-1} \le 0` there is no stock to roll over and :math:`\beta_t = 1`.
+With defence components, components on cash paths add their cash to :math:`D_t`, and a
+component with funding of its own meets its extra spending :math:`E_{c,t}` from its own
+sources (docs/model.md, sections 4 and 5).
 
 Only the recursion runs year by year, in place in preallocated rows (an input that is the
 same for every row of the batch is used as a number, not a broadcast array). Series that
@@ -39,7 +42,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budgetsim.model.scenario import Scenario
+from budgetsim.model.scenario import FundingGroup, Scenario
 from budgetsim.model.workspace import Workspace, empty
 
 if TYPE_CHECKING:
@@ -81,6 +84,9 @@ class Paths:
         Base-year GDP and debt, currency (the falling-debt rule starts from them).
     scenario : Scenario
         The scenario run (its other paths are read by the properties).
+    group_extra : ndarray, shape (groups, batch, years), or None
+        The extra spending each funding group of :attr:`Scenario.funding_groups` met,
+        currency; None when the scenario's funding meets all of it (it is then ``extra``).
     """
 
     gdp: FloatArray
@@ -100,6 +106,7 @@ class Paths:
     gdp0: FloatArray
     debt0: FloatArray
     scenario: Scenario = field(repr=False, compare=False)
+    group_extra: FloatArray | None = field(default=None, repr=False, compare=False)
 
     @property
     def batch(self) -> int:
@@ -127,21 +134,118 @@ class Paths:
         """Defence at base-year prices: deflated by the defence price index, which grows by
         the deflator plus the defence price premium each year. Currency at base-year prices,
         shape (batch, years)."""
-        scn = self.scenario
-        index = np.cumprod(1.0 + self._full(scn.deflator) + scn.price_premium, axis=1)
-        return np.asarray(self.defence / index)
+        return np.asarray(self.defence / self.defence_prices)
+
+    @cached_property
+    def defence_prices(self) -> FloatArray:
+        """The defence price index PD_t (1 in the base year), shape (batch, years): it
+        grows by the deflator plus the defence price premium each year."""
+        return self.scenario.defence_price_index(self.gdp.shape)
+
+    @cached_property
+    def extra_real(self) -> FloatArray:
+        """Extra defence spending at base-year prices, deflated by the defence price index
+        as :attr:`defence_real` is, currency, shape (batch, years)."""
+        return np.asarray(self.extra / self.defence_prices)
 
     # Series that are elementwise in the year: computed for the columns ``cols`` only.
     def _borrowing_for_defence(self, cols: Cols) -> FloatArray:
         return np.asarray(self.extra[:, cols] - self.cuts[:, cols] - self.tax[:, cols])
 
+    def _component_spending(self, cols: Cols) -> FloatArray:
+        scn = self.scenario
+        shares = scn.component_shares(self._full(scn.share)[:, cols], cols)
+        spending = np.asarray(shares * self.gdp[:, cols])
+        if self.component_cash is not None:  # the same arithmetic as the engine's
+            spending += self.component_cash[:, :, cols]
+        return spending
+
+    def headline_share(self, cols: Cols) -> FloatArray:
+        """The share of GDP the headline target counts, a fraction, shape
+        (batch, len(cols)): the counted components' spending (all of defence when the
+        scenario names no targets) over GDP.
+
+        Parameters
+        ----------
+        cols : slice or ndarray of int
+            Year positions.
+        """
+        scn = self.scenario
+        if not scn.targets:
+            return np.asarray(self.defence[:, cols] / self.gdp[:, cols])
+        counted = self._component_spending(cols)[list(scn.targets[0].components)].sum(axis=0)
+        return np.asarray(counted / self.gdp[:, cols])
+
+    def _component_extra(self, cols: Cols) -> FloatArray:
+        scn = self.scenario
+        base = np.array([np.asarray(c.baseline_share)[cols] for c in scn.components])
+        return np.asarray(self._component_spending(cols) - base[:, None, :] * self.gdp[:, cols])
+
     def _net_investment(self, cols: Cols) -> FloatArray:
         scn = self.scenario
         nu = self._full(scn.other_investment)[:, cols]
+        if scn.components:  # each component's capital share of its spending above baseline
+            capital = np.array([c.capital_share for c in scn.components])[:, None, None]
+            extra = self._component_extra(cols)
+            return np.asarray((capital * extra).sum(axis=0) + nu * self.gdp[:, cols])
         return np.asarray(scn.capital_share * self.defence[:, cols] + nu * self.gdp[:, cols])
 
     def _current_balance(self, cols: Cols) -> FloatArray:
         return np.asarray(self._net_investment(cols) - self.psnb[:, cols])
+
+    @cached_property
+    def component_spending(self) -> FloatArray:
+        """Each defence component's spending, currency, shape (components, batch, years)
+        (components of zero length without components)."""
+        return self._component_spending(slice(None))
+
+    @cached_property
+    def component_extra(self) -> FloatArray:
+        """Each defence component's spending above its baseline, currency, shape
+        (components, batch, years)."""
+        return self._component_extra(slice(None))
+
+    @cached_property
+    def component_cash(self) -> FloatArray | None:
+        """Each component's cash path in nominal currency (zero for a share path), shape
+        (components, batch, years); None when no component has a cash path."""
+        return self.scenario.component_cash(self.gdp.shape)
+
+    @property
+    def funding_need(self) -> FloatArray:
+        """The extra spending each funding group of :attr:`Scenario.funding_groups` meets,
+        currency, shape (groups, batch, years): ``extra`` alone when the scenario's funding
+        meets all of it."""
+        return self.extra[None] if self.group_extra is None else self.group_extra
+
+    @cached_property
+    def group_borrowing(self) -> FloatArray:
+        """What each funding group leaves to borrowing: its extra spending less its
+        sources, currency, shape (groups, batch, years); they add up (to rounding) to
+        :attr:`borrowing_for_defence`."""
+        need = self.funding_need
+        out = need.copy()
+        for g, group in enumerate(self.scenario.funding_groups):
+            for k in group.pools:
+                out[g] -= self.pools[k]
+        return out
+
+    @cached_property
+    def extra_today(self) -> FloatArray:
+        """Extra defence spending in today's terms: its share of GDP times the base year's
+        GDP, currency, shape (batch, years)."""
+        return np.asarray(self.extra / self.gdp * self.gdp0[:, None])
+
+    @cached_property
+    def psnfl(self) -> FloatArray:
+        """Public sector net financial liabilities at the end of each year, currency,
+        shape (batch, years): :math:`L_t = L_{t-1} + PSNB_t + SFA^L_t` (NaN when the
+        scenario does not model them)."""
+        scn = self.scenario
+        if scn.psnfl0 is None:
+            return np.full(self.gdp.shape, np.nan)
+        flows = self.psnb + (0.0 if scn.psnfl_sfa is None else self._full(scn.psnfl_sfa))
+        return np.asarray(scn.psnfl0 + np.cumsum(flows, axis=1))
 
     @cached_property
     def borrowing_for_defence(self) -> FloatArray:
@@ -179,10 +283,12 @@ class Paths:
             "borrowing_for_defence": self._borrowing_for_defence,
             "net_investment": self._net_investment,
             "current_balance": self._current_balance,
+            "component_spending": self._component_spending,
+            "component_extra": self._component_extra,
         }.get(name)
         if derive is not None and name not in self.__dict__:
             return derive(cols)
-        return np.asarray(getattr(self, name)[:, cols])
+        return np.asarray(getattr(self, name)[..., cols])
 
     @cached_property
     def sfa(self) -> FloatArray:
@@ -278,6 +384,23 @@ class _Engine:
         self.real_cash = scn.basis == "cash" and scn.cash_real
         self.feedback = scn.m_defence != 0.0 or scn.m_cuts != 0.0 or scn.m_tax != 0.0
         self.onep: Value = 1.0
+        # Components on cash paths: their nominal cash, (components, batch, years), and its
+        # sum, added to defence each year (None: none).
+        self.comp_cash = scn.component_cash((nb, n))
+        self.cash_sum = None if self.comp_cash is None else self.comp_cash.sum(axis=0)
+        # Funding groups: the scenario's sources, then each component's own. With only the
+        # scenario's, they meet E_t as a whole; otherwise each group meets its components'
+        # extra spending, worked out year by year (below).
+        self.groups = scn.funding_groups
+        self.own = len(self.groups) > 1
+        if self.own:
+            self.comp_share = scn.component_shares(scn.share)  # (components, 1 or nb, years)
+            self.comp_s0 = [_per_year(c.baseline_share, nb, n) for c in scn.components]
+            self.unfunded = [
+                c for c, comp in enumerate(scn.components) if comp.funding_mode is None
+            ]
+            self.EC = empty(ws, "engine.comp_extra", (len(scn.components), n, nb))
+            self.G = empty(ws, "engine.group_extra", (len(self.groups), n, nb))
 
     def year(self, t: int) -> None:
         """Every block, in the order of docs/model.md section 11."""
@@ -326,22 +449,55 @@ class _Engine:
                 np.copyto(d, x.cash[t])
         else:
             np.multiply(x.share[t], y, out=d)
+        if self.cash_sum is not None:  # components on cash paths
+            d += self.cash_sum[:, t]
         np.multiply(x.s0[t], y, out=self.D0[t])
         np.subtract(d, self.D0[t], out=self.E[t])
 
     def funding(self, t: int) -> None:
         r"""Funding: :math:`E_t = C_t + T_t + F_t`, each source :math:`\ge 0` and within its
         cap, in waterfall order or by shares; a source with an exact amount gives it;
-        borrowing :math:`F_t` takes the rest."""
+        borrowing :math:`F_t` takes the rest. A component with funding of its own meets its
+        extra spending :math:`E_{c,t}` from its sources first, the rest borrowed; the
+        scenario's sources meet the extra spending of the components without."""
+        self.C[t].fill(0.0)
+        self.T[t].fill(0.0)
+        if not self.own:
+            self.fund(t, self.groups[0], self.E[t])
+            return
+        self.component_extra(t)
+        for g, group in enumerate(self.groups):
+            need = self.G[g, t]
+            if group.component is not None:
+                np.copyto(need, self.EC[group.component, t])
+            else:
+                need.fill(0.0)
+                for c in self.unfunded:
+                    need += self.EC[c, t]
+            self.fund(t, group, need)
+
+    def component_extra(self, t: int) -> None:
+        r"""Each component's extra spending :math:`E_{c,t} = s_{c,t} Y_t (+ \text{cash}_{c,t})
+        - s^0_{c,t} Y_t`, as :attr:`Paths.component_extra` computes it."""
+        y, tmp = self.Y[t], self.tmp
+        for c in range(len(self.comp_s0)):
+            ec = self.EC[c, t]
+            np.multiply(self.comp_share[c, :, t], y, out=ec)
+            if self.comp_cash is not None:
+                ec += self.comp_cash[c, :, t]
+            np.multiply(self.comp_s0[c][t], y, out=tmp)
+            ec -= tmp
+
+    def fund(self, t: int, group: FundingGroup, extra: FloatArray) -> None:
+        """One funding group meets ``extra`` (its part of this year's extra spending) from
+        its sources, in its mode; what they give is added to this year's cuts and tax."""
         x, y, rem, need = self.x, self.Y[t], self.rem, self.need
         cuts, tax = self.C[t], self.T[t]
-        waterfall = self.scn.mode == "waterfall"
-        np.maximum(self.E[t], 0.0, out=rem)
+        waterfall = group.mode == "waterfall"
+        np.maximum(extra, 0.0, out=rem)
         if not waterfall:
             np.copyto(need, rem)
-        cuts.fill(0.0)
-        tax.fill(0.0)
-        for k in range(len(x.is_tax)):
+        for k in group.pools:
             take = self.pools[k, t]
             fixed = x.amounts[k]
             if fixed is not None:  # exactly this much, whatever is left
@@ -454,6 +610,7 @@ class _Engine:
             gdp0=np.full(nb, scn.gdp0),
             debt0=np.full(nb, scn.debt0),
             scenario=scn,
+            group_extra=self.G.transpose(0, 2, 1) if self.own else None,
         )
 
 
@@ -469,6 +626,7 @@ def _inputs(scn: Scenario) -> list[ArrayLike]:
         scn.other_spending,
         scn.other_investment,
         scn.sfa,
+        *(() if scn.psnfl_sfa is None else (scn.psnfl_sfa,)),
         scn.short_rate,
         scn.long_rate,
         scn.real_il_rate,

@@ -30,15 +30,6 @@ class PathError(ValueError):
     """A path does not cover the years asked for; the message says why."""
 
 
-def path_values(path: PathValue) -> list[float]:
-    """Every number written in a path, for bounds checks."""
-    if isinstance(path, Mapping):
-        return [float(v) for v in path.values()]
-    if isinstance(path, Sequence):
-        return [float(v) for v in path]
-    return [float(path)]
-
-
 def expand(path: PathValue, years: Sequence[int] | IntArray) -> FloatArray:
     """Values of ``path`` in each of ``years`` (consecutive, ascending), shape ``(len(years),)``.
 

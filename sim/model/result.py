@@ -10,8 +10,9 @@ candidates) are the engine's :class:`~budgetsim.model.engine.Paths` and the rule
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from budgetsim.model.guard import (
     run_batch,
 )
 from budgetsim.model.rules import RuleBatch
-from budgetsim.model.scenario import Scenario
+from budgetsim.model.scenario import Scenario, Target, year_label
 from budgetsim.model.units import to_percent
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ SERIES_UNITS: dict[str, str] = {
     "defence_real": "currency at base-year prices",
     "baseline_defence": "currency",
     "extra_defence": "currency",
+    "extra_defence_real": "currency at base-year prices",
+    "extra_defence_today": "currency in today's terms (share of GDP x base-year GDP)",
     "cuts": "currency",
     "tax_rise": "currency",
     "borrowing_for_defence": "currency",
@@ -58,7 +61,11 @@ SERIES_UNITS: dict[str, str] = {
     "sfa": "currency",
     "debt": "currency",
     "debt_pct_gdp": "% of GDP",
+    "psnfl": "currency",
+    "psnfl_pct_gdp": "% of GDP",
 }
+#: Series a Result carries only when the scenario models them (PSNFL: ``finances.psnfl``).
+OPTIONAL_SERIES = ("psnfl", "psnfl_pct_gdp")
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,16 @@ class Summary:
         Debt less the baseline's in the last projected year, currency.
     extra_debt_pct_gdp_at_horizon : float
         The same in percentage points of GDP.
+    cost_year : int
+        The year the cost is read in: the target year, else the last projected year.
+    extra_defence_in_cost_year : float
+        Extra defence spending that year, nominal currency.
+    extra_defence_real_in_cost_year : float
+        The same at base-year prices (deflated by the defence price index), currency.
+    extra_defence_today_in_cost_year : float
+        The same in today's terms (its share of GDP times the base year's GDP), currency.
+    cumulative_extra_defence_today : float
+        Extra defence spending in today's terms, summed over the projection, currency.
     """
 
     target_year: int | None
@@ -106,6 +123,94 @@ class Summary:
     baseline_debt_pct_gdp_at_horizon: float
     extra_debt_at_horizon: float
     extra_debt_pct_gdp_at_horizon: float
+    cost_year: int
+    extra_defence_in_cost_year: float
+    extra_defence_real_in_cost_year: float
+    extra_defence_today_in_cost_year: float
+    cumulative_extra_defence_today: float
+
+
+@dataclass(frozen=True)
+class TargetOutcome:
+    """A spending target that counts some defence components, year by year, for one run.
+
+    Attributes
+    ----------
+    name : str
+    components : tuple of str
+        The components it counts.
+    share_pct : float
+        The share they must reach, % of GDP.
+    year : int
+        The first year it applies in; it is checked in that year and every later one.
+    counted_pct : ndarray, shape (years,)
+        What the counted components reach, % of GDP, every projected year.
+    gap : ndarray, shape (years,)
+        How much more the counted components would need to reach the share, currency
+        (negative: spending above it), every projected year.
+    """
+
+    name: str
+    components: tuple[str, ...]
+    share_pct: float
+    year: int
+    counted_pct: FloatArray
+    gap: FloatArray
+
+    def met(self, j: int) -> bool:
+        """Whether the counted components reach the share in a projected year.
+
+        Parameters
+        ----------
+        j : int
+            Position of the year among the projected years.
+
+        Returns
+        -------
+        bool
+            True when they reach it (within :data:`TARGET_SLACK_PP`).
+        """
+        return bool(self.counted_pct[j] >= self.share_pct - TARGET_SLACK_PP)
+
+
+@dataclass(frozen=True)
+class ComponentFunds:
+    """How one funding group met its extra spending, for one run: a component with funding
+    of its own, or the scenario's funding for the components without.
+
+    Attributes
+    ----------
+    component : str or None
+        The component whose own funding this is; None: the scenario's funding.
+    covers : tuple of str
+        The components whose extra spending it meets (the one component, or every
+        component without funding of its own).
+    mode : {"waterfall", "shares"}
+        The mode of its sources.
+    extra : ndarray, shape (years,)
+        The extra spending it meets, currency (negative: spending below the baseline).
+    sources : tuple of str
+        Its sources, in waterfall order (what each gave is in :attr:`Result.sources`).
+    borrowed : ndarray, shape (years,)
+        What its sources left to borrowing, currency (negative: a saving).
+    """
+
+    component: str | None
+    covers: tuple[str, ...]
+    mode: str
+    extra: FloatArray
+    sources: tuple[str, ...]
+    borrowed: FloatArray
+
+    @property
+    def cumulative_extra(self) -> float:
+        """:attr:`extra` summed over the projection, currency."""
+        return float(self.extra.sum())
+
+    @property
+    def cumulative_borrowed(self) -> float:
+        """:attr:`borrowed` summed over the projection, currency."""
+        return float(self.borrowed.sum())
 
 
 @dataclass(frozen=True)
@@ -127,6 +232,8 @@ class RuleCheck:
         What the rule measures, % of GDP (of receipts for an interest ceiling).
     limit_pct : float or None
         The ceiling, same unit; None for rules without one.
+    measure : str
+        What the rule measures, in words (e.g. "net financial liabilities, % of GDP").
     """
 
     rule: str
@@ -137,6 +244,7 @@ class RuleCheck:
     headroom: float
     measured_pct: float
     limit_pct: float | None
+    measure: str = ""
 
     @property
     def measured_unit(self) -> str:
@@ -161,6 +269,8 @@ class RuleOutcome:
     measured_pct : ndarray, shape (len(years),)
         % of GDP (of receipts for an interest ceiling).
     limit_pct : float or None
+    measure : str
+        What the rule measures, in words.
     """
 
     name: str
@@ -171,6 +281,7 @@ class RuleOutcome:
     headroom: FloatArray
     measured_pct: FloatArray
     limit_pct: float | None
+    measure: str = ""
 
     @property
     def holds(self) -> bool:
@@ -189,6 +300,7 @@ class RuleOutcome:
                 headroom=float(self.headroom[j]),
                 measured_pct=float(self.measured_pct[j]),
                 limit_pct=self.limit_pct,
+                measure=self.measure,
             )
 
 
@@ -219,6 +331,19 @@ class Result:
         The defence milestones, (year, % of GDP).
     reference : str
         Where the scenario's figures come from (``meta.reference``).
+    components : dict of str to ndarray, shape (len(years),)
+        Each defence component's spending, currency (empty without components).
+    component_shares : dict of str to ndarray, shape (len(years),)
+        The same, % of GDP.
+    targets : tuple of TargetOutcome
+        The targets counting components, year by year.
+    gdp0 : float
+        Base-year GDP, currency: extra spending in today's terms is its share of GDP times
+        this.
+    component_funds : tuple of ComponentFunds
+        When some component has funding of its own: each funding group (the scenario's
+        first, then each such component's) with the extra spending it meets, its sources
+        and what they left to borrowing; empty when the scenario's funding meets all of it.
     """
 
     title: str
@@ -235,6 +360,11 @@ class Result:
     summary: Summary
     milestones: tuple[tuple[int, float], ...] = ()
     reference: str = ""
+    components: dict[str, FloatArray] = field(default_factory=dict)
+    component_shares: dict[str, FloatArray] = field(default_factory=dict)
+    targets: tuple[TargetOutcome, ...] = ()
+    gdp0: float = math.nan
+    component_funds: tuple[ComponentFunds, ...] = ()
 
     def row(self, name: str) -> list[float]:
         """One series as a list of floats."""
@@ -247,6 +377,12 @@ class Result:
     def label(self, year: int) -> str:
         """How tables show ``year`` (2029 -> "2029-30" for fiscal years)."""
         return self.year_labels[self.years.index(year)]
+
+    @property
+    def base_label(self) -> str:
+        """The base year as tables show it (the base year is not a projected year)."""
+        style = "fiscal" if "-" in self.year_labels[0] else "calendar"
+        return year_label(self.base_year, style)
 
     def checks(self) -> Iterator[RuleCheck]:
         """Every rule in every year it is checked in, rule by rule."""
@@ -263,8 +399,50 @@ class Result:
         checks = list(self.checks())
         return sum(c.passed for c in checks), len(checks)
 
+    @property
+    def source_components(self) -> dict[str, str]:
+        """The component each of a component's own sources belongs to, by source name."""
+        return {s: f.component for f in self.component_funds if f.component for s in f.sources}
+
+    def cumulative_source(self, name: str) -> float:
+        """What source ``name`` gave over the projection, currency."""
+        return float(self.sources[name].sum())
+
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form of a run (docs/output.md): plain numbers and strings."""
+        out = self._to_dict()
+        if self.components:
+            out["components"] = {
+                name: {
+                    "spending": [float(v) for v in values],
+                    "pct_gdp": [float(v) for v in self.component_shares[name]],
+                }
+                for name, values in self.components.items()
+            }
+            for f in self.component_funds:
+                if f.component is None:
+                    continue
+                out["components"][f.component]["funding"] = {
+                    "mode": f.mode,
+                    "extra": [float(v) for v in f.extra],
+                    "sources": {s: [float(v) for v in self.sources[s]] for s in f.sources},
+                    "borrowed": [float(v) for v in f.borrowed],
+                }
+            out["targets"] = [
+                {
+                    "name": t.name,
+                    "components": list(t.components),
+                    "share_pct_gdp": t.share_pct,
+                    "year": t.year,
+                    "counted_pct_gdp": [float(v) for v in t.counted_pct],
+                    "gap": [float(v) for v in t.gap],
+                    "met": [t.met(j) if y >= t.year else None for j, y in enumerate(self.years)],
+                }
+                for t in self.targets
+            ]
+        return out
+
+    def _to_dict(self) -> dict[str, Any]:
         return {
             "scenario": self.title,
             "source": self.source,
@@ -274,7 +452,7 @@ class Result:
             "years": list(self.years),
             "year_labels": list(self.year_labels),
             "series": {name: self.row(name) for name in self.series},
-            "series_units": {name: self.unit_of(name) for name in SERIES_UNITS},
+            "series_units": {name: self.unit_of(name) for name in self.series},
             "sources": {name: [float(v) for v in vals] for name, vals in self.sources.items()},
             "rules": [
                 {
@@ -283,6 +461,7 @@ class Result:
                     "year": c.year,
                     "passed": c.passed,
                     "headroom": c.headroom,
+                    "measure": c.measure,
                 }
                 for c in self.checks()
             ],
@@ -308,16 +487,18 @@ def series_from(scn: Scenario, paths: Paths) -> dict[str, FloatArray]:
         for the names with ``_pct``.
     """
     y = paths.gdp
-    return {
+    series = {
         "gdp": y,
         "real_growth_pct": to_percent(paths.real_growth),
         "deflator_pct": to_percent(paths.deflator),
         "defence": paths.defence,
         "defence_pct_gdp": to_percent(paths.defence / y),
-        "target_pct_gdp": np.broadcast_to(to_percent(scn.share), y.shape).copy(),
+        "target_pct_gdp": _target_pct(scn, paths),
         "defence_real": paths.defence_real,
         "baseline_defence": paths.baseline_defence,
         "extra_defence": paths.extra,
+        "extra_defence_real": paths.extra_real,
+        "extra_defence_today": paths.extra_today,
         "cuts": paths.cuts,
         "tax_rise": paths.tax,
         "borrowing_for_defence": paths.borrowing_for_defence,
@@ -335,6 +516,20 @@ def series_from(scn: Scenario, paths: Paths) -> dict[str, FloatArray]:
         "debt": paths.debt,
         "debt_pct_gdp": to_percent(paths.debt / y),
     }
+    if scn.psnfl0 is not None:
+        series["psnfl"] = paths.psnfl
+        series["psnfl_pct_gdp"] = to_percent(paths.psnfl / y)
+    return series
+
+
+def _target_pct(scn: Scenario, paths: Paths) -> FloatArray:
+    """The planned defence path, % of GDP, shape (batch, years): the share path, plus the
+    cash of the components on cash paths as a share of GDP."""
+    y = paths.gdp
+    if paths.component_cash is None:
+        return np.broadcast_to(to_percent(scn.share), y.shape).copy()
+    planned = np.broadcast_to(scn.share, y.shape) + paths.component_cash.sum(axis=0) / y
+    return np.asarray(to_percent(planned))
 
 
 #: A target share counts as met within this many percentage points (rounding in the path).
@@ -416,6 +611,7 @@ def outcome(scn: Scenario, rule: RuleBatch, row: int = 0) -> RuleOutcome:
         headroom=np.asarray(rule.headroom[row]),
         measured_pct=to_percent(np.asarray(rule.measured[row])),
         limit_pct=None if rule.limit is None else to_percent(rule.limit),
+        measure=rule.measure,
     )
 
 
@@ -449,6 +645,10 @@ def run(scn: Scenario) -> Result:
     check_run(scn, batch.diverged, series)
     check_run(scn, base_batch.diverged, base_series)
     rules = tuple(outcome(scn, r) for r in batch.rules)
+    with quietly():
+        spending = paths.component_spending[:, 0]
+        shares = to_percent(spending / paths.gdp[0])
+    names = [c.name for c in scn.components]
     return Result(
         title=scn.title,
         source=scn.source,
@@ -464,6 +664,41 @@ def run(scn: Scenario) -> Result:
         summary=_summarise(scn, paths, base, series, rules),
         milestones=tuple((y, to_percent(v)) for y, v in scn.milestones),
         reference=scn.reference,
+        components=dict(zip(names, spending, strict=True)),
+        component_shares=dict(zip(names, shares, strict=True)),
+        targets=tuple(_target(scn, t, spending, paths.gdp[0]) for t in scn.targets),
+        gdp0=scn.gdp0,
+        component_funds=_component_funds(scn, paths),
+    )
+
+
+def _component_funds(scn: Scenario, paths: Paths) -> tuple[ComponentFunds, ...]:
+    groups = scn.funding_groups
+    if len(groups) == 1:
+        return ()
+    unfunded = tuple(c.name for c in scn.components if c.funding_mode is None)
+    return tuple(
+        ComponentFunds(
+            component=None if group.component is None else scn.components[group.component].name,
+            covers=unfunded if group.component is None else (scn.components[group.component].name,),
+            mode=group.mode,
+            extra=paths.funding_need[g, 0],
+            sources=tuple(scn.pools[k].name for k in group.pools),
+            borrowed=paths.group_borrowing[g, 0],
+        )
+        for g, group in enumerate(groups)
+    )
+
+
+def _target(scn: Scenario, target: Target, spending: FloatArray, gdp: FloatArray) -> TargetOutcome:
+    counted = spending[list(target.components)].sum(axis=0)
+    return TargetOutcome(
+        name=target.name,
+        components=tuple(scn.components[k].name for k in target.components),
+        share_pct=float(to_percent(target.share)),
+        year=target.year,
+        counted_pct=to_percent(counted / gdp),
+        gap=np.asarray(target.share * gdp - counted),
     )
 
 
@@ -474,7 +709,7 @@ def _summarise(
     series: dict[str, FloatArray],
     rules: tuple[RuleOutcome, ...],
 ) -> Summary:
-    share_pct = series["defence_pct_gdp"][0]
+    share_pct = to_percent(paths.headline_share(slice(None))[0])
     reached: float | None = None
     met: bool | None = None
     target = None if scn.target_share is None else to_percent(scn.target_share)
@@ -483,6 +718,8 @@ def _summarise(
         reached = float(share_pct[j])
         met = bool(reached >= target - TARGET_SLACK_PP)
     failed = tuple(r.name for r in rules if not r.holds)
+    cost_year = scn.horizon if scn.target_year is None else scn.target_year
+    k = int(np.searchsorted(scn.years, cost_year))
     debt_pct = float(to_percent(paths.debt[0, -1] / paths.gdp[0, -1]))
     base_pct = float(to_percent(base.debt[0, -1] / base.gdp[0, -1]))
     return Summary(
@@ -500,4 +737,9 @@ def _summarise(
         baseline_debt_pct_gdp_at_horizon=base_pct,
         extra_debt_at_horizon=float(paths.debt[0, -1] - base.debt[0, -1]),
         extra_debt_pct_gdp_at_horizon=debt_pct - base_pct,
+        cost_year=cost_year,
+        extra_defence_in_cost_year=float(paths.extra[0, k]),
+        extra_defence_real_in_cost_year=float(paths.extra_real[0, k]),
+        extra_defence_today_in_cost_year=float(paths.extra_today[0, k]),
+        cumulative_extra_defence_today=float(paths.extra_today[0].sum()),
     )

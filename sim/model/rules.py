@@ -40,6 +40,8 @@ class RuleBatch:
         What the rule measures, a fraction (of GDP; of receipts for an interest ceiling).
     limit : float or None
         The ceiling, same unit; None for rules without one.
+    measure : str
+        What the rule measures, in words (:attr:`RuleSpec.measure_text`).
     """
 
     name: str
@@ -49,6 +51,7 @@ class RuleBatch:
     headroom: FloatArray
     measured: FloatArray  # the quantity the rule looks at, as a fraction (of GDP or receipts)
     limit: float | None
+    measure: str = ""
 
     @property
     def all_passed(self) -> BoolArray:
@@ -112,8 +115,13 @@ def evaluate(rule: RuleSpec, scn: Scenario, paths: Paths) -> RuleBatch:
         if rule.defence_exemption is not None:
             cumulated = np.cumsum(_exempt(rule, paths, slice(None)), axis=1)
 
+        stock, stock0 = paths.debt, paths.debt0
+        if rule.measure == "psnfl":  # the loader makes sure the scenario models PSNFL
+            stock = paths.psnfl
+            stock0 = np.full_like(paths.debt0, np.nan if scn.psnfl0 is None else scn.psnfl0)
+
         def ratio_at(cols: IntArray) -> tuple[FloatArray, FloatArray]:
-            debt = paths.debt[:, cols]
+            debt = stock[:, cols]
             if cumulated is not None:
                 debt = debt - cumulated[:, cols]
             return debt, debt / paths.gdp[:, cols]
@@ -125,7 +133,7 @@ def evaluate(rule: RuleSpec, scn: Scenario, paths: Paths) -> RuleBatch:
             ok = headroom >= 0.0
         else:
             _, ratio_before = ratio_at(np.maximum(idx - 1, 0))
-            start = (paths.debt0 / paths.gdp0)[:, None]
+            start = (stock0 / paths.gdp0)[:, None]
             before = np.where(idx[None, :] == 0, start, ratio_before)
             headroom = (before - ratio) * y
             ok = headroom > 0.0
@@ -146,6 +154,7 @@ def evaluate(rule: RuleSpec, scn: Scenario, paths: Paths) -> RuleBatch:
         headroom=np.asarray(headroom),
         measured=np.asarray(measured),
         limit=rule.limit,
+        measure=rule.measure_text,
     )
 
 

@@ -71,6 +71,9 @@ class Pool:
     amount : ndarray, shape (years,) or (batch, years), or None
         Exactly this much a year, currency, whatever the extra spending (a solver's answer,
         or ``amount:`` in a file); caps, shares and the mode are then not used for it.
+    component : int or None
+        Position in :attr:`Scenario.components` of the component whose own funding it is
+        (it meets only that component's extra spending); None: the scenario's funding.
     """
 
     name: str
@@ -79,6 +82,29 @@ class Pool:
     cap_gdp: FloatArray | None
     share: float | None
     amount: FloatArray | None = None
+    component: int | None = None
+
+
+@dataclass(frozen=True)
+class FundingGroup:
+    """Sources that meet one part of the extra spending together, in one mode; borrowing
+    takes what they leave (docs/model.md, "Funding the extra spending").
+
+    Attributes
+    ----------
+    component : int or None
+        The component whose own funding this is (it meets that component's extra spending);
+        None: the scenario's funding, which meets the extra spending of every component
+        without funding of its own (all of it, without components).
+    mode : {"waterfall", "shares"}
+        How its sources share the extra spending.
+    pools : tuple of int
+        Positions of its sources in :attr:`Scenario.pools`, in waterfall order.
+    """
+
+    component: int | None
+    mode: str
+    pools: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -100,6 +126,9 @@ class RuleSpec:
         The escape clause's deviation, fraction of GDP (0 when there is none).
     escape_years : tuple of int
         The years the escape clause applies in.
+    measure : {"net_debt", "psnfl"}
+        The stock a debt rule looks at: net debt, or public sector net financial
+        liabilities (:attr:`Scenario.psnfl0`).
     """
 
     name: str
@@ -109,6 +138,116 @@ class RuleSpec:
     defence_exemption: float | None
     escape_limit: float
     escape_years: tuple[int, ...]
+    measure: str = "net_debt"
+
+    @property
+    def measure_text(self) -> str:
+        """What the rule measures, in words, for tables and reports."""
+        if self.type in ("debt_falling", "debt_ceiling"):
+            stock = "net debt" if self.measure == "net_debt" else "net financial liabilities"
+            return f"{stock}, % of GDP"
+        return {
+            "deficit_ceiling": "borrowing, % of GDP",
+            "current_balance": "current budget balance",
+            "interest_ceiling": "debt interest, % of receipts",
+        }[self.type]
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of defence spending with its own path (``defence.components``).
+
+    Attributes
+    ----------
+    name : str
+        The component's name, as the file gives it (e.g. ``core``, ``intelligence``).
+    base_share : float
+        Its spending in the base year, fraction of GDP (for resilience: how much existing
+        spending already qualifies).
+    milestones : tuple of (int, float)
+        (year, fraction of GDP), ascending.
+    shape : {"linear", "front", "back", "step"}
+        The path between milestones.
+    shape_power : float
+        Exponent of the front- and back-loaded shapes.
+    share : ndarray, shape (years,)
+        Its share path, fraction of GDP.
+    baseline_share : ndarray, shape (years,)
+        Its baseline's share path, fraction of GDP; its extra spending is measured against it.
+    capital_share : float
+        Fraction of it that is net investment (capital spending).
+    cash : ndarray, shape (years,), or None
+        Its spending in cash, currency, nominal or at base-year prices (``cash_real``), in
+        place of a share path (``share`` is then zero); None: it follows ``share``.
+    cash_real : bool
+        Whether ``cash`` is at base-year prices (uplifted by the defence price index).
+    funding_mode : {"waterfall", "shares"} or None
+        The mode of its own funding (its sources are the pools whose ``component`` is this
+        component); None: the scenario's funding meets its extra spending.
+    """
+
+    name: str
+    base_share: float
+    milestones: tuple[tuple[int, float], ...]
+    shape: str
+    shape_power: float
+    share: FloatArray
+    baseline_share: FloatArray
+    capital_share: float
+    cash: FloatArray | None = None
+    cash_real: bool = False
+    funding_mode: str | None = None
+
+    def path(
+        self, base_year: int, years: IntArray, milestones: Sequence[tuple[int, ArrayLike]]
+    ) -> FloatArray:
+        """Its share path through ``milestones``.
+
+        Parameters
+        ----------
+        base_year : int
+            The year of :attr:`base_share`.
+        years : ndarray of int, shape (years,)
+            The projection years.
+        milestones : sequence of (int, float or ndarray of shape (batch,))
+            (year, fraction of GDP), ascending.
+
+        Returns
+        -------
+        ndarray, shape (batch, years)
+            Fractions of GDP.
+        """
+        return share_path(
+            base_year,
+            self.base_share,
+            [y for y, _ in milestones],
+            [v for _, v in milestones],
+            years,
+            self.shape,
+            self.shape_power,
+        )
+
+
+@dataclass(frozen=True)
+class Target:
+    """A spending target that counts some of the defence components (``defence.targets``).
+
+    Attributes
+    ----------
+    name : str
+        The target's name (e.g. ``NATO core``).
+    components : tuple of int
+        Positions in :attr:`Scenario.components` of the components it counts.
+    share : float
+        The share of GDP the counted components must reach, a fraction.
+    year : int
+        The first year it applies in; it is checked in that year and every later one.
+    """
+
+    name: str
+    components: tuple[int, ...]
+    share: float
+    year: int
 
 
 @dataclass(frozen=True)
@@ -243,6 +382,20 @@ class Scenario:
         The shocks of ``fan``, if the file sets them.
     warnings : tuple of Problem
         Values that loaded but are implausible for their key.
+    components : tuple of Component
+        Defence split into parts (empty: one path). With components, ``share``,
+        ``baseline_share`` and ``base_share`` are their sums (``share`` counts only the
+        components on share paths; those on cash paths add their cash to defence), and the
+        component at :attr:`driver` takes up any change to ``share`` (a solver's candidate
+        paths). ``pools`` then holds the scenario's sources first, then each component's
+        own, in the order of the components.
+    targets : tuple of Target
+        Targets counting some components; the first is the headline target solvers move.
+    psnfl0 : float or None
+        Public sector net financial liabilities at the end of the base year, currency
+        (None: not modelled).
+    psnfl_sfa : ndarray, shape (years,) or (batch, years), or None
+        Change in PSNFL not explained by borrowing, currency.
     """
 
     # what the scenario is
@@ -302,6 +455,12 @@ class Scenario:
     #: Values that loaded but are implausible for their key, each located like an error
     #: (its message starts with "warning: "). The command line prints them to stderr.
     warnings: tuple[Problem, ...] = ()
+    # defence components and the targets that count them (none: defence is one path)
+    components: tuple[Component, ...] = ()
+    targets: tuple[Target, ...] = ()
+    # public sector net financial liabilities: a second debt-like stock (None: not modelled)
+    psnfl0: float | None = None
+    psnfl_sfa: FloatArray | None = None
 
     @property
     def n_years(self) -> int:
@@ -310,13 +469,120 @@ class Scenario:
 
     @property
     def target_year(self) -> int | None:
-        """The last milestone's year: the scenario's defence target, or None."""
+        """The scenario's defence target year: the headline target's (the first of
+        ``targets``) with components, else the last milestone's; None without either."""
+        if self.targets:
+            return self.targets[0].year
         return self.milestones[-1][0] if self.milestones else None
 
     @property
     def target_share(self) -> float | None:
-        """The last milestone's share, fraction of GDP, or None."""
+        """The target's share, fraction of GDP (as :attr:`target_year`), or None."""
+        if self.targets:
+            return self.targets[0].share
         return self.milestones[-1][1] if self.milestones else None
+
+    @property
+    def driver(self) -> int:
+        """The component a solver moves: the first one the headline target counts that
+        follows a share path (the first component with a share path when the target counts
+        none, or when there is no target; the first component when none has one)."""
+        counted = self.targets[0].components if self.targets else ()
+        shared = [k for k, c in enumerate(self.components) if c.cash is None]
+        return next((k for k in counted if k in shared), shared[0] if shared else 0)
+
+    @property
+    def funding_groups(self) -> tuple[FundingGroup, ...]:
+        """Who meets which extra spending: the scenario's funding first, then each
+        component with funding of its own, in the order of :attr:`components`."""
+        groups = [
+            FundingGroup(
+                None, self.mode, tuple(k for k, p in enumerate(self.pools) if p.component is None)
+            )
+        ]
+        for c, comp in enumerate(self.components):
+            if comp.funding_mode is not None:
+                pools = tuple(k for k, p in enumerate(self.pools) if p.component == c)
+                groups.append(FundingGroup(c, comp.funding_mode, pools))
+        return tuple(groups)
+
+    def defence_price_index(self, shape: tuple[int, int]) -> FloatArray:
+        """The defence price index PD_t (1 in the base year), shape ``shape`` (batch,
+        years): it grows by the deflator plus the defence price premium each year.
+
+        Parameters
+        ----------
+        shape : tuple of (int, int)
+            (batch, years) of the run.
+
+        Returns
+        -------
+        ndarray, shape (batch, years)
+            Index, 1 in the base year.
+        """
+        deflator = np.broadcast_to(np.asarray(self.deflator, dtype=np.float64), shape)
+        return np.asarray(np.cumprod(1.0 + deflator + self.price_premium, axis=1))
+
+    def component_cash(self, shape: tuple[int, int]) -> FloatArray | None:
+        """Each component's cash path in nominal currency (zero for a component on a share
+        path), shape (components, batch, years); None when no component has a cash path.
+
+        Parameters
+        ----------
+        shape : tuple of (int, int)
+            (batch, years) of the run (the defence price index varies with the deflator).
+
+        Returns
+        -------
+        ndarray, shape (components, batch, years), or None
+            Currency: a real path times the defence price index, a nominal one as given.
+        """
+        if all(c.cash is None for c in self.components):
+            return None
+        prices = (
+            self.defence_price_index(shape) if any(c.cash_real for c in self.components) else None
+        )
+        out = np.zeros((len(self.components), *shape))
+        for k, comp in enumerate(self.components):
+            if comp.cash is not None:
+                out[k] = comp.cash * prices if prices is not None and comp.cash_real else comp.cash
+        return out
+
+    def component_shares(
+        self, share: ArrayLike | None = None, cols: slice | IntArray = slice(None)
+    ) -> FloatArray:
+        """Each component's share path, shape (components, batch, years), fractions of GDP.
+
+        Every component but the :attr:`driver` keeps its own path; the driver is the total
+        ``share`` less the others, so a batch of total paths (a solver's candidates) splits
+        the same way as the file's own path. A component on a cash path has share zero here
+        (its spending is its cash, :meth:`component_cash`).
+
+        Parameters
+        ----------
+        share : array_like, shape (years,) or (batch, years), optional
+            Total defence share paths in the years ``cols`` (default: :attr:`share`).
+        cols : slice or ndarray of int
+            Positions of the years wanted along the years axis (default: all).
+
+        Returns
+        -------
+        ndarray, shape (components, batch, len(cols))
+        """
+        total = np.asarray(self.share if share is None else share, dtype=np.float64)
+        if share is None:
+            total = total[..., cols]
+        total = np.atleast_2d(total)
+        out = np.empty((len(self.components), *total.shape))
+        if not self.components:
+            return out
+        others = np.zeros(total.shape)
+        for k, comp in enumerate(self.components):
+            if k != self.driver:
+                out[k] = np.asarray(comp.share)[cols]
+                others += out[k]
+        out[self.driver] = total - others
+        return out
 
     def label(self, year: int) -> str:
         """How tables show ``year`` (2029 -> '2029-30' for fiscal years)."""
@@ -334,7 +600,16 @@ class Scenario:
     def baseline(self) -> Scenario:
         """The same scenario with defence at its baseline share: no extra spending, and no
         funding source giving anything (not even an exact ``amount``)."""
-        return replace(self, basis="share", share=self.baseline_share, pools=())
+        return replace(
+            self,
+            basis="share",
+            share=self.baseline_share,
+            pools=(),
+            components=tuple(
+                replace(c, share=c.baseline_share, cash=None, funding_mode=None)
+                for c in self.components
+            ),
+        )
 
     def target_paths(self, targets: Sequence[tuple[int, ArrayLike]]) -> FloatArray:
         """Defence share paths, one row per ``(year, share)`` target.
@@ -359,11 +634,52 @@ class Scenario:
             by_year.setdefault(int(year), []).append(i)
         for year, idx in by_year.items():
             shares = from_percent(np.array([targets[i][1] for i in idx], dtype=np.float64))
+            if self.components:
+                out[idx] = self._component_total(year, shares)
+                continue
             kept: list[tuple[int, ArrayLike]] = [
                 (y, v) for y, v in self.milestones[:-1] if y < year
             ]
             out[idx] = self._share_path([*kept, (year, shares)])
         return out
+
+    def _driver_milestones(self, year: int, shares: ArrayLike) -> list[tuple[int, ArrayLike]]:
+        """The driver's milestones that make the headline target's counted share reach
+        ``shares`` (fractions, scalar or (batch,)) in ``year``: its milestones before
+        ``year`` kept, then ``shares`` less the other counted components in ``year``. A
+        counted component on a cash path counts its cash over GDP without growth feedback
+        (the solvers refuse such a target while feedback is on)."""
+        comp = self.components[self.driver]
+        j = int(np.searchsorted(self.years, year))
+        counted = self.targets[0].components if self.targets else (self.driver,)
+        cash = self.component_cash((1, self.n_years))
+        gdp = None if cash is None else self._gdp_without_feedback()
+        others = 0.0
+        for k in counted:
+            if k == self.driver:
+                continue
+            if cash is not None and gdp is not None and self.components[k].cash is not None:
+                others += float(cash[k, 0, j] / gdp[j])
+            else:
+                others += float(self.components[k].share[j])
+        kept: list[tuple[int, ArrayLike]] = [(y, v) for y, v in comp.milestones if y < year]
+        return [*kept, (int(year), np.asarray(shares, dtype=np.float64) - others)]
+
+    def _gdp_without_feedback(self) -> FloatArray:
+        """Nominal GDP from the growth and deflator paths alone, currency, shape (years,)."""
+        growth = np.broadcast_to(np.asarray(self.real_growth, dtype=np.float64), self.n_years)
+        deflator = np.broadcast_to(np.asarray(self.deflator, dtype=np.float64), self.n_years)
+        return np.asarray(self.gdp0 * np.cumprod((1.0 + growth) * (1.0 + deflator)))
+
+    def _component_total(self, year: int, shares: ArrayLike) -> FloatArray:
+        """Total share paths, shape (batch, years), with the driver retargeted."""
+        comp = self.components[self.driver]
+        driver = comp.path(self.base_year, self.years, self._driver_milestones(year, shares))
+        others = sum(
+            (np.asarray(c.share) for k, c in enumerate(self.components) if k != self.driver),
+            np.zeros(self.n_years),
+        )
+        return np.asarray(driver + others)
 
     def _share_path(self, milestones: Sequence[tuple[int, ArrayLike]]) -> FloatArray:
         return share_path(
@@ -415,9 +731,30 @@ class Scenario:
         Scenario
             A copy on the share basis with the new milestones and share path.
         """
+        if self.components:
+            return self._with_component_target(int(year), from_percent(float(share_pct)))
         kept = [(y, v) for y, v in self.milestones[:-1] if y < year]
         new = self.with_milestones([*kept, (int(year), from_percent(float(share_pct)))])
         return replace(new, basis="share")
+
+    def _with_component_target(self, year: int, share: float) -> Scenario:
+        k = self.driver
+        comp = self.components[k]
+        milestones = tuple(
+            (int(y), float(np.asarray(v))) for y, v in self._driver_milestones(year, share)
+        )
+        path = comp.path(self.base_year, self.years, milestones)[0]
+        path.flags.writeable = False
+        components = tuple(
+            replace(c, milestones=milestones, share=path) if i == k else c
+            for i, c in enumerate(self.components)
+        )
+        targets = self.targets
+        if targets:
+            targets = (replace(targets[0], year=year, share=share), *targets[1:])
+        total = np.sum([np.asarray(c.share) for c in components], axis=0)
+        total.flags.writeable = False
+        return replace(self, basis="share", components=components, targets=targets, share=total)
 
     def with_share_paths(self, shares: FloatArray) -> Scenario:
         """A batch: one row per share path (fractions, shape (batch, years)).

@@ -146,7 +146,8 @@ def check_share(share: float, what: str = "the share") -> None:
 
 
 def require_share_basis(scn: Scenario, what: str) -> None:
-    """Refuse a scenario on the cash basis for a question that moves the share path.
+    """Refuse a scenario on the cash basis for a question that moves the share path, and a
+    component file whose headline target cannot be moved through a share path.
 
     Parameters
     ----------
@@ -157,12 +158,34 @@ def require_share_basis(scn: Scenario, what: str) -> None:
     Raises
     ------
     SolveError
-        The scenario is on the cash basis.
+        The scenario is on the cash basis; every component the headline target counts (or,
+        without targets, every component) follows a cash path; or the headline target
+        counts a component on a cash path while growth feedback is on (its share of GDP
+        would then move with the answer).
     """
     if scn.basis != "share":
         raise SolveError(
             f"{what} moves the share-of-GDP path; this scenario is on the cash basis "
             "(defence.basis: cash)"
+        )
+    if not scn.components:
+        return
+    counted = scn.targets[0].components if scn.targets else range(len(scn.components))
+    cash = [scn.components[k].name for k in counted if scn.components[k].cash is not None]
+    if len(cash) == len(counted):
+        whose = "the scenario has"
+        if scn.targets:
+            whose = f"the headline target ({scn.targets[0].name}) counts"
+        raise SolveError(
+            f"{what} moves a component's share-of-GDP path; {whose} only components on "
+            f"cash paths ({', '.join(cash)}): give one of them milestones"
+        )
+    feedback = scn.m_defence != 0.0 or scn.m_cuts != 0.0 or scn.m_tax != 0.0
+    if cash and scn.targets and feedback:
+        raise SolveError(
+            f"{what}: the headline target counts {', '.join(cash)}, on a cash path, and "
+            "growth feedback is on, so its share of GDP would move with the answer; switch "
+            "the feedback off (economy.feedback) or give it milestones"
         )
 
 

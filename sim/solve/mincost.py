@@ -2,7 +2,9 @@
 
 The decision is the amount each cuts pool (each tax source, for the tax rise) gives in each
 year, between 0 and its cap, with all pools together giving no more than the extra spending
-of that year; borrowing takes the rest. Sources of the other kind keep what they give in
+of that year; borrowing takes the rest. A defence component's own sources are solved for
+wherever they sit, each funding group's sources giving no more than the extra spending that
+group meets (the component's, or the rest's). Sources of the other kind keep what they give in
 the scenario as run. The objective is the total, optionally discounted.
 
 Each rule check's headroom is nearly affine in those amounts: it would be exactly affine but
@@ -128,12 +130,18 @@ def least_amounts(
     nv = len(var) * n
     base = run_candidates(scn, shares).paths
     used = nrows
-    extra, gdp, as_run = base.extra, base.gdp, base.pools
-    fixed = np.zeros_like(extra)
-    for k, p in enumerate(scn.pools):
-        if p.kind != kind:
-            fixed += as_run[k]
-    avail = np.maximum(np.maximum(extra, 0.0) - fixed, 0.0)
+    gdp, as_run = base.gdp, base.pools
+    # Each funding group's sources meet only its own extra spending (the whole of it when
+    # the scenario's funding is the only group): what is left to fund, per group.
+    groups = scn.funding_groups
+    group_of = {k: g for g, group in enumerate(groups) for k in group.pools}
+    avail = np.empty((len(groups), nrows, n))
+    for g, group in enumerate(groups):
+        fixed = np.zeros((nrows, n))
+        for k in group.pools:
+            if scn.pools[k].kind != kind:
+                fixed += as_run[k]
+        avail[g] = np.maximum(np.maximum(base.funding_need[g], 0.0) - fixed, 0.0)
     caps = np.empty((len(var), nrows, n))
     for v, k in enumerate(var):
         p = scn.pools[k]
@@ -152,9 +160,10 @@ def least_amounts(
     # The most the sources can give: each in turn up to its cap. If that fails, nothing does.
     xmax = np.empty((len(var), nrows, n))
     left = avail.copy()
-    for v in range(len(var)):
-        xmax[v] = np.minimum(caps[v], left)
-        left = left - xmax[v]
+    for v, k in enumerate(var):
+        g = group_of[k]
+        xmax[v] = np.minimum(caps[v], left[g])
+        left[g] = left[g] - xmax[v]
     all_rows = np.arange(nrows, dtype=np.int64)
     at_max = run_candidates(scn, shares, _amounts(scn, amounts_for(xmax, all_rows)))
     used += nrows
@@ -178,8 +187,13 @@ def least_amounts(
     binding: dict[int, int | None] = dict.fromkeys(active)
     iterations = dict.fromkeys(active, 0)
     m = headroom.shape[1]
-    # sum over the solved sources in each year <= what is left to fund
-    year_sum = np.tile(np.eye(n), len(var))
+    # per funding group, the sum over its solved sources in each year <= what is left to fund
+    members = [[v for v, k in enumerate(var) if group_of[k] == g] for g in range(len(groups))]
+    bounded = [g for g in range(len(groups)) if members[g]]
+    year_sum = np.zeros((len(bounded) * n, nv))
+    for i, g in enumerate(bounded):
+        for v in members[g]:
+            year_sum[i * n : (i + 1) * n, v * n : (v + 1) * n] = np.eye(n)
     for _ in range(MAX_ITERATIONS):
         if not active:
             break
@@ -201,7 +215,7 @@ def least_amounts(
             sens = (h[i, 1:] - h0) / step  # (nv, checks): d headroom / d amount
             x0 = x[r].reshape(-1)
             a_ub = np.concatenate([-sens.T, year_sum])
-            b_ub = np.concatenate([h0 - sens.T @ x0 - margin, avail[r]])
+            b_ub = np.concatenate([h0 - sens.T @ x0 - margin, *(avail[g, r] for g in bounded)])
             bounds = [(0.0, None if np.isinf(c) else float(c)) for c in caps[:, r].reshape(-1)]
             res = linprog(weights, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
             iterations[r] += 1

@@ -12,8 +12,9 @@ so A is diagonal, as in the scenario's ``uncertainty:`` section. S is the covari
 three residual series over the years all three have (ddof 2, one per fitted parameter), split
 into standard deviations and correlations.
 
-Years can be left out (``exclude``); the years either side are then joined, as DATA.md does
-for its "excl. 2020-21" column. The inputs are in percent and so are the outputs.
+Years can be left out (``exclude``); the years either side are then joined, as the
+published statistics do for their "excl. 2020-21" column. The inputs are in percent and
+so are the outputs.
 """
 
 from __future__ import annotations
@@ -69,11 +70,11 @@ class Calibration:
 
     years: tuple[int, ...]  # the years used, after exclusions
     excluded: tuple[int, ...]
-    # Description of the data (DATA.md section 5 reports the same statistics)
+    # Description of the data (docs/sources.md reports the same statistics)
     mean: FloatArray  # (3,) growth, deflator, yield level
     sd: FloatArray  # (3,) growth, deflator, yield change (ddof 1)
     corr: FloatArray  # (3, 3) of growth, deflator and yield change, each pair over its years
-    autocorr: FloatArray  # (3,) lag-1 correlations (DATA.md's "AR(1)" row)
+    autocorr: FloatArray  # (3,) lag-1 correlations (our sources' "AR(1)" row)
     # The shock model
     persistence: FloatArray  # (3,) least-squares AR(1) coefficients, the diagonal of A
     shock_sd: FloatArray  # (3,) innovation standard deviations

@@ -252,11 +252,11 @@ def _chunk(
                 x *= PERCENT
                 if name == "debt_pct_gdp":
                     acc.debt_above[t] += np.count_nonzero(x > to_percent(threshold))
-                elif name == "defence_pct_gdp" and layout.target is not None:
-                    j, share = layout.target
-                    if t == j:
-                        acc.target_met += int(np.count_nonzero(x >= share - TARGET_SLACK_PP))
                 count_into(acc.hist[name], cols[name], t, x, work, bins)
+        if layout.target is not None:  # the headline target's counted share, in its year
+            j, share = layout.target
+            reached = to_percent(paths.headline_share(np.array([j]))[:, 0])
+            acc.target_met += int(np.count_nonzero(reached >= share - TARGET_SLACK_PP))
     every = np.ones(nd, dtype=bool)
     for rule in rules:
         name = f"headroom:{rule.name}"

@@ -10,7 +10,7 @@ persistence, starting from zero before the first projected year:
 
 with :math:`A = \operatorname{diag}(a)`. Growth and inflation shocks add to the scenario's
 paths; the rate shock is a shock to the *change* in market yields, so the short and long
-rates move by its running sum :math:`\sum_{s \le t} u^i_s` (MODEL.md, Uncertainty).
+rates move by its running sum :math:`\sum_{s \le t} u^i_s` (docs/model.md, Uncertainty).
 
 Random numbers are tied to fixed blocks of draws, never to workers or chunks: block ``k``
 (draws ``k*BLOCK`` to ``(k+1)*BLOCK - 1``) always uses the stream

@@ -14,9 +14,9 @@ come from:
 - ``ec_financial``: the European Commission's financial stress as the issue states it:
   short and long rates +1 pp, plus 0.06 pp for each point of the debt ratio above 90 % of
   GDP (the engine's risk premium on the lagged ratio), in every projected year. The EC's
-  own timing is not checked against its Debt Sustainability Monitor (not in DATA.md).
+  own timing is not checked against its Debt Sustainability Monitor (not in our sources).
 - ``imf_b1`` to ``imf_b6``: the IMF's six standard bound tests of its 2002-2011 debt
-  sustainability template, recalled from memory (flag M, not in DATA.md), with the
+  sustainability template, recalled from memory (flag M, not in our sources), with the
   scenario's forecast in place of the IMF's historical averages and the ``uncertainty:``
   section's shock standard deviations in place of historical ones. B3 (primary balance)
   needs a primary-balance history that budgetsim does not have, so it is not run; B4
