@@ -1,16 +1,19 @@
 """Charts a briefing can use: nothing drawn over anything else, at the largest shipped case
 of every chart.
 
-Each chart is drawn with the most scenarios the project ships for it (the six UK files; the
-nine allies for defence % of GDP; the whole frontier of uk_2030.yaml) and its drawn
-extents (in pixels, after layout) are checked: the legend is off the plotting area, the
-title and subtitle do not overlap, every text is inside the image, every frontier cell's
-text is inside its cell, and no two scenarios share a colour and marker. The same PNGs were
-looked at by eye (docs/charts.md shows them).
+Each chart is drawn with the most scenarios the project ships for it (every UK file, three
+of them with defence components; the nine allies for defence % of GDP; Germany's three
+rules checked every year for the headroom; the whole frontier of uk_2030.yaml) and its
+drawn extents (in pixels, after layout) are checked: the legend is off the plotting area,
+the title and subtitle do not overlap, no two texts overlap (tick labels, component labels,
+legend entries), every text is inside the image, every frontier cell's text is inside its
+cell, and no two scenarios share a colour and marker. The same PNGs were looked at by eye
+(docs/charts.md shows them).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -88,28 +91,84 @@ def check_layout(fig: Any) -> None:
             if sub.get_text():
                 assert not boxes_overlap(title, sub.get_window_extent(renderer)), sub.get_text()
         assert not boxes_overlap(title, ax.get_window_extent(renderer)), "title over the plot"
-    for t in texts(fig):
-        box = t.get_window_extent(renderer)
+    from matplotlib.text import Text
+
+    drawn_texts = [t for t in texts(fig) if isinstance(t, Text)]  # not a legend's TextArea
+    # the text itself (an annotation's extent takes in its leader line too)
+    boxes = [Text.get_window_extent(t, renderer) for t in drawn_texts]
+    for t, box in zip(drawn_texts, boxes, strict=True):
         inside = box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1
         inside = inside and box.y0 >= frame.y0 - 1 and box.y1 <= frame.y1 + 1
         assert inside, f"{t.get_text()!r} is cut at the edge of the image"
+    for i, j in itertools.combinations(range(len(boxes)), 2):
+        if drawn_texts[i].get_rotation() and drawn_texts[j].get_rotation():
+            continue  # two slanted year labels: their boxes overlap, the words do not
+        assert not boxes_overlap(boxes[i], boxes[j]), (
+            f"{drawn_texts[i].get_text()!r} and {drawn_texts[j].get_text()!r} overlap"
+        )
 
 
 LARGEST = [
     ("defence-share", "nato"),
+    ("defence-share", "uk"),  # eleven files, three with components labelled
     ("defence-cash", "uk"),
     ("funding", "uk"),
     ("debt", "uk"),
-    ("headroom", "uk"),
+    ("headroom", "uk"),  # one file checks both rules every year, the others once
+    ("headroom", "germany"),  # three rules, every year
 ]
 
 
-@pytest.mark.parametrize(("chart", "group"), LARGEST, ids=[c for c, _ in LARGEST])
+@pytest.mark.parametrize(("chart", "group"), LARGEST, ids=[f"{c}-{g}" for c, g in LARGEST])
 def test_largest_shipped_case_has_nothing_over_anything(
     chart: str, group: str, uk: list[Result], nato: list[Result]
 ) -> None:
     assert {c for c, _ in LARGEST} == set(CHARTS)
-    check_layout(build(uk if group == "uk" else nato, chart))
+    groups = {"uk": uk, "nato": nato, "germany": [r for r in nato if "germany" in r.source]}
+    check_layout(build(groups[group], chart))
+
+
+def test_components_are_labelled_beside_the_plot(uk: list[Result]) -> None:
+    """Each component line is named once, right of the plotting area, level with its line
+    where there is room (the labels were 6-point text at the lines' ends, over each other
+    and over the other scenarios' lines)."""
+    hague = [r for r in uk if "hague" in r.source]
+    fig = build(hague, "defence-share")
+    (ax,) = fig.axes
+    drawn(fig)
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["core", "+ ukraine", "+ intelligence", "+ resilience"]
+    plot = ax.get_window_extent()
+    from matplotlib.text import Text
+
+    for t in ax.texts:
+        assert Text.get_window_extent(t).x0 >= plot.x1, t.get_text()
+    check_layout(fig)
+
+
+def test_spread_keeps_labels_apart_and_in_order() -> None:
+    from budgetsim.cli.present.charts import spread
+
+    assert spread([0.5, 0.1], 0.05) == [0.5, 0.1]  # already apart: left where they are
+    out = spread([0.30, 0.31, 0.32], 0.05)
+    assert (
+        out[0] < out[1] < out[2] and min(b - a for a, b in itertools.pairwise(out)) >= 0.05 - 1e-12
+    )
+    top = spread([0.99, 1.0], 0.1)
+    assert max(top) <= 1.0 and abs(top[1] - top[0]) >= 0.1 - 1e-12
+
+
+def test_headroom_is_a_panel_a_rule_and_a_stem_a_check(uk: list[Result]) -> None:
+    """Bars for 16 (rule, year) groups squeezed every label into the next: a panel a rule
+    now, the years across, each check a stem from zero."""
+    fig = build(uk, "headroom")
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["stability rule", "investment rule"]
+    from matplotlib.collections import LineCollection
+
+    checks = sum(1 for r in uk for _ in r.checks())
+    stems = [c for ax in fig.axes for c in ax.collections if isinstance(c, LineCollection)]
+    assert sum(len(c.get_segments()) for c in stems) == checks
+    check_layout(fig)
 
 
 def test_the_nato_target_is_named_in_the_legend_not_over_the_subtitle(uk: list[Result]) -> None:

@@ -149,10 +149,15 @@ def test_debt_and_headroom_charts_show_the_result(eur: Result) -> None:
     top, bottom = build([eur], "debt").axes
     np.testing.assert_array_equal(top.get_lines()[0].get_ydata(), eur.series["debt_pct_gdp"])
     np.testing.assert_array_equal(bottom.get_lines()[0].get_ydata(), eur.series["psnb_pct_gdp"])
-    (ax,) = build([eur], "headroom").axes
-    (bars,) = ax.containers
+    (ax,) = build([eur], "headroom").axes  # one rule: one panel
     (rule,) = eur.rules
-    np.testing.assert_allclose([b.get_height() for b in bars], rule.headroom)
+    from matplotlib.collections import LineCollection
+
+    (stems,) = ax.collections  # a stem from zero to the headroom, a year checked
+    assert isinstance(stems, LineCollection)
+    segments = stems.get_segments()
+    np.testing.assert_allclose([seg[1][1] for seg in segments], rule.headroom)
+    assert all(seg[0][1] == 0 for seg in segments)
 
 
 def test_cash_chart_has_nominal_and_real(eur: Result) -> None:

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+#: What a chart's ``draw`` may return: what to do once the figure is laid out (labels that
+#: must know the plotting area's size in pixels), or None.
+Finish = Callable[[], None] | None
+
 INSTALL_HINT = "pip install 'budgetsim[plot]'"
 
 #: NATO's core defence target agreed at The Hague, 25 June 2025: 3.5 % of GDP by 2035.
@@ -123,13 +127,14 @@ class Chart:
     title : str
         The title drawn on it.
     draw : callable
-        ``draw(fig, results)`` puts the chart on a Figure.
+        ``draw(fig, results)`` puts the chart on a Figure; it may return what is to be
+        done once the figure is laid out (:func:`figure`).
     """
 
     name: str
     description: str
     title: str
-    draw: Callable[[Figure, Sequence[Result]], None]
+    draw: Callable[[Figure, Sequence[Result]], Finish]
 
 
 def _name(result: Result) -> str:
@@ -201,9 +206,78 @@ def _subtitle(ax: Axes, results: Sequence[Result]) -> None:
         ax.set_title(results[0].title, loc="left", fontsize=8, fontweight="normal")
 
 
-def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
+#: Size of the labels of component lines, points; they are kept this far apart and more.
+END_LABEL_PT = 7.0
+
+
+def spread(ys: Sequence[float], gap: float, low: float = 0.0, high: float = 1.0) -> list[float]:
+    """Positions as close to ``ys`` as they can be with every two at least ``gap`` apart and
+    all within ``low`` to ``high`` (where they fit): labels that must not overlap.
+
+    Parameters
+    ----------
+    ys : sequence of float
+        Where each label would go, in any order.
+    gap : float
+        The least distance between two labels, in the units of ``ys``.
+    low, high : float
+        The range the labels stay in.
+
+    Returns
+    -------
+    list of float
+        Each label's position, in the order of ``ys``.
+    """
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    out = [0.0] * len(ys)
+    floor = low
+    for i in order:  # upwards: each at least a gap above the one below
+        out[i] = max(ys[i], floor)
+        floor = out[i] + gap
+    ceiling = high
+    for i in reversed(order):  # then down from the top, where they ran past it
+        out[i] = min(out[i], ceiling)
+        ceiling = out[i] - gap
+    return out
+
+
+def _end_labels(ax: Axes, ends: Sequence[tuple[float, float, str, str]]) -> None:
+    """Name each line just right of the plotting area, level with its end, spread out so
+    that no two labels overlap (a thin leader joins each label to its line). Called once the
+    figure is laid out, when the plotting area's height is known.
+
+    Parameters
+    ----------
+    ax : Axes
+        The plot, laid out, its y limits set.
+    ends : sequence of (x, y, label, colour)
+        Each line's last point, in data units, its label and colour.
+    """
+    bottom, top = ax.get_ylim()
+    height_pt = ax.get_window_extent().height * 72 / ax.figure.dpi
+    gap = 1.3 * END_LABEL_PT / height_pt  # a label's height, with some air, as a fraction
+    at = [(y - bottom) / (top - bottom) for _, y, _, _ in ends]
+    for (x, y, label, colour), where in zip(ends, spread(at, gap), strict=True):
+        ax.annotate(
+            label,
+            (x, y),
+            xytext=(1.02, where),
+            textcoords="axes fraction",
+            ha="left",
+            va="center",
+            fontsize=END_LABEL_PT,
+            color=colour,
+            annotation_clip=False,
+            # the leader ends at the label's left edge, so it never crosses another label
+            arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.5,
+                        "relpos": (0.0, 0.5), "shrinkA": 1, "shrinkB": 0},
+        )  # fmt: skip
+
+
+def draw_defence_share(fig: Figure, results: Sequence[Result]) -> Finish:
     """Defence % of GDP of each scenario, its milestones, its components stacked (thin
-    lines, each labelled at its right end), and NATO's core target.
+    lines: the first component, then each next one added, labelled right of the plot), and
+    NATO's core target.
 
     Parameters
     ----------
@@ -213,22 +287,16 @@ def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
         The scenarios, in output units.
     """
     ax = fig.add_subplot()
+    ends: list[tuple[float, float, str, str]] = []  # each component line's end, for its label
     for k, r in enumerate(results):
         ax.plot(r.years, r.row("defence_pct_gdp"), label=_name(r), **_style(k))
         # each component stacked under the total, thin, in the scenario's colour
         stacked = np.zeros(len(r.years))
-        for name, share in r.component_shares.items():
+        for n, (name, share) in enumerate(r.component_shares.items()):
             stacked = stacked + share
             ax.plot(r.years, stacked, color=COLOURS[k % len(COLOURS)], linewidth=0.8, alpha=0.8)
-            ax.annotate(
-                name,
-                (r.years[-1], float(stacked[-1])),
-                xytext=(-2, -8),
-                textcoords="offset points",
-                ha="right",
-                fontsize=6,
-                color=COLOURS[k % len(COLOURS)],
-            )
+            label = name if n == 0 else f"+ {name}"
+            ends.append((r.years[-1], float(stacked[-1]), label, COLOURS[k % len(COLOURS)]))
         if r.milestones:
             ys, vs = zip(*r.milestones, strict=True)
             ax.plot(
@@ -264,6 +332,7 @@ def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
         markeredgecolor="#404040", label="milestones",
     )  # fmt: skip
     outside_legend(fig, [ax], [star] if any(r.milestones for r in results) else [])
+    return (lambda: _end_labels(ax, ends)) if ends else None
 
 
 def draw_defence_cash(fig: Figure, results: Sequence[Result]) -> None:
@@ -401,8 +470,24 @@ def draw_debt(fig: Figure, results: Sequence[Result]) -> None:
     _year_axis(bottom, results)
 
 
+def rule_names(results: Sequence[Result]) -> list[str]:
+    """The fiscal rules of the scenarios by name, each once, in the order they come.
+
+    Parameters
+    ----------
+    results : sequence of Result
+        The scenarios.
+
+    Returns
+    -------
+    list of str
+    """
+    return list(dict.fromkeys(rule.name for r in results for rule in r.rules))
+
+
 def draw_headroom(fig: Figure, results: Sequence[Result]) -> None:
-    """Each rule's headroom (currency) in each year it is checked, a bar a scenario.
+    """Each rule's headroom (currency) in each year it is checked: a panel a rule, the
+    years checked across, a stem from zero a scenario (side by side within a year).
 
     Parameters
     ----------
@@ -417,39 +502,54 @@ def draw_headroom(fig: Figure, results: Sequence[Result]) -> None:
         The scenarios are in different currency units.
     """
     unit = _one_unit(results, "the headroom chart")
-    ax = fig.add_subplot()
-    groups: list[tuple[str, int]] = []
-    for r in results:
-        for rule in r.rules:
-            for year in rule.years:
-                if (rule.name, year) not in groups:
-                    groups.append((rule.name, year))
-    width = 0.8 / len(results)
-    for k, r in enumerate(results):
-        xs, hs = [], []
-        for c in r.checks():
-            xs.append(groups.index((c.rule, c.year)) + (k - (len(results) - 1) / 2) * width)
-            hs.append(c.headroom)
-        ax.bar(
-            xs,
-            hs,
-            width=width,
-            label=_name(r),
-            color=GREYS[k % len(GREYS)],
-            edgecolor="black",
-            linewidth=0.6,
-            hatch=HATCHES[k % len(HATCHES)],
-        )
-    labels = {y: lab for r in results for y, lab in zip(r.years, r.year_labels, strict=True)}
-    ax.set_xticks(range(len(groups)), [f"{name}\n{labels[year]}" for name, year in groups])
-    ax.axhline(0, color="black", linewidth=0.9)
-    _subtitle(ax, results)
-    ax.set_ylabel(unit)
-    ax.set_xlabel("Rule and year checked")
-    if not groups:
+    names = rule_names(results)
+    if not names:
+        ax = fig.add_subplot()
+        _subtitle(ax, results)
         ax.text(0.5, 0.5, "No fiscal rules are set", transform=ax.transAxes, ha="center")
-    else:
-        outside_legend(fig, [ax])
+        return
+    # One scale for every rule (one currency), so the panels compare as they look.
+    axes = fig.subplots(len(names), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
+    # Within a year the scenarios checked in it stand side by side, so no stem hides another.
+    checked: dict[tuple[str, int], list[int]] = {}
+    for k, r in enumerate(results):
+        for c in r.checks():
+            checked.setdefault((c.rule, c.year), []).append(k)
+    width = 0.8 / max(len(ks) for ks in checked.values())
+
+    def place(name: str, year: int, k: int) -> float:
+        ks = checked[(name, year)]
+        return year + (ks.index(k) - (len(ks) - 1) / 2) * width
+
+    years = {year for _, year in checked}
+    for k, r in enumerate(results):
+        style = _style(k)
+        for ax, name in zip(axes, names, strict=True):
+            checks = [c for c in r.checks() if c.rule == name]
+            if not checks:
+                continue
+            xs = [place(name, c.year, k) for c in checks]
+            hs = [c.headroom for c in checks]
+            ax.vlines(xs, 0, hs, color=style["color"], linewidth=1.2)
+            ax.plot(
+                xs,
+                hs,
+                linestyle="none",
+                marker=style["marker"],
+                markersize=5,
+                color=style["color"],
+                label=_name(r),
+            )
+    for n, (ax, name) in enumerate(zip(axes, names, strict=True)):
+        ax.axhline(0, color="black", linewidth=0.9)
+        ax.set_ylabel(unit)
+        # one scenario: its title above the first rule's name, as other charts show it
+        title = f"{results[0].title}\n{name}" if n == 0 and len(results) == 1 else name
+        ax.set_title(title, loc="left", fontsize=8, fontweight="normal")
+    labels = {y: lab for r in results for y, lab in zip(r.years, r.year_labels, strict=True)}
+    year_axis(axes[-1], {y: labels[y] for y in years})
+    axes[-1].set_xlim(min(years) - 0.6, max(years) + 0.6)
+    outside_legend(fig, list(axes))
 
 
 CHARTS: dict[str, Chart] = {
@@ -537,7 +637,7 @@ def _rc(mpl: Any) -> dict[str, Any]:
 
 def figure(
     title: str,
-    draw: Callable[[Figure], None],
+    draw: Callable[[Figure], Finish],
     notes: Sequence[str],
     look: Look | None = None,
     height: float = HEIGHT_IN,
@@ -549,7 +649,8 @@ def figure(
     title : str
         The chart's title, top left (``look.title`` replaces it).
     draw : callable
-        ``draw(fig)`` puts the chart on the Figure.
+        ``draw(fig)`` puts the chart on the Figure; what it returns, if anything, is called
+        once the figure is laid out (with the footnote's room taken).
     notes : sequence of str
         Footnote lines, bottom left.
     look : Look, optional
@@ -575,7 +676,7 @@ def figure(
     with mpl.rc_context(_rc(mpl)):
         fig = Figure(figsize=(width_in, height_in), dpi=look.dpi, layout="constrained")
         fig.suptitle(look.title or title, x=0.01, ha="left", fontsize=11, fontweight="bold")
-        draw(fig)
+        finish = draw(fig)
         fig.text(0.01, 0.01, "\n".join(notes), fontsize=6, color="#404040", va="bottom")
         engine = fig.get_layout_engine()
         if isinstance(engine, ConstrainedLayoutEngine):
@@ -583,6 +684,9 @@ def figure(
             line = 6 * 1.4 / 72 / height_in
             margin = 0.01 + line * (len(notes) + 0.6)
             engine.set(rect=(0, margin, 1, 1 - margin))
+        if finish is not None:
+            fig.draw_without_rendering()  # the layout, so the plotting area has its size
+            finish()
     return fig
 
 
@@ -642,6 +746,8 @@ def build(
     height = HEIGHT_IN
     if spec.name == "funding":
         height = max(HEIGHT_IN, PANEL_IN * len(results) + 1.4)
+    elif spec.name == "headroom":  # a panel a rule
+        height = max(HEIGHT_IN, PANEL_IN * len(rule_names(results)) + 1.4)
     return figure(spec.title, lambda fig: spec.draw(fig, results), notes, look, height)
 
 
