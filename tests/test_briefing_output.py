@@ -109,6 +109,17 @@ def test_a_comment_wrapped_across_two_keys_stays_with_its_key() -> None:
     # case (common/ally.yaml: "... to 3.5 % in 2035" then "not in our sources; ...").
     ally = {r.key: r.source for r in assumptions_of(ROOT / "scenarios/nato_canada.yaml").rows}
     assert ally["defence.capital_share"].startswith("not in our sources")
+    # Every figure of a shipped file has its own source row: no comment of one key runs on
+    # beside the next key's value (Ukraine's share had an empty row, and compare's note
+    # called the component's name the assumption).
+    checked = 0
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        rows = {r.key: r.source for r in assumptions_of(path).rows}
+        for key in [k for k, v in rows.items() if v.startswith("support to Ukraine")]:
+            share = key.replace(".name", ".base_share")
+            assert "(assumption)" in rows[share] and "(assumption)" not in rows[key], path
+            checked += 1
+    assert checked  # uk_spending_review.yaml names the component with its source
 
 
 # --- 9. one style of numbers and years -----------------------------------------------------
