@@ -125,6 +125,20 @@ def test_a_comment_wrapped_across_two_keys_stays_with_its_key() -> None:
 # --- 9. one style of numbers and years -----------------------------------------------------
 
 
+def test_target_rows_keep_the_year_columns_right_aligned() -> None:
+    """With a target row ("met", "SHORT 0.3"), every year column after its first year was
+    left-aligned (the cells did not read as numbers), so the numbers above stood ragged; a
+    target missed is red as a failing rule is."""
+    from budgetsim.cli.present.emit import markdown_table, rich_table
+
+    header = ["", "2026-27", "2027-28"]
+    rows = [["Defence", "82.0", "85.3"], ["UK 2.6 %", "", "SHORT 0.3"], ["NATO 2 %", "met", "met"]]
+    table = rich_table("t", header, rows)
+    assert [c.justify for c in table.columns] == ["left", "right", "right"]
+    assert [r.style for r in table.rows] == [None, "red", None]
+    assert markdown_table(header, rows).splitlines()[1] == "|---|---:|---:|"
+
+
 def test_chances_are_percent_everywhere() -> None:
     out = ok("fan", UK, "--draws", "2000")
     assert "Chance it passes" in out and "P(pass)" not in out

@@ -476,8 +476,9 @@ def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, allow_nan=False) + "\n"
 
 
-# A cell that reads as a number (or a rule's "pass +1.2"): right-aligned in the table.
-NUMERIC = re.compile(r"^((pass|FAIL) )?[-+]?[\d,]*\.?\d*( %)?$|^\d+/\d+$|^n/a$")
+#: Cells a column is right-aligned for: numbers (with a unit's "%"), rule cells ("pass +1.2",
+#: "FAIL -0.6"), a target's "met" or "SHORT 0.3", counts ("2/2") and "n/a".
+NUMERIC = re.compile(r"^((pass|FAIL|SHORT) )?[-+]?[\d,]*\.?\d*( %)?$|^\d+/\d+$|^n/a$|^met$")
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -566,7 +567,9 @@ def rich_table(
         table.add_column(_text(h), justify="right" if numeric else "left", no_wrap=True)
     for row in rows:
         table.add_row(
-            *(_text(c) for c in row), style="red" if any("FAIL" in c for c in row) else None
+            *(_text(c) for c in row),
+            # a rule failing, or a target missed
+            style="red" if any("FAIL" in c or c.startswith("SHORT ") for c in row) else None,
         )
     return table
 
