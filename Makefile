@@ -6,7 +6,8 @@ BIN    := $(VENV)/bin
 # The editable install is "strict": it lays a tree of links named `budgetsim/...` under
 # build/, so the import name is the installed one and mypy can follow it. A new source file
 # needs the tree rebuilt, hence the dependency on every source file.
-SOURCES := pyproject.toml sim/py.typed $(wildcard sim/*.py sim/*/*.py cli/*.py cli/*/*.py sim/data/*)
+SOURCES := pyproject.toml sim/py.typed $(wildcard sim/*.py sim/*/*.py cli/*.py cli/*/*.py sim/data/*) \
+	$(wildcard scenarios/*.yaml scenarios/common/*.yaml)
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check \
 	--config-settings editable_mode=strict
 # Bytecode for the linked tree, written once here: where PYTHONDONTWRITEBYTECODE is set (as
@@ -20,8 +21,9 @@ SCENARIO ?= scenarios/uk_2030.yaml
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# `make run` installs the chart extra too: the README's `plot` and `report` work after it.
 $(VENV)/.installed: $(BIN)/python $(SOURCES)
-	$(PIP_INSTALL) -e .
+	$(PIP_INSTALL) -e '.[plot]'
 	$(COMPILE)
 	@touch $@
 

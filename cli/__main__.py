@@ -10,8 +10,8 @@ A command people run many times should start and stop fast (the project's target
 
 So the collector is off for the life of the process, and once the command has finished
 and its output is flushed, the process ends at once. Files are written and closed before
-(``write_atomic`` syncs and renames), so nothing is lost. Library users and the tests,
-which call :data:`budgetsim.cli.app.app`, are not affected.
+(:func:`budgetsim.cli.files.commit` syncs and renames), so nothing is lost. Library users
+and the tests, which call :data:`budgetsim.cli.app.app`, are not affected.
 """
 
 from __future__ import annotations

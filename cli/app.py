@@ -9,11 +9,16 @@ ScenarioError, printed once to stderr as ``FILE:LINE: key.path: message`` lines,
 
 from __future__ import annotations
 
+import re
 import sys
+import warnings
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from budgetsim import __version__
 from budgetsim.cli import EXIT_BAD_INPUT
@@ -24,15 +29,20 @@ from budgetsim.cli.common import (
     FormatOpt,
     OutputOpt,
     QuietOpt,
+    RawOpt,
     SetOpt,
+    Style,
+    UnitsOpt,
     emit,
     emit_text,
     fail,
+    new_command,
     run_or_fail,
 )
+from budgetsim.cli.examples_cmd import examples_command
 from budgetsim.cli.files import warn
 from budgetsim.cli.plot_cmd import plot_command, report_command
-from budgetsim.cli.present.emit import Format, to_json
+from budgetsim.cli.present.emit import Format, plain, plain_lines, to_json
 from budgetsim.cli.present.tables import (
     common_year,
     compare_document,
@@ -45,12 +55,99 @@ from budgetsim.errors import ScenarioError
 from budgetsim.input.files import load_file
 from budgetsim.model.result import SERIES_UNITS
 
+
+def usage_line(exc: Any) -> str:
+    """A usage error (an unknown option, a value of the wrong type, a missing argument) as
+    the one line every other error is: ``budgetsim CMD: message; see budgetsim CMD -h``.
+
+    Parameters
+    ----------
+    exc : click.UsageError
+        The parser's error (typer's copy of click's; only its message and context are read).
+
+    Returns
+    -------
+    str
+    """
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "budgetsim"
+    message = " ".join(str(exc.format_message()).split()).rstrip(".")
+    message = re.sub(r"(: )?Value error, ", r"\1", message)
+    return f"{where}: {message}; see '{where} -h'"
+
+
+def warning_line(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A Python warning (numpy's "overflow encountered", say) as one line on stderr, not
+    the two lines with the source it is shown as by default.
+
+    Parameters
+    ----------
+    message, category, filename, lineno, file, line
+        As for :func:`warnings.showwarning`.
+    """
+    where = f"{category.__name__} in {Path(filename).name}:{lineno}"
+    sys.stderr.write(plain(" ".join(f"warning: {message} ({where})".split())) + "\n")
+
+
+class OneLineGroup(TyperGroup):
+    """The command group with usage errors on one line, as every other error (not the
+    parser's framed box of several lines), and every warning on one line."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; a usage error is one line on stderr and exit code 2.
+
+        Parameters
+        ----------
+        args, prog_name, complete_var, standalone_mode, extra
+            As for click's ``Command.main``.
+
+        Returns
+        -------
+        object
+            Only with ``standalone_mode=False``; else the process exits.
+        """
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            with warnings.catch_warnings():
+                warnings.showwarning = warning_line
+                code = super().main(args, prog_name, complete_var, False, **extra)
+        except Exception as caught:
+            exc: Any = caught
+            if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+                if type(exc).__name__ == "Abort":
+                    sys.stderr.write("Aborted.\n")
+                    sys.exit(1)
+                raise
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `budgetsim` alone: the help
+                exc.show()
+            else:
+                sys.stderr.write(usage_line(exc) + "\n")
+            sys.exit(exc.exit_code)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
     name="budgetsim",
+    cls=OneLineGroup,
     help="What defence-spending promises cost, year by year, under tax freezes and fiscal rules.",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -69,6 +166,7 @@ def main_callback(
     ] = False,
 ) -> None:
     """What defence-spending promises cost, year by year, under tax freezes and fiscal rules."""
+    new_command()
 
 
 def run_command(
@@ -76,10 +174,45 @@ def run_command(
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
     set_: SetOpt = None,
+    raw: RawOpt = False,
+    units: UnitsOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Run one scenario and show the year-by-year path, the funding and the fiscal rules."""
-    emit(run_document(run_or_fail(file, set_, quiet=quiet)), format, output)
+    emit(run_document(run_or_fail(file, set_, quiet=quiet)), Style(format, output, raw, units))
+
+
+#: Words in a value's comment that mark it as not a sourced figure.
+ASSUMED = re.compile(r"\b(assumption|assumed|placeholder|approximation)\b", re.IGNORECASE)
+
+
+def assumed_keys(files: Sequence[Path], texts: dict[str, str]) -> dict[str, list[str]]:
+    """Which figures each file's comments mark as an assumption, an approximation or a
+    placeholder: key path -> the files (stems) that do, in the order given.
+
+    Parameters
+    ----------
+    files : sequence of Path
+        The scenario files (already read and run: their texts are in ``texts``).
+    texts : dict of str to str
+        The files' texts by name, so none is read again.
+
+    Returns
+    -------
+    dict of str to list of str
+    """
+    from budgetsim.input.assumptions import assumptions_of
+
+    out: dict[str, list[str]] = {}
+    for f in files:
+        try:
+            rows = assumptions_of(f, texts).rows
+        except ScenarioError:  # pragma: no cover - the file was just read and run
+            continue
+        for row in rows:
+            if ASSUMED.search(row.source):
+                out.setdefault(row.key, []).append(f.stem)
+    return out
 
 
 def compare_command(
@@ -98,26 +231,56 @@ def compare_command(
             metavar="SERIES",
         ),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Show the others' differences from this scenario (shown first).",
+            metavar="FILE",
+            readable=False,
+        ),
+    ] = None,
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
+    raw: RawOpt = False,
+    units: UnitsOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Set several scenarios side by side: one row each, in one year."""
-    results = [run_or_fail(f, quiet=quiet) for f in files]
+    """Set several scenarios side by side: one row each, in one year, the baseline first."""
+    style = Style(format, output, raw, units)
+    if baseline is not None and metric is not None:
+        fail("--baseline: --metric shows every scenario's series; leave out one of the two")
+    paths = list(files)
+    base_index = None
+    if baseline is not None:
+        same = [k for k, f in enumerate(paths) if f == baseline]
+        if not same:
+            paths.insert(0, baseline)
+        base_index = same[0] if same else 0
+    texts: dict[str, str] = {}
+    results = [run_or_fail(f, texts=texts, quiet=quiet) for f in paths]
     if metric is not None:
         if metric not in SERIES_UNITS:
             fail(f"--metric: unknown series {metric!r}; one of: {', '.join(SERIES_UNITS)}")
         if year is not None:
             fail("--year: --metric shows every year; leave out one of the two")
-        emit(metric_document(results, metric), format, output)
+        emit(metric_document(results, metric), style)
         return
+    if base_index is not None:
+        base = results[base_index]
+        other = next((r for r in results if r.unit != base.unit), None)
+        if other is not None:
+            fail(
+                f"--baseline: {baseline} is in {base.unit} and {other.source} in {other.unit}; "
+                "differences need one currency (compare them without --baseline)"
+            )
     if year is None:
         year = common_year(results)
         if year is None:
             fail("the scenarios share no projection year; give --year")
     elif not all(year in r.years for r in results):
         fail(f"--year {year}: not a projection year of every scenario")
-    emit(compare_document(results, year), format, output)
+    assumed = assumed_keys(paths, texts)
+    emit(compare_document(results, year, base_index, assumed), style)
 
 
 def validate_command(
@@ -131,11 +294,11 @@ def validate_command(
             scenario = load_file(f)
         except ScenarioError as exc:
             bad = True
-            sys.stderr.write(f"{exc}\n")
+            sys.stderr.write(f"{plain_lines(str(exc))}\n")
         else:
             if not quiet:
                 warn(scenario)
-            sys.stdout.write(f"{f}: OK\n")
+            sys.stdout.write(f"{plain(str(f))}: OK\n")
     if bad:
         raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -176,3 +339,4 @@ app.command("calibrate")(calibrate_command)
 app.command("plot")(plot_command)  # docs/charts.md
 app.command("report")(report_command)  # docs/report.md
 app.command("check")(check_command)  # docs/cli.md#budgetsim-check
+app.command("examples")(examples_command)

@@ -16,6 +16,7 @@ import typer
 from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK
 from budgetsim.cli.common import FilesArg, QuietOpt, SetOpt
 from budgetsim.cli.files import warn
+from budgetsim.cli.present.emit import plain, plain_lines, share_pair
 from budgetsim.errors import ScenarioError
 from budgetsim.input.files import load_file
 from budgetsim.model.guard import DivergenceError
@@ -62,12 +63,12 @@ def failures(result: Result) -> list[str]:
     """What a check fails on: each breached rule with its years, and a missed target."""
     out = [clause for rule in result.rules if (clause := breach(result, rule)) is not None]
     s = result.summary
-    if s.target_met is False and s.target_year is not None:
+    if s.target_met is False and s.target_year is not None and s.target_pct_gdp is not None:
         label = result.label(s.target_year)
-        out.append(
-            f"target {s.target_pct_gdp:.2f} % of GDP in {label} missed "
-            f"({s.defence_pct_gdp_in_target_year or 0.0:.2f} %)"
+        target, reached = share_pair(
+            s.target_pct_gdp, s.defence_pct_gdp_in_target_year or 0.0, met=False
         )
+        out.append(f"target {target} % of GDP in {label} missed ({reached} %)")
     return out
 
 
@@ -75,9 +76,10 @@ def passes(result: Result) -> str:
     """The line for a scenario that passes: what was checked."""
     parts = []
     s = result.summary
-    if s.target_year is not None:
+    if s.target_year is not None and s.target_pct_gdp is not None:
         label = result.label(s.target_year)
-        parts.append(f"target {s.target_pct_gdp:.2f} % of GDP in {label} met")
+        target, _ = share_pair(s.target_pct_gdp, s.defence_pct_gdp_in_target_year or 0.0, met=True)
+        parts.append(f"target {target} % of GDP in {label} met")
     else:
         parts.append("no target set")
     n = len(result.rules)
@@ -99,18 +101,18 @@ def check_command(
                 warn(scenario)
             result = run(scenario)
         except ScenarioError as exc:
-            sys.stderr.write(f"{exc}\n")
+            sys.stderr.write(f"{plain_lines(str(exc))}\n")
             code = EXIT_BAD_INPUT
             continue
         except DivergenceError as exc:
-            sys.stdout.write(f"{f}: FAIL: {exc}\n")
+            sys.stdout.write(plain(f"{f}: FAIL: {exc}") + "\n")
             code = max(code, EXIT_CHECK_FAILED)
             continue
         failed = failures(result)
         if failed:
-            sys.stdout.write(f"{f}: FAIL: {'; '.join(failed)}\n")
+            sys.stdout.write(plain(f"{f}: FAIL: {'; '.join(failed)}") + "\n")
             code = max(code, EXIT_CHECK_FAILED)
         else:
-            sys.stdout.write(f"{f}: OK: {passes(result)}\n")
+            sys.stdout.write(plain(f"{f}: OK: {passes(result)}") + "\n")
     if code:
         raise typer.Exit(code)

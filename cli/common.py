@@ -9,14 +9,24 @@ the commands; so no command module imports app.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 from budgetsim.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED
-from budgetsim.cli.files import warn, write_atomic
-from budgetsim.cli.present.emit import Document, Format, print_document, render_text
+from budgetsim.cli.files import OutputRefused, commit, warn
+from budgetsim.cli.present.emit import (
+    BINARY,
+    Document,
+    Format,
+    FormatError,
+    plain_lines,
+    print_document,
+    render,
+)
 from budgetsim.errors import ScenarioError
 from budgetsim.input.files import load_with_spec
 from budgetsim.input.loader import Loaded
@@ -26,7 +36,8 @@ from budgetsim.model.scenario import Scenario
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """One line on stderr, then exit with ``code`` (bad input by default).
+    """One line on stderr (control characters in it shown escaped), then exit with ``code``
+    (bad input by default).
 
     Parameters
     ----------
@@ -40,8 +51,35 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     typer.Exit
         Always, with ``code``.
     """
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.write(plain_lines(message.rstrip("\n")) + "\n")
     raise typer.Exit(code)
+
+
+#: The files the running command has read; emptied as each command starts
+#: (:func:`budgetsim.cli.app.main_callback`), so tests that run many commands in one
+#: process start each with none.
+_INPUTS: set[Path] = set()
+
+
+def add_inputs(paths: Iterable[str | Path]) -> None:
+    """Note files the running command read, so that no output overwrites one of them.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        Files read: scenarios, their ``extends`` parents, a history CSV.
+    """
+    _INPUTS.update(Path(p) for p in paths)
+
+
+def command_inputs() -> set[Path]:
+    """The files the running command has read (:func:`add_inputs`)."""
+    return set(_INPUTS)
+
+
+def new_command() -> None:
+    """Forget the inputs of an earlier command (called as each command starts)."""
+    _INPUTS.clear()
 
 
 def loaded_or_fail(
@@ -74,10 +112,13 @@ def loaded_or_fail(
     typer.Exit
         Exit code 2 after printing the problems, for bad input.
     """
+    texts = {} if texts is None else texts
     try:
         loaded = load_with_spec(path, overrides or (), texts)
     except ScenarioError as exc:
         fail(str(exc))
+    finally:
+        add_inputs(texts)
     if not quiet:
         warn(loaded.scenario)
     return loaded
@@ -150,50 +191,141 @@ def run_or_fail(
         fail(f"{path}: {exc}", EXIT_CHECK_FAILED)
 
 
+class Outputs:
+    """Everything a command writes, produced first and then written together.
+
+    Files are added with :meth:`file` (or through :meth:`document` and :meth:`text` with an
+    ``--output``); what goes to stdout is kept too. :meth:`commit` checks every path, writes
+    every file (:func:`budgetsim.cli.files.commit`: all or none) and only then prints to
+    stdout; a command that fails before committing has written nothing.
+    """
+
+    def __init__(self) -> None:
+        self._files: list[tuple[Path, bytes]] = []
+        self._stdout: list[str | bytes | Document] = []
+
+    def file(self, path: Path, data: str | bytes) -> None:
+        """Add a file to write: text (as UTF-8) or bytes."""
+        self._files.append((path, data.encode("utf-8") if isinstance(data, str) else data))
+
+    def text(self, text: str | bytes, output: Path | None) -> None:
+        """Text (or bytes) for stdout, or for the ``--output`` file."""
+        if output is None:
+            self._stdout.append(text)
+        else:
+            self.file(output, text)
+
+    def document(self, doc: Document, style: Style) -> None:
+        """A command's Document in the style asked for (:class:`Style`): to a terminal as
+        wide as it is, to a pipe or a file as plain text, never cut.
+
+        Parameters
+        ----------
+        doc : Document
+            What the command prints.
+        style : Style
+            ``--format``, ``--output``, ``--raw``, ``--units``.
+
+        Raises
+        ------
+        typer.Exit
+            Exit code 2 for a workbook asked for on a terminal or without openpyxl.
+        """
+        fmt = style.format
+        if fmt is Format.table and style.output is None and sys.stdout.isatty():
+            self._stdout.append(doc)
+            return
+        if fmt in BINARY and style.output is None and sys.stdout.isatty():
+            fail(f"--format {fmt.value}: a workbook is not text; give -o FILE.{fmt.value}")
+        try:
+            self.text(render(doc, fmt, style.raw, style.units), style.output)
+        except FormatError as exc:
+            fail(str(exc))
+
+    def commit(self) -> None:
+        """Write every file (or none: one line and exit code 2), then print to stdout.
+
+        Raises
+        ------
+        typer.Exit
+            Exit code 2 when an output cannot or may not be written.
+        """
+        try:
+            commit(self._files, command_inputs())
+        except OutputRefused as exc:
+            fail(str(exc))
+        for item in self._stdout:
+            if isinstance(item, Document):
+                from rich.console import Console
+
+                print_document(item, Console())
+            elif isinstance(item, bytes):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(item)
+            else:
+                sys.stdout.write(item)
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a command's results are written: the options every results command takes.
+
+    Attributes
+    ----------
+    format : Format
+        ``--format``.
+    output : Path or None
+        ``--output``; None: stdout.
+    raw : bool
+        ``--raw``: CSV and xlsx numbers in full precision.
+    units : bool
+        ``--units``: a units row under the CSV header.
+    verbose : bool
+        ``--verbose``: also the solver's workings, rows that repeat others, tests not run.
+    """
+
+    format: Format = Format.table
+    output: Path | None = None
+    raw: bool = False
+    units: bool = False
+    verbose: bool = False
+
+
 def write_or_fail(path: Path, data: str | bytes) -> None:
-    """Write a file atomically; if it cannot be written, one line and exit code 2."""
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        fail(f"{path}: cannot write: {exc.strerror or exc}")
+    """Write one file (:class:`Outputs`); if it cannot be written, one line and exit 2."""
+    out = Outputs()
+    out.file(path, data)
+    out.commit()
 
 
 def emit_text(text: str, output: Path | None) -> None:
     """Text to stdout, or to the ``--output`` file."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    write_or_fail(output, text)
+    out = Outputs()
+    out.text(text, output)
+    out.commit()
 
 
-def emit(doc: Document, fmt: Format, output: Path | None) -> None:
-    """A command's Document in the format asked for: to a terminal as wide as it is, to a
-    pipe or a file as plain text, never cut.
+def emit(doc: Document, style: Style) -> None:
+    """A command's Document in the style asked for, to stdout or the ``--output`` file.
 
     Parameters
     ----------
     doc : Document
         What the command prints.
-    fmt : Format
-        The ``--format`` asked for.
-    output : Path or None
-        The ``--output`` file, written atomically; None: stdout.
+    style : Style
+        The format and output options.
 
     Raises
     ------
     typer.Exit
-        Exit code 2 when ``output`` cannot be written.
+        Exit code 2 when the output cannot be written.
     """
-    if fmt is Format.table and output is None and sys.stdout.isatty():
-        from rich.console import Console
-
-        print_document(doc, Console())
-        return
-    emit_text(render_text(doc, fmt), output)
+    out = Outputs()
+    out.document(doc, style)
+    out.commit()
 
 
-# readable=False: the loader says "permission denied" in one line itself, where the parser
-# would print a box of several.
+# readable=False: an unreadable file is reported by the loader, in its one-line form.
 FileArg = Annotated[
     Path,
     typer.Argument(help="Scenario YAML file.", show_default=False, metavar="FILE", readable=False),
@@ -202,11 +334,26 @@ FilesArg = Annotated[
     list[Path],
     typer.Argument(help="Scenario YAML files.", show_default=False, metavar="FILE", readable=False),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output format (xlsx: needs budgetsim[xlsx], and -o)."),
+]
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
         "--output", "-o", help="Write to this file (atomically) instead of stdout.", metavar="PATH"
+    ),
+]
+RawOpt = Annotated[
+    bool, typer.Option("--raw", help="CSV and xlsx: every digit, not rounded to the unit.")
+]
+UnitsOpt = Annotated[
+    bool, typer.Option("--units", help="CSV: a second row with each column's unit.")
+]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help="Also the solver's workings, repeated rows and tests not run."
     ),
 ]
 QuietOpt = Annotated[

@@ -6,14 +6,34 @@ imported only when a chart is drawn, so other commands start as fast as before.
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from budgetsim.cli.common import FilesArg, QuietOpt, SetOpt, fail, run_or_fail, write_or_fail
-from budgetsim.cli.present.charts import CHARTS, DEFAULT_CHART, ChartError, render_chart
+from budgetsim.cli.common import (
+    FilesArg,
+    Outputs,
+    QuietOpt,
+    SetOpt,
+    fail,
+    run_or_fail,
+    write_or_fail,
+)
+from budgetsim.cli.present.charts import (
+    CHARTS,
+    DEFAULT_CHART,
+    DPI,
+    FORMATS,
+    MAX_SERIES,
+    ChartError,
+    Look,
+    render_chart,
+)
+from budgetsim.cli.present.emit import plain
 from budgetsim.cli.solve_cmd import DEFAULT_TARGETS, frontier_of
 from budgetsim.cli.uncertainty_cmd import fan_of
 from budgetsim.errors import ScenarioError
@@ -26,11 +46,72 @@ FAN = "fan"
 ALL_CHARTS = (*CHARTS, FAN, FRONTIER)
 
 
-def _draw(results: Sequence[Result], chart: str, fmt: str) -> bytes:
+def _draw(results: Sequence[Result], chart: str, fmt: str, look: Look | None = None) -> bytes:
     try:
-        return render_chart(results, chart, fmt)
+        return render_chart(results, chart, fmt, look)
     except ChartError as exc:
         fail(str(exc))
+
+
+def capped(results: Sequence[Result], what: str) -> list[Result]:
+    """At most :data:`MAX_SERIES` scenarios for one chart; when there are more, the first
+    ones, and a line on stderr saying which were left out.
+
+    Parameters
+    ----------
+    results : sequence of Result
+        The runs, in the order given.
+    what : str
+        The command, for the message.
+
+    Returns
+    -------
+    list of Result
+    """
+    if len(results) <= MAX_SERIES:
+        return list(results)
+    left = len(results) - MAX_SERIES
+    sys.stderr.write(
+        plain(
+            f"{what}: {len(results)} scenarios; a chart draws at most {MAX_SERIES}, so the "
+            f"first {MAX_SERIES} are drawn and {left} left out (from {results[MAX_SERIES].source})"
+        )
+        + "\n"
+    )
+    return list(results[:MAX_SERIES])
+
+
+def _size(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[xX]\s*(\d+(?:\.\d+)?)\s*", text)
+    if not m:
+        fail(f"--size: {text!r}: give WIDTHxHEIGHT in inches, such as 8x4.8")
+    width, height = float(m.group(1)), float(m.group(2))
+    if not (2 <= width <= 40 and 2 <= height <= 40):
+        fail(f"--size: {text!r}: each side must be 2 to 40 inches")
+    return width, height
+
+
+def _look(title: str | None, size: str | None, dpi: int) -> Look:
+    return Look(title=title, size=_size(size), dpi=dpi)
+
+
+TitleOpt = Annotated[
+    str | None,
+    typer.Option(help="The chart's title, in place of its own.", metavar="TEXT"),
+]
+SizeOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Width x height in inches [default: 8x4.8; the funding chart grows with its panels].",
+        metavar="WxH",
+        show_default=False,
+    ),
+]
+DpiOpt = Annotated[
+    int, typer.Option(help="Pixels an inch in a PNG (200 for print).", min=50, max=600)
+]
 
 
 def plot_command(
@@ -40,7 +121,7 @@ def plot_command(
         typer.Option(
             "--output",
             "-o",
-            help="Image to write (atomically): .png or .svg.",
+            help="Image to write (atomically): .png, .svg or .pdf.",
             metavar="PATH",
             show_default=False,
         ),
@@ -77,14 +158,18 @@ def plot_command(
         typer.Option(help="--chart fan: random seed (default: uncertainty.seed).", min=0),
     ] = None,
     set_: SetOpt = None,
+    title: TitleOpt = None,
+    size: SizeOpt = None,
+    dpi: DpiOpt = DPI,
     quiet: QuietOpt = False,
 ) -> None:
-    """Draw one chart of one or several scenarios as PNG or SVG (needs matplotlib)."""
+    """Draw one chart of one or several scenarios as PNG, SVG or PDF (needs matplotlib)."""
     if chart not in ALL_CHARTS:
         fail(f"--chart: unknown chart {chart!r}; one of: {', '.join(ALL_CHARTS)}")
     fmt = output.suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg"):
-        fail(f"--output: {output}: give a file name ending in .png or .svg")
+    if fmt not in FORMATS:
+        fail(f"--output: {output}: give a file name ending in .png, .svg or .pdf")
+    look = _look(title, size, dpi)
     if chart != FRONTIER and (targets is not None or years is not None):
         fail("--targets, --years: only for --chart frontier")
     if chart != FAN and (draws is not None or seed is not None):
@@ -92,15 +177,13 @@ def plot_command(
     if chart in (FRONTIER, FAN) and len(files) != 1:
         fail(f"--chart {chart}: give one scenario file, not {len(files)}")
     if chart == FRONTIER:
-        write_or_fail(
-            output, _frontier(files[0], targets or DEFAULT_TARGETS, years, set_, fmt, quiet)
-        )
-        return
-    if chart == FAN:
-        write_or_fail(output, _fan(files[0], draws, seed, set_, fmt, quiet))
-        return
-    results = [run_or_fail(f, set_, quiet=quiet) for f in files]
-    write_or_fail(output, _draw(results, chart, fmt))
+        image = _frontier(files[0], targets or DEFAULT_TARGETS, years, set_, fmt, look, quiet)
+    elif chart == FAN:
+        image = _fan(files[0], draws, seed, set_, fmt, look, quiet)
+    else:
+        results = capped([run_or_fail(f, set_, quiet=quiet) for f in files], "plot")
+        image = _draw(results, chart, fmt, look)
+    write_or_fail(output, image)
 
 
 def _frontier(
@@ -109,6 +192,7 @@ def _frontier(
     years: str | None,
     overrides: list[str] | None,
     fmt: str,
+    look: Look,
     quiet: bool,
 ) -> bytes:
     """The solver's frontier of one scenario as a heat map (``budgetsim frontier``'s grid)."""
@@ -116,7 +200,7 @@ def _frontier(
 
     _, fr = frontier_of(file, targets, years, overrides, quiet)
     try:
-        return render_frontier(fr, str(file), fmt)
+        return render_frontier(fr, str(file), fmt, look)
     except ChartError as exc:
         fail(str(exc))
 
@@ -127,6 +211,7 @@ def _fan(
     seed: int | None,
     overrides: list[str] | None,
     fmt: str,
+    look: Look,
     quiet: bool,
 ) -> bytes:
     """The Monte Carlo fan of debt % of GDP (``budgetsim fan``'s percentiles) of one scenario."""
@@ -134,7 +219,7 @@ def _fan(
 
     result = fan_of(file, draws, seed, None, overrides, quiet)
     try:
-        return render_fan(result, fmt)
+        return render_fan(result, fmt, look)
     except ChartError as exc:
         fail(str(exc))
 
@@ -170,14 +255,16 @@ def report_command(
         assumptions = [assumptions_of(f, texts) for f in files]
     except ScenarioError as exc:  # pragma: no cover - the file was just read and run
         fail(str(exc))
-    plots = chart_plan(results)
+    plots = chart_plan(capped(results, "report"))
     images = {p.key: _draw(p.results, p.chart, "png") for p in plots}
+    # Every file is produced before any is written, and then written together: a report
+    # whose PNG cannot be written leaves the old report (and every old PNG) as it was.
+    out = Outputs()
     if kind == ".md":
         names = {p.key: f"{output.stem}-{p.key}.png" for p in plots}
-        # The report first: if it cannot be written, no PNG is left beside it (nor an
-        # existing one overwritten) for a report that does not exist.
-        write_or_fail(output, markdown_report(results, assumptions, plots, names))
+        out.file(output, markdown_report(results, assumptions, plots, names))
         for key, png in images.items():
-            write_or_fail(output.with_name(names[key]), png)
+            out.file(output.with_name(names[key]), png)
     else:
-        write_or_fail(output, html_report(results, assumptions, plots, images))
+        out.file(output, html_report(results, assumptions, plots, images))
+    out.commit()

@@ -8,7 +8,9 @@ answer (a tax rise under the tax freeze, say) is bad input: exit code 2.
 
 from __future__ import annotations
 
+import math
 import re
+import shlex
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,22 +22,27 @@ from budgetsim.cli.common import (
     FileArg,
     FormatOpt,
     OutputOpt,
+    Outputs,
     QuietOpt,
+    RawOpt,
     SetOpt,
+    Style,
+    UnitsOpt,
+    VerboseOpt,
     emit,
-    emit_text,
     fail,
     load_or_fail,
     loaded_or_fail,
-    write_or_fail,
 )
-from budgetsim.cli.present.emit import Format, to_json
+from budgetsim.cli.present.emit import Format, plain, to_json
 from budgetsim.cli.present.solve import frontier_document, solution_document
 from budgetsim.errors import ScenarioError
 from budgetsim.model.guard import DivergenceError
 
 if TYPE_CHECKING:
+    from budgetsim.input.loader import Loaded
     from budgetsim.model.scenario import Scenario
+    from budgetsim.solve.checks import Solution
     from budgetsim.solve.frontier import Frontier
 
 
@@ -90,10 +97,12 @@ def solve_command(
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
     set_: SetOpt = None,
+    raw: RawOpt = False,
+    units: UnitsOpt = False,
+    verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Solve for what is affordable: the answer, the binding rule and the solved path."""
-    from budgetsim.input.edit import solved_spec, to_yaml
     from budgetsim.solve import (
         solve_earliest_year,
         solve_max_share,
@@ -122,25 +131,156 @@ def solve_command(
         fail(str(exc))  # it names its source already
     except DivergenceError as exc:
         fail(f"{file}: {exc}", EXIT_CHECK_FAILED)  # as run, fan and stress do
+    style = Style(format, output, raw, units, verbose)
+    out = Outputs()
     if not sol.feasible or sol.result is None or sol.scenario is None:
         if format is Format.json:
-            emit_text(to_json({"solution": sol.to_dict()}), output)
+            out.text(to_json({"solution": sol.to_dict()}), output)
+            out.commit()
         fail(f"{file}: {sol.message}", EXIT_CHECK_FAILED)
     if write_scenario is not None:
-        header = [
-            f"Solved by `budgetsim solve {file} --for {goal.value}`: {sol.message}",
-            "Every figure is copied from the scenario solved; see that file for sources.",
-        ]
-        spec = solved_spec(loaded.spec, sol.scenario, sol.target)
-        write_or_fail(write_scenario, to_yaml(spec, header))
-    emit(solution_document(sol, sol.result, goal.value), format, output)
+        command = solve_command_line(file, goal, year, share, discount, set_)
+        out.file(write_scenario, solved_yaml(loaded, sol, command))
+    # Every output is produced before any is written: a -o that cannot be written leaves
+    # the --write-scenario file as it was, and the other way round.
+    out.document(solution_document(sol, sol.result, goal.value, verbose), style)
+    out.commit()
+
+
+def solve_command_line(
+    file: Path,
+    goal: Goal,
+    year: int | None,
+    share: float | None,
+    discount: float,
+    overrides: list[str] | None,
+) -> str:
+    """The ``budgetsim solve`` command that gives this answer, with every option that
+    changes it, quoted for a POSIX shell.
+
+    Parameters
+    ----------
+    file : Path
+        The scenario solved.
+    goal : Goal
+        ``--for``.
+    year : int or None
+        ``--year``, if given.
+    share : float or None
+        ``--share``, if given.
+    discount : float
+        ``--discount``, % a year (left out at 0).
+    overrides : list of str or None
+        ``--set`` assignments, in order.
+
+    Returns
+    -------
+    str
+    """
+    parts = ["budgetsim", "solve", str(file), "--for", goal.value]
+    if year is not None:
+        parts += ["--year", str(year)]
+    if share is not None:
+        parts += ["--share", f"{share:g}"]
+    if discount:
+        parts += ["--discount", f"{discount:g}"]
+    for assignment in overrides or ():
+        parts += ["--set", assignment]
+    return " ".join(shlex.quote(plain(p)) for p in parts)
+
+
+def _share(pct: float) -> str:
+    """A share of GDP to four decimals at most, without trailing zeros: 2.6, 2.5313."""
+    return f"{pct:.4f}".rstrip("0").rstrip(".")
+
+
+def answer_phrase(sol: Solution) -> str:
+    """The answer in a few words, for a title: ``2.53 % of GDP in 2029-30``, ``least cuts
+    2.4 GBP bn for 2.6 % of GDP in 2029-30``.
+
+    Parameters
+    ----------
+    sol : Solution
+        A feasible answer (with its run).
+
+    Returns
+    -------
+    str
+    """
+    assert sol.result is not None and sol.answer is not None
+    where = ""
+    if sol.target is not None:
+        year, pct = sol.target
+        where = f"{_share(pct)} % of GDP in {sol.result.label(year)}"
+    if sol.kind == "max-share":
+        return where
+    if sol.kind == "earliest-year":
+        share = _share(sol.target[1]) if sol.target is not None else "the target"
+        return f"{share} % of GDP from {sol.result.label(int(sol.answer))}"
+    noun = "least cuts" if sol.kind == "min-cuts" else "least tax rise"
+    return f"{noun} {sol.answer:,.1f} {sol.unit}" + (f" for {where}" if where else "")
+
+
+def solved_yaml(loaded: Loaded, sol: Solution, command: str) -> str:
+    """The solved scenario as a YAML file that says what it is: its title and description
+    are the solution's (the solved file's own may no longer hold, "3 % by 2030-31" or
+    "taxes are frozen"), and the comment it opens with gives the full command, so the file
+    can be made again.
+
+    Parameters
+    ----------
+    loaded : Loaded
+        The scenario solved, as validated (after ``--set``).
+    sol : Solution
+        A feasible answer.
+    command : str
+        :func:`solve_command_line`.
+
+    Returns
+    -------
+    str
+        YAML text.
+    """
+    from budgetsim.input.edit import solved_spec, to_yaml
+
+    assert sol.scenario is not None and sol.result is not None
+    spec = solved_spec(loaded.spec, sol.scenario, sol.target)
+    source = loaded.scenario.source
+    title = f"{Path(source).stem} solved for {sol.kind}: {answer_phrase(sol)}"
+    changed = []
+    if sol.target is not None:
+        year, pct = sol.target
+        changed.append(
+            f"the target is {_share(pct)} % of GDP in {sol.result.label(year)} (the last "
+            "milestone replaced; earlier ones kept)"
+        )
+    for name, values in sol.amounts.items():
+        total = math.fsum(values)
+        changed.append(f"{name} gives the solved amount each year ({total:,.1f} {sol.unit} in all)")
+    description = (
+        f"Written by `{command}`. {sol.message[0].upper()}{sol.message[1:]}. "
+        + ("Changed from the file solved: " + "; ".join(changed) + ". " if changed else "")
+        + f"Everything else is as in {source} (whose title was: {loaded.scenario.title})."
+    )
+    meta = spec.meta.model_copy(update={"title": title, "description": description})
+    spec = spec.model_copy(update={"meta": meta})
+    header = [
+        f"Solved by: {command}",
+        f"Answer: {sol.message}",
+        f"From: {source}. Every figure is copied from it (see it for sources), except the",
+        "solved ones named in meta.description.",
+    ]
+    return to_yaml(spec, header)
 
 
 def _numbers(text: str, what: str) -> list[float]:
     try:
-        return [float(part) for part in text.split(",") if part.strip()]
+        values = [float(part) for part in text.split(",") if part.strip()]
     except ValueError:
         fail(f"--{what}: {text!r} is not a comma-separated list of numbers")
+    if not all(math.isfinite(v) for v in values):
+        fail(f"--{what}: {text!r}: every value must be a finite number")
+    return values
 
 
 def _years(text: str) -> list[int]:
@@ -224,8 +364,11 @@ def frontier_command(
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
     set_: SetOpt = None,
+    raw: RawOpt = False,
+    units: UnitsOpt = False,
+    verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Which target share by which year passes every rule; if not, which rule breaks."""
     _, fr = frontier_of(file, targets, years, set_, quiet)
-    emit(frontier_document(fr), format, output)
+    emit(frontier_document(fr, verbose), Style(format, output, raw, units, verbose))

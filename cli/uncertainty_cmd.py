@@ -7,7 +7,9 @@ The model modules are imported inside the commands so ``budgetsim run`` does not
 from __future__ import annotations
 
 import math
+import os
 import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,7 +22,12 @@ from budgetsim.cli.common import (
     FormatOpt,
     OutputOpt,
     QuietOpt,
+    RawOpt,
     SetOpt,
+    Style,
+    UnitsOpt,
+    VerboseOpt,
+    add_inputs,
     emit,
     emit_text,
     fail,
@@ -45,12 +52,87 @@ FIRST_YEAR, LAST_YEAR = 1000, 9999
 # --- fan -----------------------------------------------------------------------------
 
 
+def cap_workers(workers: int | None) -> int | None:
+    """``--workers`` capped at the machine's CPUs (threads beyond them only take memory),
+    with a line on stderr when it is capped.
+
+    Parameters
+    ----------
+    workers : int or None
+        As given; None: one per CPU.
+
+    Returns
+    -------
+    int or None
+    """
+    cpus = os.cpu_count() or 1
+    if workers is not None and workers > cpus:
+        sys.stderr.write(
+            f"--workers {workers}: capped at {cpus}, the number of CPUs (more threads "
+            "would only take memory)\n"
+        )
+        return cpus
+    return workers
+
+
+#: Seconds of a fan run after which its pace is measured and said (where no progress bar
+#: is shown): by then the threads all run, so the pace is the run's.
+PACE_AFTER = 1.0
+
+
+class Pace:
+    """What a long fan will take, said once on stderr where no progress bar is shown (not a
+    terminal): once :data:`PACE_AFTER` seconds have passed, the draws, the time so far and
+    the time the whole run will take at that pace.
+
+    Parameters
+    ----------
+    draws : int
+        The draws asked for.
+    after : float
+        Seconds to run before saying it.
+    """
+
+    def __init__(self, draws: int, after: float | None = None) -> None:
+        self.draws = draws
+        self.after = PACE_AFTER if after is None else after
+        self.done = 0
+        self.start = time.monotonic()
+        self.said = False
+
+    def __call__(self, n: int) -> None:
+        """Count ``n`` more draws done; once the time has come, say how long it will take."""
+        self.done += n
+        spent = time.monotonic() - self.start
+        if self.said or self.done >= self.draws or spent < self.after:
+            return
+        self.said = True
+        left = spent * (self.draws - self.done) / self.done
+        sys.stderr.write(
+            f"fan: {self.draws:,} draws; about {_duration(spent + left)} in all at this "
+            f"pace ({self.done:,} done in {_duration(spent)})\n"
+        )
+        sys.stderr.flush()
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def _progress_run(scn: Scenario, draws: int | None, seed: int | None, workers: int | None) -> Fan:
     from budgetsim.uncertainty.montecarlo import fan
 
     n = draws if draws is not None else (scn.uncertainty.draws if scn.uncertainty else 0)
-    if n < PROGRESS_FROM or not sys.stderr.isatty():
+    if n < PROGRESS_FROM:
         return fan(scn, draws=draws, seed=seed, workers=workers)
+    if not sys.stderr.isatty():
+        return fan(scn, draws=draws, seed=seed, workers=workers, progress=Pace(n))
     from rich.console import Console
     from rich.progress import Progress
 
@@ -103,7 +185,7 @@ def fan_of(
 
     scn = load_or_fail(file, overrides, quiet=quiet)
     try:
-        return _progress_run(scn, draws, seed, workers)
+        return _progress_run(scn, draws, seed, cap_workers(workers))
     except NoUncertaintyError as exc:
         fail(str(exc))
     except DivergenceError as exc:
@@ -126,10 +208,14 @@ def fan_command(
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
     set_: SetOpt = None,
+    raw: RawOpt = False,
+    units: UnitsOpt = False,
+    verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Monte Carlo: percentiles of debt, borrowing, defence and rule headroom; chances."""
-    emit(fan_document(fan_of(file, draws, seed, workers, set_, quiet)), format, output)
+    result = fan_of(file, draws, seed, workers, set_, quiet)
+    emit(fan_document(result, verbose), Style(format, output, raw, units, verbose))
 
 
 # --- stress --------------------------------------------------------------------------
@@ -156,6 +242,9 @@ def stress_command(
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
     set_: SetOpt = None,
+    raw: RawOpt = False,
+    units: UnitsOpt = False,
+    verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Named stress tests: each one's effect on borrowing, debt and rule headroom."""
@@ -172,7 +261,7 @@ def stress_command(
         fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
     except ValueError as exc:  # a --year outside the projection
         fail(f"{file}: {exc}")
-    emit(stress_document(res), format, output)
+    emit(stress_document(res, verbose), Style(format, output, raw, units, verbose))
 
 
 # --- calibrate -----------------------------------------------------------------------
@@ -208,6 +297,7 @@ def read_history(path: Path | None) -> tuple[str, list[list[float]]]:
         text = (files("budgetsim") / "data" / PACKAGED).read_text(encoding="utf-8")
     else:
         name = str(path)
+        add_inputs([path])
         try:
             text = read_text(path, name, what="history CSV")
         except ScenarioError as exc:
@@ -267,7 +357,7 @@ def calibration_lines(name: str, cal: Calibration) -> list[str]:
     labels = ("real growth", "deflator", "gilt change")
     first, last = cal.years[0], cal.years[-1]
     excl = f", excluding {', '.join(map(str, cal.excluded))}" if cal.excluded else ""
-    out = [f"{name}: {first}-{last}{excl} ({len(cal.years)} years)", ""]
+    out = [f"{name}: {first} to {last}{excl} ({len(cal.years)} years)", ""]
     out.append("The data (the statistics docs/sources.md reports for the UK series):")
     out.append(
         f"  mean: real growth {cal.mean[0]:.2f} %, deflator {cal.mean[1]:.2f} %, "

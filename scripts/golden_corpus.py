@@ -3,8 +3,9 @@
 A refactor must change no output. This script runs each case of :func:`cases` through the
 command line in-process (as ``budgetsim ARGS...``, from the repository root) and records its
 exit code, stdout, stderr and any file it writes under ``tests/golden/corpus/``. Images
-(PNG) are recorded by their SHA-256 only: their bytes depend on the matplotlib and FreeType
-versions installed, the text does not.
+(PNG, PDF) and workbooks (xlsx) are recorded by their SHA-256 only: their bytes depend on
+the matplotlib, FreeType and openpyxl versions installed, the text does not; a folder a
+command fills is recorded by the list of its files.
 
     .venv/bin/python scripts/golden_corpus.py           # regenerate the corpus
     .venv/bin/python scripts/golden_corpus.py --check   # compare, list every difference
@@ -67,6 +68,13 @@ def cases() -> Iterator[Case]:
         ("run", "scenarios/uk_2030.yaml", "-f", "csv", "-o", "out.csv"),
         ("out.csv",),
     )
+    yield Case("run.uk_2030.csv-raw-units", ("run", "scenarios/uk_2030.yaml", "-f", "csv",
+                                             "--raw", "--units"))  # fmt: skip
+    yield Case(
+        "run.uk_2030.xlsx",
+        ("run", "scenarios/uk_2030.yaml", "-f", "xlsx", "-o", "out.xlsx"),
+        ("out.xlsx",),
+    )
     for group, members in (("uk", uk), ("nato", nato), ("all", files)):
         for fmt in FORMATS:
             yield Case(f"compare.{group}.{fmt}", ("compare", *members, "-f", fmt))
@@ -75,6 +83,12 @@ def cases() -> Iterator[Case]:
                 ("compare", *members, "--metric", "debt_pct_gdp", "-f", fmt),
             )
     yield Case("compare.uk.year", ("compare", *uk, "--year", "2029"))
+    for fmt in FORMATS:
+        yield Case(
+            f"compare.uk.baseline.{fmt}",
+            ("compare", *uk, "--baseline", "scenarios/uk_baseline.yaml", "--year", "2029",
+             "-f", fmt),
+        )  # fmt: skip
     vintages = [f"scenarios/{v}.yaml" for v in VINTAGES]
     yield Case("compare.vintages", ("compare", *vintages, "--year", "2029"))
     yield Case("compare.vintages.json", ("compare", *vintages, "--year", "2029", "-f", "json"))
@@ -173,6 +187,10 @@ def cases() -> Iterator[Case]:
         ("solved.yaml",),
     )
     yield Case(
+        "solve.uk_baseline.max-share.verbose",
+        ("solve", "scenarios/uk_baseline.yaml", "--for", "max-share", "--year", "2029", "-v"),
+    )
+    yield Case(
         "solve.uk_2030.min-cuts-infeasible",
         ("solve", "scenarios/uk_2030.yaml", "--for", "min-cuts", "--share", "3", "--year", "2029"),
     )
@@ -181,6 +199,15 @@ def cases() -> Iterator[Case]:
             f"frontier.uk_2030.{fmt}",
             ("frontier", "scenarios/uk_2030.yaml", "--years", "2027..2033", "-f", fmt),
         )
+    yield Case(
+        "frontier.uk_2030.dropped",
+        ("frontier", "scenarios/uk_2030.yaml", "--targets", "3,5", "--years", "2027..2035"),
+    )
+    yield Case(
+        "frontier.uk_2030.dropped.verbose",
+        ("frontier", "scenarios/uk_2030.yaml", "--targets", "3,5", "--years", "2027..2035",
+         "--verbose"),
+    )  # fmt: skip
     for f in ruled:
         yield Case(
             f"frontier.{_stem(f)}",
@@ -193,8 +220,13 @@ def cases() -> Iterator[Case]:
             f"fan.uk_2030.{fmt}",
             ("fan", "scenarios/uk_2030.yaml", "--draws", FAN_DRAWS, "--workers", "2", "-f", fmt),
         )
+    yield Case(
+        "fan.uk_2030.verbose",
+        ("fan", "scenarios/uk_2030.yaml", "--draws", FAN_DRAWS, "--verbose"),
+    )
     for f in files:
         yield Case(f"stress.{_stem(f)}", ("stress", f, "-f", "json"))
+    yield Case("stress.uk_2030.verbose", ("stress", "scenarios/uk_2030.yaml", "--verbose"))
     for fmt in FORMATS:
         yield Case(f"stress.uk_2030.{fmt}", ("stress", "scenarios/uk_2030.yaml", "-f", fmt))
     yield Case(
@@ -212,6 +244,12 @@ def cases() -> Iterator[Case]:
             f"plot.uk.{chart}", ("plot", *uk, "--chart", chart, "-o", "chart.png"), ("chart.png",)
         )
     yield Case("plot.nato.defence-share", ("plot", *nato, "-o", "chart.png"), ("chart.png",))
+    yield Case(
+        "plot.uk_2030.pdf-title-size",
+        ("plot", "scenarios/uk_2030.yaml", "--chart", "debt", "--title", "UK debt",
+         "--size", "10x5", "-o", "chart.pdf"),
+        ("chart.pdf",),
+    )  # fmt: skip
     yield Case(
         "plot.uk_2030.svg",
         ("plot", "scenarios/uk_2030.yaml", "--chart", "debt", "-o", "chart.svg"),
@@ -255,6 +293,7 @@ def cases() -> Iterator[Case]:
         ("report", "scenarios/uk_2030.yaml", "scenarios/nato_germany.yaml", "-o", "rep.html"),
         ("rep.html",),
     )
+    yield Case("examples", ("examples", "ex"), ("ex",))
     # Components on cash paths and with funding of their own (docs/scenarios.md's example).
     example = "docs/examples/uk_ukraine_cash.yaml"
     for fmt in FORMATS:
@@ -326,7 +365,10 @@ def _record(case: Case) -> dict[str, str | bytes]:
             key = f"{case.name}.{name}"
             if not path.exists():
                 out[key] = "(not written)\n"
-            elif name.endswith(".png"):
+            elif path.is_dir():
+                found = sorted(str(p.relative_to(path)) for p in path.rglob("*") if p.is_file())
+                out[key + ".files"] = "".join(f"{f}\n" for f in found)
+            elif name.endswith((".png", ".xlsx", ".pdf")):
                 out[key + ".sha256"] = hashlib.sha256(path.read_bytes()).hexdigest() + "\n"
             else:
                 out[key] = path.read_text(encoding="utf-8").replace(str(scratch) + "/", "")

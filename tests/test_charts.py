@@ -14,7 +14,15 @@ import pytest
 from typer.testing import CliRunner
 
 from budgetsim.cli.app import app
-from budgetsim.cli.present.charts import CHARTS, SIZE_PX, ChartError, build, render_chart
+from budgetsim.cli.present.charts import (
+    CHARTS,
+    DPI,
+    PANEL_IN,
+    SIZE_PX,
+    ChartError,
+    build,
+    render_chart,
+)
 from budgetsim.input.files import load_file
 from budgetsim.model.result import Result, run
 from tests.conftest import ROOT
@@ -66,7 +74,9 @@ def test_each_chart_is_a_png_of_the_fixed_size(
     out = tmp_path / f"{chart}.png"
     out.write_bytes(render_chart(uk, chart))
     data = out.read_bytes()
-    assert png_size(data) == SIZE_PX
+    # The funding chart has a panel a scenario and grows with them (three here).
+    height = round(PANEL_IN * len(uk) + 1.4, 6) * DPI if chart == "funding" else SIZE_PX[1]
+    assert png_size(data) == (SIZE_PX[0], int(height))
     assert png_chunks(data)[-1] == b"IEND"
 
 
@@ -139,17 +149,33 @@ def test_debt_and_headroom_charts_show_the_result(eur: Result) -> None:
     top, bottom = build([eur], "debt").axes
     np.testing.assert_array_equal(top.get_lines()[0].get_ydata(), eur.series["debt_pct_gdp"])
     np.testing.assert_array_equal(bottom.get_lines()[0].get_ydata(), eur.series["psnb_pct_gdp"])
-    (ax,) = build([eur], "headroom").axes
-    (bars,) = ax.containers
+    (ax,) = build([eur], "headroom").axes  # one rule: one panel
     (rule,) = eur.rules
-    np.testing.assert_allclose([b.get_height() for b in bars], rule.headroom)
+    from matplotlib.collections import LineCollection
+
+    (stems,) = ax.collections  # a stem from zero to the headroom, a year checked
+    assert isinstance(stems, LineCollection)
+    segments = stems.get_segments()
+    np.testing.assert_allclose([seg[1][1] for seg in segments], rule.headroom)
+    assert all(seg[0][1] == 0 for seg in segments)
 
 
 def test_cash_chart_has_nominal_and_real(eur: Result) -> None:
-    (ax,) = build([eur], "defence-cash").axes
-    lines = {line.get_label(): line.get_ydata() for line in ax.get_lines()}
-    np.testing.assert_array_equal(lines["child: nominal"], eur.series["defence"])
-    np.testing.assert_array_equal(lines["child: real, 2024 prices"], eur.series["defence_real"])
+    """Nominal solid and real dotted, in the scenario's colour; the legend names the
+    scenario once and the two kinds of line once."""
+    fig = build([eur], "defence-cash")
+    (ax,) = fig.axes
+    nominal, real = ax.get_lines()
+    np.testing.assert_array_equal(nominal.get_ydata(), eur.series["defence"])
+    np.testing.assert_array_equal(real.get_ydata(), eur.series["defence_real"])
+    assert nominal.get_color() == real.get_color()
+    assert nominal.get_linestyle() == "-" and real.get_linestyle() != "-"
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "child",
+        "solid: nominal",
+        "dotted: real,\n2024 prices",
+    ]
 
 
 def test_scenarios_differ_without_colour(uk: list[Result]) -> None:
@@ -218,7 +244,7 @@ def test_plot_command_writes_the_chart(tmp_path: Path, fmt: str) -> None:
     ("args", "message"),
     [
         (["--chart", "pie"], "--chart: unknown chart 'pie'; one of: defence-share,"),
-        (["-o", "chart.jpg"], "--output: chart.jpg: give a file name ending in .png or .svg"),
+        (["-o", "chart.jpg"], "--output: chart.jpg: give a file name ending in .png, .svg or .pdf"),
     ],
 )
 def test_plot_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:

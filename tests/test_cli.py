@@ -144,7 +144,7 @@ def test_run_csv() -> None:
 
 def test_run_formats_agree() -> None:
     data = json.loads(ok("run", UK_2030, "-f", "json").stdout)
-    rows = list(csv.DictReader(io.StringIO(ok("run", UK_2030, "-f", "csv").stdout)))
+    rows = list(csv.DictReader(io.StringIO(ok("run", UK_2030, "-f", "csv", "--raw").stdout)))
     for name in JSON_SERIES:
         assert [float(r[name]) for r in rows] == data["series"][name], name
 
@@ -401,13 +401,15 @@ def test_validate_rejects_every_bad_fixture(name: str) -> None:
 
 
 def test_compare_several_files() -> None:
-    out = ok("compare", UK_BASELINE, UK_2030, UK_NATO).stdout
+    """One row a scenario, named by its title, the baseline (the file without a target)
+    first wherever it was given."""
+    out = ok("compare", UK_2030, UK_NATO, UK_BASELINE).stdout
     assert out.startswith("Compared in 2035-36")
-    rows = [line for line in out.splitlines() if line.startswith("│ uk_")]
+    rows = [line for line in out.splitlines() if line.startswith("│ UK")]
     assert [row.split("│")[1].strip() for row in rows] == [
-        "uk_baseline",
-        "uk_2030",
-        "uk_nato_2035",
+        "UK baseline: OBR March 2025 EFO, defence held at 2.33 % of GDP",
+        "UK: 2.5 % from 2027-28 (aid cut), 3 % by 2030-31, rest borrowed",
+        "UK: 3.5 % core defence by 2035-36 (NATO Hague), aid cut, rest borrowed",
     ], out
     assert "3.50 % in 2035-36" in rows[2]
 
@@ -437,7 +439,7 @@ def test_compare_other_formats(fmt: str) -> None:
         assert [r["scenario"] for r in rows] == ["uk_baseline", "uk_2030", "uk_nato_2035"]
     else:
         assert out.startswith("Compared in 2035-36.\n\n| Scenario |"), out
-        assert sum(line.startswith("| uk_") for line in out.splitlines()) == 3
+        assert sum(line.startswith("| UK") for line in out.splitlines()) == 3
 
 
 def test_compare_metric() -> None:
@@ -618,7 +620,7 @@ def test_markdown_keeps_sub_row_indent() -> None:
 
 
 def test_compare_metric_csv_has_raw_numbers() -> None:
-    out = ok("compare", UK_BASELINE, UK_2030, "--metric", "debt", "-f", "csv").stdout
+    out = ok("compare", UK_BASELINE, UK_2030, "--metric", "debt", "-f", "csv", "--raw").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [int(r["year"]) for r in rows] == YEARS
     assert [r["label"] for r in rows] == LABELS

@@ -151,7 +151,8 @@ def test_the_walk_finds_the_package() -> None:
 @pytest.mark.parametrize(("name", "obj", "kind"), MEMBERS, ids=[m[0] for m in MEMBERS])
 def test_public_object_has_a_docstring(name: str, obj: Any, kind: str) -> None:
     doc = obj.__doc__
-    if kind == "class" and is_dataclass(obj) and (doc or "").startswith(f"{name.split('.')[-1]}("):
+    short = name.rsplit(".", 1)[-1]
+    if kind == "class" and is_dataclass(obj) and (doc or "").startswith(f"{short}("):
         doc = None  # the signature dataclasses write in when a class has no docstring
     assert doc is not None and doc.strip(), f"{kind} {name} has no docstring"
 

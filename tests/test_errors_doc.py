@@ -222,6 +222,23 @@ COMMAND_ERRORS: list[tuple[tuple[str, ...], int]] = [
     (("plot", UK, "--targets", "3", "-o", "{tmp}/x.png"), 2),
     (("plot", UK, "--draws", "300", "-o", "{tmp}/x.png"), 2),
     (("report", UK, "-o", "{tmp}/r.pdf"), 2),
+    # Writing (docs/cli.md, Writing to a file), usage and the new options.
+    (("run", UK, "-f", "csv", "-o", UK), 2),
+    (("run", UK, "-o", "scenarios/uk_baseline.yaml"), 2),
+    (("run", UK, "-o", "{tmp}"), 2),
+    (("run", UK, "-o", "/dev/full"), 2),
+    (("solve", UK, "--for", "max-share", "--year", "2029", "--write-scenario",
+      "{tmp}/x.yaml", "-o", "{tmp}/x.yaml"), 2),
+    (("run", UK, "-o", "{tmp}/" + "x" * 300), 2),
+    (("run", UK, "--format", "xml"), 2),
+    (("fan", UK, "--draws", "0"), 2),
+    (("stress", UK, "--year", "1e3"), 2),
+    (("compare", UK, "--baseline", DE), 2),
+    (("compare", UK, "--baseline", DE, "--metric", "gdp"), 2),
+    (("frontier", UK, "--years", "nan"), 2),
+    (("frontier", UK, "--targets", "inf"), 2),
+    (("plot", UK, "--size", "big", "-o", "{tmp}/x.png"), 2),
+    (("plot", UK, "--size", "1x1", "-o", "{tmp}/x.png"), 2),
     (("run", UK, "-o", "{tmp}/no/such/dir/out.csv"), 2),
 ]  # fmt: skip
 
@@ -245,6 +262,40 @@ def test_every_command_error_is_explained(
     # a file that cannot be read reads "FILE: message", as in the tables
     assert explained(lines[0]) or explained(lines[0].split(": ", 1)[-1]), lines[0]
     assert not list(tmp_path.glob("x.*")) and not list(tmp_path.glob("r.*"))
+
+
+def test_messages_that_need_a_setting_are_explained(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The output messages that need a file system set up, a missing library or more
+    scenarios than a chart takes: each is one line matching a row of docs/errors.md."""
+    import os
+    import stat
+
+    monkeypatch.chdir(ROOT)
+    lines = []
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    lines.append(CliRunner().invoke(app, ["run", UK, "-o", str(fifo)]).stderr)
+    node = tmp_path / "disk"
+    os.mknod(node, stat.S_IFBLK | 0o600, os.makedev(7, 0))
+    lines.append(CliRunner().invoke(app, ["run", UK, "-o", str(node)]).stderr)
+    changed = tmp_path / "ex" / "scenarios" / "uk_2030.yaml"
+    changed.parent.mkdir(parents=True)
+    changed.write_text("# mine\n")
+    lines.append(CliRunner().invoke(app, ["examples", str(tmp_path / "ex")]).stderr)
+    lines.append(
+        CliRunner().invoke(app, ["fan", UK, "--draws", "500", "--workers", "100000"]).stderr
+    )
+    files = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "scenarios").glob("*.yaml"))]
+    lines.append(CliRunner().invoke(app, ["plot", *files, "-o", str(tmp_path / "c.png")]).stderr)
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    lines.append(
+        CliRunner().invoke(app, ["run", UK, "-f", "xlsx", "-o", str(tmp_path / "x.xlsx")]).stderr
+    )
+    for text in lines:
+        (line,) = text.splitlines()
+        assert explained(line), line
 
 
 def test_missing_matplotlib_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

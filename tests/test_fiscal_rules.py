@@ -91,7 +91,9 @@ def test_exemption_removes_exactly_defence_above_the_threshold(
     gain = exempt.headroom - plain.headroom
     if kind in DEFICIT_RULES:
         assert_allclose(gain, above, rtol=0, atol=tol(paths))
-        assert_array_equal(gain == 0.0, above == 0.0)
+        # Zero where defence is at the threshold: up to rounding, as ``above`` computes
+        # D - zY itself (2.6e-19 for D = zY = 1e-4 of GDP, where the rule has exactly 0).
+        assert_array_equal(gain > tol(paths), above > tol(paths))
         assert (gain >= 0.0).all()
     elif kind == "debt_ceiling":
         assert_allclose(gain, np.cumsum(above, axis=1), rtol=0, atol=tol(paths))

@@ -2,13 +2,15 @@
 every output or raises budgetsim's own error (ScenarioError for bad input, DivergenceError
 for a scenario that diverges). Never another exception, never a NaN or an infinity.
 
-Three sources of input, from least to most structured:
+Sources of input, from least to most structured:
 
 - arbitrary YAML text (printable characters, YAML punctuation, anchors, tags, tabs);
 - arbitrary YAML-shaped data dumped as YAML (nested maps and lists of any scalar);
 - valid scenario mappings (tests.strategies) with keys changed, removed or added, values
   replaced by anything from NaN to huge numbers to lists, and ``--set`` overrides drawn
-  the same way.
+  the same way;
+- names (titles, rule names) of any text, through every text output, and output paths of
+  any shape, through ``-o``.
 
 Settings are modest so `make test` stays fast; BUDGETSIM_HYPOTHESIS_PROFILE=random explores
 more (tests/conftest.py). The atheris harness (fuzz/) runs the same check for minutes.
@@ -18,11 +20,12 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from typing import Any
 
 import numpy as np
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from budgetsim import DivergenceError, ScenarioError, load_text, run
@@ -191,3 +194,116 @@ def test_the_fuzz_check_can_fail() -> None:
     )
     assert run(load_text(text)).years == (2025, 2026)
     assert_own_outcome(text)
+
+
+# --- names and output paths (issue 14: names are data, nothing lost) ---------------------
+
+_SMALL = (
+    "meta: {{title: {title}, country: Testland, currency: EUR bn}}\n"
+    "years: {{base: 2024, horizon: 2027}}\n"
+    "economy: {{gdp: 1000, real_growth: 1.5, deflator: 2}}\n"
+    "defence: {{base_share: 2, milestones: {{2027: 3}}}}\n"
+    "finances: {{debt: 900, psnb: 30, receipts: 40, other_spending: 38}}\n"
+    "interest: {{maturity: 10, conventional_rate: 3, short_rate: 3, long_rate: 4}}\n"
+    "rules: [{{name: {rule}, type: deficit_ceiling, limit: 3}}]\n"
+)
+NAMES = st.one_of(
+    st.text(min_size=1, max_size=30),
+    st.lists(
+        st.sampled_from(
+            ["[/]", "[bold]", "$x_1_2$", "<script>", "```", "=cmd|' /C calc'!A0", "+1", "-1",
+             "@SUM(A1)", "\t", "\r", "\x1b[31m", "\u202e", "|", "*", "_x_", "\\", "&amp;", "a"]
+        ),
+        min_size=1,
+        max_size=5,
+    ).map("".join),
+)  # fmt: skip
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar holding ``text`` exactly: control characters escaped
+    (a file may not hold them raw), everything else as it is."""
+
+    def esc(c: str) -> str:
+        if c in '"\\':
+            return "\\" + c
+        if _CONTROL.match(c) or c in "\n\t":
+            return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+        return c
+
+    return '"' + "".join(esc(c) for c in text) + '"'
+
+
+@settings(max_examples=60)
+@given(title=NAMES, rule=NAMES)
+def test_any_name_is_plain_text_in_every_output(title: str, rule: str) -> None:
+    """Whatever a title or a rule name holds (markup, math, HTML, a fence, a formula, an
+    escape sequence), every text output shows it as text: no exception, no control
+    character, no formula cell, no HTML tag from the name."""
+    from budgetsim.cli.present.emit import Format, csv_cells, render
+    from budgetsim.cli.present.tables import compare_document, run_document
+
+    assume(title.strip() and rule.strip())
+    text = _SMALL.format(title=_quoted(title), rule=_quoted(rule))
+    result = run(load_text(text, "fuzz.yaml"))
+    docs = [run_document(result), compare_document([result, result], 2027)]
+    for doc in docs:
+        for fmt in (Format.table, Format.csv, Format.markdown):
+            out = render(doc, fmt)
+            assert isinstance(out, str)
+            assert not _CONTROL.search(out), (fmt, out[:200])
+            if fmt is Format.markdown:
+                assert "<script>" not in out
+        for sheet in doc.sheets:
+            for row in csv_cells(sheet)[1:]:
+                for cell in row:
+                    if isinstance(cell, str) and cell.startswith(("=", "+", "-", "@")):
+                        float(cell)  # only a number may start so
+    table = render(docs[0], Format.table)
+    assert isinstance(table, str)
+    from budgetsim.cli.present.emit import plain
+
+    # The title, as text, whole (a title wider than its table wraps at a space).
+    assert "".join(plain(title).split()) in "".join(table.split())
+
+
+_PATH_PARTS = st.sampled_from(
+    ["a", "b.csv", ".", "..", "sub", "x" * 120, "con", "-o", "$x$", "[a]", " ", "é", "\\"]
+)
+
+
+@settings(max_examples=40)
+@given(st.lists(_PATH_PARTS, min_size=1, max_size=3).map("/".join))
+def test_any_output_path_is_written_or_refused_in_one_line(name: str) -> None:
+    """Any output path: the CSV is written there whole (exit 0), or one line names the path
+    and nothing changes (exit 2). The input is never touched; no temporary file is left."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from budgetsim.cli.app import app
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        scenario = root / "s.yaml"
+        scenario.write_text(_SMALL.format(title="t", rule="r"), encoding="utf-8")
+        (root / "sub").mkdir()
+        before = scenario.read_bytes()
+        cwd = os.getcwd()
+        os.chdir(root)
+        try:
+            res = CliRunner().invoke(app, ["run", "s.yaml", "-f", "csv", "-o", name])
+        finally:
+            os.chdir(cwd)
+        assert scenario.read_bytes() == before
+        assert not list(root.rglob(".bs-*")), "a temporary file was left"
+        assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+        if res.exit_code == 0:
+            assert (root / name).read_text(encoding="utf-8").startswith("year,label,")
+        else:
+            assert res.exit_code == 2
+            (line,) = res.stderr.splitlines()
+            assert ": cannot write: " in line, line

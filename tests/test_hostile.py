@@ -391,6 +391,6 @@ def test_output_is_replaced_only_when_complete(
     assert (code, stdout) == (2, "")
     assert err == f"{out}: cannot write: Input/output error\n"
     assert seen[0] == "previous result\n"  # the old file, while the new one was written
-    assert len(seen) == 2 and seen[1].startswith(".result.csv."), seen  # the temporary file
+    assert len(seen) == 2 and seen[1].startswith(".bs-"), seen  # the temporary file
     assert out.read_text(encoding="utf-8") == "previous result\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["result.csv"]

@@ -120,7 +120,8 @@ def test_html_compares_several_files(two_html: Path) -> None:
     html = two_html.read_text(encoding="utf-8")
     assert "<h2>Comparison</h2>" in html
     assert "Compared in 2035-36." in html
-    assert "<td>uk_2030</td>" in html and "<td>uk_nato_2035</td>" in html
+    assert "<td>UK: 2.5 % from 2027-28 (aid cut), 3 % by 2030-31, rest borrowed</td>" in html
+    assert "<td>UK: 3.5 % core defence by 2035-36 (NATO Hague), aid cut, rest borrowed</td>" in html
     assert len(embedded_pngs(html)) == len(CHARTS)  # both scenarios on every chart
     assert html.count("<h3>Assumptions and their sources</h3>") == 2
 

@@ -145,7 +145,7 @@ def test_divergence_messages_in_full() -> None:
     with pytest.raises(DivergenceError) as info:
         small("interest.long_rate=100", "interest.short_rate=100", "economy.real_growth=-50")
     assert str(info.value) == (
-        "debt passes 10000 % of GDP in 2029: the scenario diverges (interest far above "
+        "debt passes 10000 % of GDP in 2029-30: the scenario diverges (interest far above "
         "growth); check rates and growth or shorten the horizon"
     )
     with pytest.raises(DivergenceError) as info:
@@ -155,7 +155,7 @@ def test_divergence_messages_in_full() -> None:
             "defence.milestones={2030: 100}",
         )
     assert str(info.value) == (
-        "GDP falls to zero or below in 2027: the growth feedback is stronger than the economy "
+        "GDP falls to zero or below in 2027-28: the growth feedback is stronger than the economy "
         "(check economy.feedback)"
     )
 
@@ -179,7 +179,7 @@ def test_a_target_missed_by_half_a_point_is_missed() -> None:
 
 
 def _finite_check(gdp: list[float], debt: list[float], **series: list[float]) -> None:
-    scn = SimpleNamespace(years=np.array([2025, 2026, 2027]))
+    scn = SimpleNamespace(years=np.array([2025, 2026, 2027]), label=year_label)
     paths = SimpleNamespace(gdp=np.array([gdp]), debt=np.array([debt]))
     arrays = {name: np.array([v]) for name, v in series.items()}
     found = divergence(cast(Scenario, scn), cast(Paths, paths))
@@ -190,15 +190,15 @@ def test_divergence_checks_at_their_edges() -> None:
     """GDP must be above zero (zero itself is refused); debt may be exactly 100 times GDP
     but not more; any series that is not finite is named with its first such year."""
     _finite_check([1000, 1000, 1000], [1000, 100_000, -100_000])  # at the edge: fine
-    with pytest.raises(DivergenceError, match=r"^GDP falls to zero or below in 2026:") as info:
+    with pytest.raises(DivergenceError, match=r"^GDP falls to zero or below in 2026-27:") as info:
         _finite_check([1000, 0, 1000], [0, 0, 0])
     assert info.value.year == 2026
-    with pytest.raises(DivergenceError, match=r"^debt passes 10000 % of GDP in 2027:"):
+    with pytest.raises(DivergenceError, match=r"^debt passes 10000 % of GDP in 2027-28:"):
         _finite_check([1000, 1000, 1000], [0, 0, 100_001])
     with pytest.raises(DivergenceError) as info:
         _finite_check([1000, 1000, 1000], [0, 0, 0], psnb=[1, 2, 3], interest=[1, np.nan, 1])
     assert str(info.value) == (
-        "interest is not a finite number from 2026: the scenario diverges "
+        "interest is not a finite number from 2026-27: the scenario diverges "
         "(check rates, growth and the horizon)"
     )
     assert info.value.year == 2026
@@ -209,7 +209,7 @@ def test_a_diverging_baseline_is_reported() -> None:
     within a century even where the scenario itself does not."""
     long = ("years.horizon=2124", "defence.baseline_share=100")
     assert run(load_file(SMALL, ["years.horizon=2124"])).summary.debt_pct_gdp_at_horizon < 1000
-    with pytest.raises(DivergenceError, match=r"^debt passes 10000 % of GDP in 2\d\d\d:"):
+    with pytest.raises(DivergenceError, match=r"^debt passes 10000 % of GDP in 2\d\d\d-\d\d:"):
         small(*long)
 
 

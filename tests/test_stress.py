@@ -60,5 +60,8 @@ def test_year_chooses_where_borrowing_and_debt_are_read() -> None:
 
 
 def test_a_year_outside_the_projection_is_refused() -> None:
-    with pytest.raises(ValueError, match="year 2099 is outside the projection 2025-2035"):
+    with pytest.raises(
+        ValueError,
+        match="year 2099-00 is outside the projection, 2025-26 to 2035-36",
+    ):
         stress(load_file(SCENARIOS / "uk_2030.yaml"), year=2099)

@@ -3,8 +3,10 @@
 Presenters read only Results. matplotlib is imported inside :func:`render`, with the Agg
 backend, so ``budgetsim run`` never pays for it. Every chart uses one fixed style (reset to
 matplotlib's defaults first, so a user's matplotlibrc changes nothing), tells scenarios apart
-by line style, marker and hatch as well as colour (readable in greyscale), and writes no
-date or software version into the file: the same Results give byte-identical PNG and SVG.
+by line style, marker and hatch as well as colour (readable in greyscale), keeps its legend
+outside the plotting area (so it never covers a line), reads every name as plain text (no
+``$...$`` mathtext), and writes no date or software version into the file: the same Results
+give byte-identical PNG, SVG and PDF.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+#: What a chart's ``draw`` may return: what to do once the figure is laid out (labels that
+#: must know the plotting area's size in pixels), or None.
+Finish = Callable[[], None] | None
+
 INSTALL_HINT = "pip install 'budgetsim[plot]'"
 
 #: NATO's core defence target agreed at The Hague, 25 June 2025: 3.5 % of GDP by 2035.
@@ -32,14 +38,25 @@ NATO_CORE_PCT, NATO_CORE_YEAR = 3.5, 2035
 NATO_NOTE = "NATO core target 3.5 % of GDP by 2035 (The Hague summit, 25 June 2025)."
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.8, 100
-#: Pixel size of every chart (PNG), width by height.
+#: Pixel size of a chart (PNG) at the default size and dpi, width by height.
 SIZE_PX = (int(WIDTH_IN * DPI), int(HEIGHT_IN * DPI))
+#: The image formats, by the output file's ending.
+FORMATS = ("png", "svg", "pdf")
+#: The most scenarios one chart draws: beyond a dozen lines no reader tells them apart (and
+#: every one keeps its own colour and marker up to here).
+MAX_SERIES = 12
+#: Height of one panel of the funding chart, inches: the chart grows with its panels.
+PANEL_IN = 1.7
 
-# Okabe-Ito colours (distinct for colour-blind readers), with line styles, markers and
-# hatches so that the scenarios stay apart in greyscale too.
-COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+# Okabe-Ito's colours (distinct for colour-blind readers) and, past them, Paul Tol's muted
+# ones: MAX_SERIES colours, none repeated. Line styles, markers and hatches keep the
+# scenarios apart in greyscale too; no two of the first MAX_SERIES share a marker.
+COLOURS = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+    "#000000", "#882255", "#999933", "#332288", "#44AA99", "#AA4499",
+)  # fmt: skip
 LINESTYLES = ("-", "--", ":", "-.")
-MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "p", "h", "*")
 HATCHES = ("//", "\\\\", "..", "xx", "--", "++", "oo", "||")
 GREYS = ("#404040", "#808080", "#b0b0b0", "#d8d8d8", "#606060", "#a0a0a0", "#f0f0f0")
 
@@ -61,8 +78,36 @@ STYLE: dict[str, Any] = {
     "hatch.linewidth": 0.8,
     "svg.hashsalt": "budgetsim",  # fixed ids in SVG output
     "svg.fonttype": "path",
+    "pdf.fonttype": 42,
     "savefig.dpi": DPI,
+    # A title, rule or file name is text: "$x_1$" is shown as written, never as math.
+    "text.parse_math": False,
 }
+
+
+@dataclass(frozen=True)
+class Look:
+    """What the command line may change in any chart: its title, size and resolution.
+
+    Attributes
+    ----------
+    title : str or None
+        Replaces the chart's own title.
+    size : (float, float) or None
+        Width and height, inches (default 8 x 4.8; the funding chart grows with its
+        panels).
+    dpi : int
+        Pixels an inch of a PNG.
+    """
+
+    title: str | None = None
+    size: tuple[float, float] | None = None
+    dpi: int = DPI
+
+    @property
+    def note_chars(self) -> int:
+        """Characters a footnote line may take at this width (6 pt text)."""
+        return int((self.size or (WIDTH_IN, HEIGHT_IN))[0] * 20)
 
 
 class ChartError(Exception):
@@ -82,13 +127,14 @@ class Chart:
     title : str
         The title drawn on it.
     draw : callable
-        ``draw(fig, results)`` puts the chart on a Figure.
+        ``draw(fig, results)`` puts the chart on a Figure; it may return what is to be
+        done once the figure is laid out (:func:`figure`).
     """
 
     name: str
     description: str
     title: str
-    draw: Callable[[Figure, Sequence[Result]], None]
+    draw: Callable[[Figure, Sequence[Result]], Finish]
 
 
 def _name(result: Result) -> str:
@@ -102,6 +148,30 @@ def _style(k: int) -> dict[str, Any]:
         "marker": MARKERS[k % len(MARKERS)],
         "markersize": 3.5,
     }
+
+
+def outside_legend(fig: Figure, axes: Sequence[Axes], extra: Sequence[Any] = ()) -> None:
+    """One legend for the whole figure, outside the plotting area on the right, so that it
+    never covers a line or a bar: every labelled artist of ``axes`` (each label once, in
+    order), then ``extra`` handles (already labelled).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure with constrained layout.
+    axes : sequence of Axes
+        The panels whose artists the legend names.
+    extra : sequence of artists
+        More entries at the end (a key to line styles, say).
+    """
+    handles: dict[str, Any] = {}
+    for ax in axes:
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, h)
+    for h in extra:
+        handles.setdefault(h.get_label(), h)
+    if handles:
+        fig.legend(list(handles.values()), list(handles), loc="outside right upper")
 
 
 def _year_axis(ax: Axes, results: Sequence[Result]) -> None:
@@ -136,9 +206,78 @@ def _subtitle(ax: Axes, results: Sequence[Result]) -> None:
         ax.set_title(results[0].title, loc="left", fontsize=8, fontweight="normal")
 
 
-def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
+#: Size of the labels of component lines, points; they are kept this far apart and more.
+END_LABEL_PT = 7.0
+
+
+def spread(ys: Sequence[float], gap: float, low: float = 0.0, high: float = 1.0) -> list[float]:
+    """Positions as close to ``ys`` as they can be with every two at least ``gap`` apart and
+    all within ``low`` to ``high`` (where they fit): labels that must not overlap.
+
+    Parameters
+    ----------
+    ys : sequence of float
+        Where each label would go, in any order.
+    gap : float
+        The least distance between two labels, in the units of ``ys``.
+    low, high : float
+        The range the labels stay in.
+
+    Returns
+    -------
+    list of float
+        Each label's position, in the order of ``ys``.
+    """
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    out = [0.0] * len(ys)
+    floor = low
+    for i in order:  # upwards: each at least a gap above the one below
+        out[i] = max(ys[i], floor)
+        floor = out[i] + gap
+    ceiling = high
+    for i in reversed(order):  # then down from the top, where they ran past it
+        out[i] = min(out[i], ceiling)
+        ceiling = out[i] - gap
+    return out
+
+
+def _end_labels(ax: Axes, ends: Sequence[tuple[float, float, str, str]]) -> None:
+    """Name each line just right of the plotting area, level with its end, spread out so
+    that no two labels overlap (a thin leader joins each label to its line). Called once the
+    figure is laid out, when the plotting area's height is known.
+
+    Parameters
+    ----------
+    ax : Axes
+        The plot, laid out, its y limits set.
+    ends : sequence of (x, y, label, colour)
+        Each line's last point, in data units, its label and colour.
+    """
+    bottom, top = ax.get_ylim()
+    height_pt = ax.get_window_extent().height * 72 / ax.figure.dpi
+    gap = 1.3 * END_LABEL_PT / height_pt  # a label's height, with some air, as a fraction
+    at = [(y - bottom) / (top - bottom) for _, y, _, _ in ends]
+    for (x, y, label, colour), where in zip(ends, spread(at, gap), strict=True):
+        ax.annotate(
+            label,
+            (x, y),
+            xytext=(1.02, where),
+            textcoords="axes fraction",
+            ha="left",
+            va="center",
+            fontsize=END_LABEL_PT,
+            color=colour,
+            annotation_clip=False,
+            # the leader ends at the label's left edge, so it never crosses another label
+            arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.5,
+                        "relpos": (0.0, 0.5), "shrinkA": 1, "shrinkB": 0},
+        )  # fmt: skip
+
+
+def draw_defence_share(fig: Figure, results: Sequence[Result]) -> Finish:
     """Defence % of GDP of each scenario, its milestones, its components stacked (thin
-    lines, each labelled at its right end), and NATO's core target.
+    lines: the first component, then each next one added, labelled right of the plot), and
+    NATO's core target.
 
     Parameters
     ----------
@@ -148,22 +287,16 @@ def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
         The scenarios, in output units.
     """
     ax = fig.add_subplot()
+    ends: list[tuple[float, float, str, str]] = []  # each component line's end, for its label
     for k, r in enumerate(results):
         ax.plot(r.years, r.row("defence_pct_gdp"), label=_name(r), **_style(k))
         # each component stacked under the total, thin, in the scenario's colour
         stacked = np.zeros(len(r.years))
-        for name, share in r.component_shares.items():
+        for n, (name, share) in enumerate(r.component_shares.items()):
             stacked = stacked + share
             ax.plot(r.years, stacked, color=COLOURS[k % len(COLOURS)], linewidth=0.8, alpha=0.8)
-            ax.annotate(
-                name,
-                (r.years[-1], float(stacked[-1])),
-                xytext=(-2, -8),
-                textcoords="offset points",
-                ha="right",
-                fontsize=6,
-                color=COLOURS[k % len(COLOURS)],
-            )
+            label = name if n == 0 else f"+ {name}"
+            ends.append((r.years[-1], float(stacked[-1]), label, COLOURS[k % len(COLOURS)]))
         if r.milestones:
             ys, vs = zip(*r.milestones, strict=True)
             ax.plot(
@@ -174,23 +307,32 @@ def draw_defence_share(fig: Figure, results: Sequence[Result]) -> None:
                 markersize=10,
                 markerfacecolor="white",
                 markeredgecolor=COLOURS[k % len(COLOURS)],
-                label="milestones" if k == 0 else "_nolegend_",
+                label="_nolegend_",
             )
     last = max(max(r.years) for r in results)
     if last >= NATO_CORE_YEAR - 5:
-        ax.axhline(NATO_CORE_PCT, color="black", linewidth=0.9, linestyle=(0, (6, 3)))
-        ax.annotate(
-            f"NATO core target {NATO_CORE_PCT} % by {NATO_CORE_YEAR}",
-            (min(min(r.years) for r in results), NATO_CORE_PCT),
-            xytext=(0, 3),
-            textcoords="offset points",
-            fontsize=7,
+        # In the legend, not written on the chart: a label there would cross the lines or
+        # the subtitle.
+        ax.axhline(
+            NATO_CORE_PCT,
+            color="black",
+            linewidth=0.9,
+            linestyle=(0, (6, 3)),
+            label=f"NATO core target,\n{NATO_CORE_PCT:g} % by {NATO_CORE_YEAR}",
         )
     _subtitle(ax, results)
     ax.set_ylabel("% of GDP")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], NATO_CORE_PCT * 1.1))
     _year_axis(ax, results)
-    ax.legend(loc="lower right")
+    # The scenarios first, then what the marks mean.
+    from matplotlib.lines import Line2D
+
+    star = Line2D(
+        [], [], linestyle="none", marker="*", markersize=10, markerfacecolor="white",
+        markeredgecolor="#404040", label="milestones",
+    )  # fmt: skip
+    outside_legend(fig, [ax], [star] if any(r.milestones for r in results) else [])
+    return (lambda: _end_labels(ax, ends)) if ends else None
 
 
 def draw_defence_cash(fig: Figure, results: Sequence[Result]) -> None:
@@ -208,24 +350,36 @@ def draw_defence_cash(fig: Figure, results: Sequence[Result]) -> None:
     ChartError
         The scenarios are in different currency units.
     """
+    from matplotlib.lines import Line2D
+
     unit = _one_unit(results, "the cash chart")
     ax = fig.add_subplot()
     for k, r in enumerate(results):
         style = _style(k)
-        ax.plot(r.years, r.row("defence"), label=f"{_name(r)}: nominal", **style)
+        style["linestyle"] = "-"
+        ax.plot(r.years, r.row("defence"), label=_name(r), **style)
         style["linestyle"] = (0, (1, 1.5))
         style["markerfacecolor"] = "white"
-        ax.plot(
-            r.years,
-            r.row("defence_real"),
-            label=f"{_name(r)}: real, {r.base_year} prices",
-            **style,
-        )
+        ax.plot(r.years, r.row("defence_real"), label="_nolegend_", **style)
     _subtitle(ax, results)
     ax.set_ylabel(f"{unit} (real: at base-year prices)")
     ax.set_ylim(bottom=0)
     _year_axis(ax, results)
-    ax.legend(loc="lower right")
+    # A scenario is a colour and marker; nominal and real are told apart by the line, so
+    # the legend names each scenario once and the two lines once.
+    base = sorted({r.base_year for r in results})
+    prices = f"{base[0]}" if len(base) == 1 else "base-year"
+    key = [
+        Line2D([], [], color="#404040", linestyle="-", label="solid: nominal"),
+        Line2D(
+            [],
+            [],
+            color="#404040",
+            linestyle=(0, (1, 1.5)),
+            label=f"dotted: real,\n{prices} prices",
+        ),
+    ]
+    outside_legend(fig, [ax], key)
 
 
 def _funding_parts(r: Result) -> list[tuple[str, list[float]]]:
@@ -255,8 +409,6 @@ def draw_funding(fig: Figure, results: Sequence[Result]) -> None:
         The scenarios are in different currency units.
     """
     unit = _one_unit(results, "the funding chart")
-    # a panel a scenario: past five, the figure grows so that no panel collapses
-    fig.set_figheight(max(HEIGHT_IN, 1.0 + 0.75 * len(results)))
     axes = fig.subplots(len(results), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
     for ax, r in zip(axes, results, strict=True):
         # Positive parts stack up from zero, negative ones (a saving borrowed back, as where
@@ -292,11 +444,7 @@ def draw_funding(fig: Figure, results: Sequence[Result]) -> None:
     if len(results) == 1:
         _subtitle(axes[0], results)
     # One legend for every panel: the parts of all scenarios, in stacking order.
-    handles: dict[str, Any] = {}
-    for ax in axes:
-        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            handles.setdefault(label, h)
-    fig.legend(handles.values(), handles.keys(), loc="outside right upper")
+    outside_legend(fig, list(axes))
     _year_axis(axes[-1], results)
 
 
@@ -318,12 +466,28 @@ def draw_debt(fig: Figure, results: Sequence[Result]) -> None:
     top.set_ylabel("Debt, % of GDP")
     bottom.set_ylabel("Borrowing, % of GDP")
     bottom.axhline(0, color="black", linewidth=0.6)
-    top.legend(loc="best")
+    outside_legend(fig, [top])
     _year_axis(bottom, results)
 
 
+def rule_names(results: Sequence[Result]) -> list[str]:
+    """The fiscal rules of the scenarios by name, each once, in the order they come.
+
+    Parameters
+    ----------
+    results : sequence of Result
+        The scenarios.
+
+    Returns
+    -------
+    list of str
+    """
+    return list(dict.fromkeys(rule.name for r in results for rule in r.rules))
+
+
 def draw_headroom(fig: Figure, results: Sequence[Result]) -> None:
-    """Each rule's headroom (currency) in each year it is checked, a bar a scenario.
+    """Each rule's headroom (currency) in each year it is checked: a panel a rule, the
+    years checked across, a stem from zero a scenario (side by side within a year).
 
     Parameters
     ----------
@@ -338,39 +502,54 @@ def draw_headroom(fig: Figure, results: Sequence[Result]) -> None:
         The scenarios are in different currency units.
     """
     unit = _one_unit(results, "the headroom chart")
-    ax = fig.add_subplot()
-    groups: list[tuple[str, int]] = []
-    for r in results:
-        for rule in r.rules:
-            for year in rule.years:
-                if (rule.name, year) not in groups:
-                    groups.append((rule.name, year))
-    width = 0.8 / len(results)
-    for k, r in enumerate(results):
-        xs, hs = [], []
-        for c in r.checks():
-            xs.append(groups.index((c.rule, c.year)) + (k - (len(results) - 1) / 2) * width)
-            hs.append(c.headroom)
-        ax.bar(
-            xs,
-            hs,
-            width=width,
-            label=_name(r),
-            color=GREYS[k % len(GREYS)],
-            edgecolor="black",
-            linewidth=0.6,
-            hatch=HATCHES[k % len(HATCHES)],
-        )
-    labels = {y: lab for r in results for y, lab in zip(r.years, r.year_labels, strict=True)}
-    ax.set_xticks(range(len(groups)), [f"{name}\n{labels[year]}" for name, year in groups])
-    ax.axhline(0, color="black", linewidth=0.9)
-    _subtitle(ax, results)
-    ax.set_ylabel(unit)
-    ax.set_xlabel("Rule and year checked")
-    if not groups:
+    names = rule_names(results)
+    if not names:
+        ax = fig.add_subplot()
+        _subtitle(ax, results)
         ax.text(0.5, 0.5, "No fiscal rules are set", transform=ax.transAxes, ha="center")
-    else:
-        ax.legend(loc="best")
+        return
+    # One scale for every rule (one currency), so the panels compare as they look.
+    axes = fig.subplots(len(names), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
+    # Within a year the scenarios checked in it stand side by side, so no stem hides another.
+    checked: dict[tuple[str, int], list[int]] = {}
+    for k, r in enumerate(results):
+        for c in r.checks():
+            checked.setdefault((c.rule, c.year), []).append(k)
+    width = 0.8 / max(len(ks) for ks in checked.values())
+
+    def place(name: str, year: int, k: int) -> float:
+        ks = checked[(name, year)]
+        return year + (ks.index(k) - (len(ks) - 1) / 2) * width
+
+    years = {year for _, year in checked}
+    for k, r in enumerate(results):
+        style = _style(k)
+        for ax, name in zip(axes, names, strict=True):
+            checks = [c for c in r.checks() if c.rule == name]
+            if not checks:
+                continue
+            xs = [place(name, c.year, k) for c in checks]
+            hs = [c.headroom for c in checks]
+            ax.vlines(xs, 0, hs, color=style["color"], linewidth=1.2)
+            ax.plot(
+                xs,
+                hs,
+                linestyle="none",
+                marker=style["marker"],
+                markersize=5,
+                color=style["color"],
+                label=_name(r),
+            )
+    for n, (ax, name) in enumerate(zip(axes, names, strict=True)):
+        ax.axhline(0, color="black", linewidth=0.9)
+        ax.set_ylabel(unit)
+        # one scenario: its title above the first rule's name, as other charts show it
+        title = f"{results[0].title}\n{name}" if n == 0 and len(results) == 1 else name
+        ax.set_title(title, loc="left", fontsize=8, fontweight="normal")
+    labels = {y: lab for r in results for y, lab in zip(r.years, r.year_labels, strict=True)}
+    year_axis(axes[-1], {y: labels[y] for y in years})
+    axes[-1].set_xlim(min(years) - 0.6, max(years) + 0.6)
+    outside_legend(fig, list(axes))
 
 
 CHARTS: dict[str, Chart] = {
@@ -456,17 +635,28 @@ def _rc(mpl: Any) -> dict[str, Any]:
     return rc
 
 
-def figure(title: str, draw: Callable[[Figure], None], notes: Sequence[str]) -> Figure:
+def figure(
+    title: str,
+    draw: Callable[[Figure], Finish],
+    notes: Sequence[str],
+    look: Look | None = None,
+    height: float = HEIGHT_IN,
+) -> Figure:
     """A Figure in the house style: the title, what ``draw`` puts on it, footnote lines.
 
     Parameters
     ----------
     title : str
-        The chart's title, top left.
+        The chart's title, top left (``look.title`` replaces it).
     draw : callable
-        ``draw(fig)`` puts the chart on the Figure.
+        ``draw(fig)`` puts the chart on the Figure; what it returns, if anything, is called
+        once the figure is laid out (with the footnote's room taken).
     notes : sequence of str
         Footnote lines, bottom left.
+    look : Look, optional
+        ``--title``, ``--size``, ``--dpi``.
+    height : float
+        The chart's own height, inches, where no ``--size`` is given.
 
     Returns
     -------
@@ -477,66 +667,108 @@ def figure(title: str, draw: Callable[[Figure], None], notes: Sequence[str]) -> 
     ChartError
         matplotlib is not installed (or ``draw`` raises it).
     """
+    look = look or Look()
     mpl = _pyplot()
     from matplotlib.figure import Figure
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+    width_in, height_in = look.size or (WIDTH_IN, height)
     with mpl.rc_context(_rc(mpl)):
-        fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
-        fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
-        draw(fig)
+        fig = Figure(figsize=(width_in, height_in), dpi=look.dpi, layout="constrained")
+        fig.suptitle(look.title or title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+        finish = draw(fig)
         fig.text(0.01, 0.01, "\n".join(notes), fontsize=6, color="#404040", va="bottom")
         engine = fig.get_layout_engine()
         if isinstance(engine, ConstrainedLayoutEngine):
-            margin = 0.015 + 0.022 * len(notes)
+            # The footnote's height in figure fractions: 6 pt lines, 1.4 apart, plus a gap.
+            line = 6 * 1.4 / 72 / height_in
+            margin = 0.01 + line * (len(notes) + 0.6)
             engine.set(rect=(0, margin, 1, 1 - margin))
+        if finish is not None:
+            fig.draw_without_rendering()  # the layout, so the plotting area has its size
+            finish()
     return fig
 
 
 def save(fig: Figure, fmt: str = "png") -> bytes:
-    """PNG or SVG bytes with no date or software version in them: same Figure, same bytes."""
+    """PNG, SVG or PDF bytes with no date or software version in them: same Figure, same
+    bytes.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The chart.
+    fmt : {"png", "svg", "pdf"}
+        The image format.
+
+    Returns
+    -------
+    bytes
+    """
     mpl = _pyplot()
     buf = io.BytesIO()
     with mpl.rc_context(_rc(mpl)):
         if fmt == "svg":
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        elif fmt == "pdf":
+            fig.savefig(
+                buf,
+                format="pdf",
+                metadata={"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+            )
         else:
-            fig.savefig(buf, format="png", metadata={"Software": None})
+            fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
     return buf.getvalue()
 
 
-def build(results: Sequence[Result], chart: str = DEFAULT_CHART) -> Figure:
+def build(
+    results: Sequence[Result], chart: str = DEFAULT_CHART, look: Look | None = None
+) -> Figure:
     """The chart as a matplotlib Figure (not yet saved). Raises :class:`ChartError`.
 
     Parameters
     ----------
     results : sequence of Result
-        The scenarios to draw, in output units.
+        The scenarios to draw, in output units (at most :data:`MAX_SERIES`).
     chart : str
         A key of :data:`CHARTS`.
+    look : Look, optional
+        ``--title``, ``--size``, ``--dpi``.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     spec = CHARTS[chart]
-    notes = footnote(results)
+    notes = footnote(results, (look or Look()).note_chars)
     if spec.name == "defence-share":
         notes.insert(0, NATO_NOTE)
-    return figure(spec.title, lambda fig: spec.draw(fig, results), notes)
+    height = HEIGHT_IN
+    if spec.name == "funding":
+        height = max(HEIGHT_IN, PANEL_IN * len(results) + 1.4)
+    elif spec.name == "headroom":  # a panel a rule
+        height = max(HEIGHT_IN, PANEL_IN * len(rule_names(results)) + 1.4)
+    return figure(spec.title, lambda fig: spec.draw(fig, results), notes, look, height)
 
 
-def render_chart(results: Sequence[Result], chart: str = DEFAULT_CHART, fmt: str = "png") -> bytes:
-    """One chart of ``results`` as PNG or SVG bytes, the same bytes for the same Results.
+def render_chart(
+    results: Sequence[Result],
+    chart: str = DEFAULT_CHART,
+    fmt: str = "png",
+    look: Look | None = None,
+) -> bytes:
+    """One chart of ``results`` as PNG, SVG or PDF bytes, the same bytes for the same Results.
 
     Parameters
     ----------
     results : sequence of Result
-        The scenarios to draw, in output units.
+        The scenarios to draw, in output units (at most :data:`MAX_SERIES`).
     chart : str
         A key of :data:`CHARTS`.
-    fmt : {"png", "svg"}
+    fmt : {"png", "svg", "pdf"}
         The image format.
+    look : Look, optional
+        ``--title``, ``--size``, ``--dpi``.
 
     Returns
     -------
@@ -547,4 +779,4 @@ def render_chart(results: Sequence[Result], chart: str = DEFAULT_CHART, fmt: str
     ChartError
         matplotlib is not installed, or a cash chart of scenarios in different units.
     """
-    return save(build(results, chart), fmt)
+    return save(build(results, chart, look), fmt)

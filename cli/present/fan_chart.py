@@ -13,7 +13,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from budgetsim import __version__
-from budgetsim.cli.present.charts import figure, save, year_axis
+from budgetsim.cli.present.charts import Look, figure, outside_legend, save, year_axis
 from budgetsim.model.units import to_percent
 from budgetsim.uncertainty.montecarlo import percentile_name
 
@@ -33,7 +33,7 @@ def bands(fan: Fan) -> list[tuple[float, float]]:
     return [(q, 100.0 - q) for q in qs if q < 50.0 and (100.0 - q) in qs]
 
 
-def notes(fan: Fan) -> list[str]:
+def notes(fan: Fan, width: int = 160) -> list[str]:
     """The footnote lines: where the fan comes from, its resolution, and the chance debt is
     above the threshold in the last year.
 
@@ -41,11 +41,13 @@ def notes(fan: Fan) -> list[str]:
     ----------
     fan : Fan
         The Monte Carlo run.
+    width : int
+        Characters a line.
 
     Returns
     -------
     list of str
-        Lines of at most 160 characters.
+        Lines of at most ``width`` characters.
     """
     last = fan.year_labels[-1]
     text = (
@@ -55,16 +57,18 @@ def notes(fan: Fan) -> list[str]:
         f"is above {fan.debt_threshold_pct_gdp:g} % of GDP in {last}: "
         f"{to_percent(float(fan.p_debt_above[-1])):.1f} %."
     )
-    return textwrap.wrap(text, 160)
+    return textwrap.wrap(text, width)
 
 
-def build_fan(fan: Fan) -> Figure:
+def build_fan(fan: Fan, look: Look | None = None) -> Figure:
     """The fan of debt % of GDP as a matplotlib Figure (not yet saved).
 
     Parameters
     ----------
     fan : Fan
         The Monte Carlo run; its ``debt_pct_gdp`` percentiles and central path, % of GDP.
+    look : Look, optional
+        ``--title``, ``--size``, ``--dpi``.
 
     Returns
     -------
@@ -111,20 +115,23 @@ def build_fan(fan: Fan) -> Figure:
         year_axis(ax, dict(zip(years, fan.year_labels, strict=True)))
         ax.set_ylabel("Debt, % of GDP")
         ax.set_title(fan.title, loc="left", fontsize=8, fontweight="normal")
-        ax.legend(loc="upper left", frameon=True, framealpha=0.9, edgecolor="none")
+        outside_legend(fig, [ax])
 
-    return figure(TITLE, draw, notes(fan))
+    look = look or Look()
+    return figure(TITLE, draw, notes(fan, look.note_chars), look)
 
 
-def render_fan(fan: Fan, fmt: str = "png") -> bytes:
+def render_fan(fan: Fan, fmt: str = "png", look: Look | None = None) -> bytes:
     """The fan chart as PNG or SVG bytes, the same bytes for the same Fan.
 
     Parameters
     ----------
     fan : Fan
         The Monte Carlo run.
-    fmt : {"png", "svg"}
+    fmt : {"png", "svg", "pdf"}
         The image format.
+    look : Look, optional
+        ``--title``, ``--size``, ``--dpi``.
 
     Returns
     -------
@@ -135,4 +142,4 @@ def render_fan(fan: Fan, fmt: str = "png") -> bytes:
     ChartError
         matplotlib is not installed.
     """
-    return save(build_fan(fan), fmt)
+    return save(build_fan(fan, look), fmt)

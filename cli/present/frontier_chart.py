@@ -2,8 +2,9 @@
 
 It reads a :class:`budgetsim.solve.frontier.Frontier` (the solver's result) and draws each cell as
 ``budgetsim frontier`` prints it: ``pass`` (white), the least cuts that pass (grey, darker
-for more), or ``FAIL`` and the rule that fails even with every pool cut to its cap (cross-
-hatched). The words are written in every cell, so the chart reads the same in greyscale.
+for more), or ``FAIL`` and the key of the rule that fails even with every pool cut to its
+cap (cross-hatched; the footnote names the rules). The words are written in every cell, in
+a size that fits the cell, so the chart reads the same in greyscale.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from budgetsim import __version__
-from budgetsim.cli.present.charts import figure, save
-from budgetsim.cli.present.tables import frontier_cell
+from budgetsim.cli.present.charts import Look, figure, save
+from budgetsim.cli.present.solve import frontier_table_cell, rule_keys
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -50,8 +51,9 @@ def cuts_grid(fr: Frontier) -> np.ndarray:
     )
 
 
-def notes(fr: Frontier, source: str) -> list[str]:
-    """The footnote lines: where the grid comes from and how to read a cell.
+def notes(fr: Frontier, source: str, width: int = 160) -> list[str]:
+    """The footnote lines: where the grid comes from, how to read a cell, and the rule each
+    key names.
 
     Parameters
     ----------
@@ -59,26 +61,57 @@ def notes(fr: Frontier, source: str) -> list[str]:
         The solved grid (for its currency unit).
     source : str
         The scenario file.
+    width : int
+        Characters a line.
 
     Returns
     -------
     list of str
-        Lines of at most 160 characters.
+        Lines of at most ``width`` characters.
     """
+    keys = rule_keys(fr)
+    named = "; ".join(f"{k} {name}" for name, k in keys.items())
     text = (
         f"Source: budgetsim {__version__}, budgetsim frontier of {source}. pass: passes every "
         f"rule with the extra spending borrowed; cuts X: passes with at least X {fr.unit} of "
-        "cuts in total (shade: more cuts, darker); FAIL rule (hatched): that rule fails even "
-        "with every pool cut to its cap."
+        "cuts in total (shade: more cuts, darker); FAIL (hatched): the rule fails even "
+        "with every pool cut to its cap" + (f": {named}." if named else ".")
     )
-    return textwrap.wrap(text, 160)
+    return textwrap.wrap(text, width)
 
 
-def build_frontier(fr: Frontier, source: str) -> Figure:
-    """The heat map as a Figure; ``source`` is the scenario file, for the footnote."""
+def build_frontier(fr: Frontier, source: str, look: Look | None = None) -> Figure:
+    """The heat map as a Figure; ``source`` is the scenario file, for the footnote.
+
+    Parameters
+    ----------
+    fr : Frontier
+        The solved grid.
+    source : str
+        The scenario file.
+    look : Look, optional
+        ``--title``, ``--size``, ``--dpi``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    look = look or Look()
     grid = cuts_grid(fr)
     labels = dict(zip(fr.years, fr.labels, strict=True))
     title = fr.title
+    keys = rule_keys(fr)
+    texts = {
+        (i, j): frontier_table_cell(fr, t, y, keys).replace(" ", "\n", 1)
+        for i, t in enumerate(fr.targets)
+        for j, y in enumerate(fr.years)
+    }
+    width_in = (look.size or (8.0, 4.8))[0]
+    # The widest cell text must fit its cell: the axes take about 85 % of the width; a
+    # character of DejaVu Sans is about 0.62 of the font size wide.
+    chars = max(len(line) for text in texts.values() for line in text.split("\n"))
+    cell_pt = width_in * 72 * 0.85 / len(fr.years)
+    size = max(4.0, min(8.0, 0.85 * cell_pt / (0.62 * chars)))
 
     def draw(fig: Figure) -> None:
         ax = fig.add_subplot()
@@ -94,22 +127,22 @@ def build_frontier(fr: Frontier, source: str) -> Figure:
             edgecolors="white",
             linewidth=1.0,
         )
-        for i, t in enumerate(fr.targets):
-            for j, y in enumerate(fr.years):
-                if np.isnan(grid[i, j]):
-                    ax.add_patch(_rectangle(j - 0.5, i - 0.5, facecolor="#f2f2f2", hatch="xxx"))
-                ax.text(
-                    j,
-                    i,
-                    frontier_cell(fr, t, y, sep="\n"),
-                    ha="center",
-                    va="center",
-                    fontsize=6.5 if len(fr.years) <= 6 else 6,
-                    fontweight="bold" if np.isnan(grid[i, j]) else "normal",
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85}
-                    if np.isnan(grid[i, j])
-                    else None,
-                )
+        for (i, j), text in texts.items():
+            failed = bool(np.isnan(grid[i, j]))
+            if failed:
+                ax.add_patch(_rectangle(j - 0.5, i - 0.5, facecolor="#f2f2f2", hatch="xxx"))
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=size,
+                fontweight="bold" if failed else "normal",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85}
+                if failed
+                else None,
+            )
         ax.set_xticks(range(len(fr.years)), [labels[y] for y in fr.years])
         ax.set_yticks(range(len(fr.targets)), [f"{t:g}" for t in fr.targets])
         ax.set_xlim(-0.5, len(fr.years) - 0.5)
@@ -121,7 +154,7 @@ def build_frontier(fr: Frontier, source: str) -> Figure:
         if any("-" in labels[y] for y in fr.years):
             ax.tick_params(axis="x", labelrotation=45)
 
-    return figure(TITLE, draw, notes(fr, source))
+    return figure(TITLE, draw, notes(fr, source, look.note_chars), look)
 
 
 def _rectangle(x: float, y: float, **style: Any) -> Rectangle:
@@ -130,7 +163,7 @@ def _rectangle(x: float, y: float, **style: Any) -> Rectangle:
     return Rectangle((x, y), 1.0, 1.0, edgecolor="#606060", linewidth=0.6, **style)
 
 
-def render_frontier(fr: Frontier, source: str, fmt: str = "png") -> bytes:
+def render_frontier(fr: Frontier, source: str, fmt: str = "png", look: Look | None = None) -> bytes:
     """The heat map as PNG or SVG bytes.
 
     Parameters
@@ -139,8 +172,10 @@ def render_frontier(fr: Frontier, source: str, fmt: str = "png") -> bytes:
         The solved grid.
     source : str
         The scenario file, for the footnote.
-    fmt : {"png", "svg"}
+    fmt : {"png", "svg", "pdf"}
         The image format.
+    look : Look, optional
+        ``--title``, ``--size``, ``--dpi``.
 
     Returns
     -------
@@ -152,4 +187,4 @@ def render_frontier(fr: Frontier, source: str, fmt: str = "png") -> bytes:
     ChartError
         matplotlib is not installed.
     """
-    return save(build_frontier(fr, source), fmt)
+    return save(build_frontier(fr, source, look), fmt)

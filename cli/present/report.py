@@ -15,12 +15,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from budgetsim import __version__
 from budgetsim.cli.present.charts import CHARTS
-from budgetsim.cli.present.emit import markdown_table
+from budgetsim.cli.present.emit import markdown_table, md_code, md_fence, md_text, plain
 from budgetsim.cli.present.tables import (
     COMPARE_HEADERS,
+    baseline_first,
     common_year,
     compare_cells,
     compare_record,
@@ -137,7 +139,7 @@ _NUMBER = re.compile(r"((pass|FAIL) )?[-+]?[\d,]*\.?\d+|n/a")
 
 
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(plain(text), quote=True)
 
 
 def _cell(text: str, head: bool = False) -> str:
@@ -194,7 +196,8 @@ def _assumptions_html(a: Assumptions) -> str:
     for src, note in a.notes:
         if note:
             out.append(f"<details><summary>Notes at the top of {_e(src)}</summary>")
-            out.append(f"<pre>{_e(note)}</pre></details>")
+            lines = "\n".join(_e(line) for line in note.split("\n"))
+            out.append(f"<pre>{lines}</pre></details>")
     return "\n".join(out)
 
 
@@ -268,7 +271,7 @@ def _compare(results: Sequence[Result]) -> tuple[str, list[list[str]]] | None:
     if year is None:
         return None
     label = results[0].label(year)
-    return label, [compare_cells(compare_record(r, year)) for r in results]
+    return label, [compare_cells(compare_record(r, year)) for r in baseline_first(results)]
 
 
 def _compare_html(results: Sequence[Result]) -> str:
@@ -306,7 +309,7 @@ def markdown_report(
     str
     """
     title = _title(results)
-    out = [f"# {title}", "", _generated(results), ""]
+    out = [f"# {md_text(title)}", "", md_text(_generated(results)), ""]
     if len(results) > 1:
         out += ["## Comparison", ""]
         got = _compare(results)
@@ -316,10 +319,12 @@ def markdown_report(
             out += [f"Compared in {got[0]}.", "", markdown_table(COMPARE_HEADERS, got[1])]
     out += ["## Charts", ""]
     for p in plots:
-        out += [f"![{p.caption}]({image_names[p.key]})", "", f"*{p.caption}*", ""]
+        caption = md_text(p.caption)
+        out += [f"![{caption}]({quote(image_names[p.key])})", "", f"*{caption}*", ""]
     for r, a in zip(results, assumptions, strict=True):
-        out += [f"## {r.title}", "", f"`{r.source}`; {r.unit}", "", "### Summary", ""]
-        out += [f"- {line}" for line in summary_lines(r)]
+        out += [f"## {md_text(r.title)}", "", f"{md_code(r.source)}; {md_text(r.unit)}", ""]
+        out += ["### Summary", ""]
+        out += [f"- {md_text(line)}" for line in summary_lines(r)]
         out += ["", "### Year by year", ""]
         out.append(
             markdown_table(
@@ -332,10 +337,10 @@ def markdown_report(
         out += ["### Assumptions and their sources", ""]
         for key, label in META_LABELS:
             if a.meta.get(key):
-                out.append(f"- **{label}:** {a.meta[key]}")
+                out.append(f"- **{label}:** {md_text(a.meta[key])}")
         out.append("")
         out.append(markdown_table(ASSUMPTION_HEADER, _assumption_rows(a)))
         for src, note in a.notes:
             if note:
-                out += [f"Notes at the top of `{src}`:", "", "```text", note, "```", ""]
+                out += [f"Notes at the top of {md_code(src)}:", "", md_fence(note), ""]
     return "\n".join(out).rstrip("\n") + "\n"

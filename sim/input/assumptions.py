@@ -69,8 +69,9 @@ class Assumptions:
     rows: tuple[Assumption, ...]
 
 
-def _comment(line: str) -> str:
-    """The comment on a YAML line ('' if none): a '#' after a space, outside quotes."""
+def _comment_at(line: str) -> tuple[int, str]:
+    """Where the comment on a YAML line starts and its text: (-1, '') if none; a '#' after
+    a space, outside quotes."""
     quote = ""
     for i, ch in enumerate(line):
         if quote:
@@ -79,17 +80,72 @@ def _comment(line: str) -> str:
         elif ch in "'\"":
             quote = ch
         elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
-            return line[i + 1 :].strip()
-    return ""
+            return i, line[i + 1 :].strip()
+    return -1, ""
+
+
+def _comment(line: str) -> str:
+    """The comment on a YAML line ('' if none): a '#' after a space, outside quotes."""
+    return _comment_at(line)[1]
+
+
+def _trailing(line: str) -> tuple[int, str]:
+    """The comment after a value on a line (not a comment-only line): (column, text)."""
+    if line.lstrip().startswith("#"):
+        return -1, ""
+    return _comment_at(line)
+
+
+# Words a sentence does not end on: a comment ending in one goes on, on the next line.
+_GOES_ON = frozenset(
+    {
+        "a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "for", "with",
+        "by", "at", "from", "as", "into", "than", "that", "which", "is", "are", "was", "were",
+        "be", "not", "per", "its", "their", "this", "these",
+    }
+)  # fmt: skip
+
+
+def _unfinished(text: str) -> bool:
+    """Whether a comment stops mid-sentence: a bracket left open, or a last word that no
+    sentence ends on (``... PSNFL paths are``)."""
+    if text.count("(") > text.count(")") or text.count("[") > text.count("]"):
+        return True
+    words = text.split()
+    return bool(words) and words[-1].lower() in _GOES_ON
+
+
+def _joins(lines: list[str], n: int) -> bool:
+    """Whether the comment after the value on line ``n`` (from 1) continues the one on the
+    line above (a comment wrapped across two keys' lines, in the same column), rather than
+    being the next key's own: the one above stops mid-sentence."""
+    if n < 2:
+        return False
+    col, text = _trailing(lines[n - 1])
+    above_col, _ = _trailing(lines[n - 2])
+    if not text or col < 0 or col != above_col:
+        return False
+    start = n - 1
+    while _joins(lines, start):
+        start -= 1
+    return _unfinished(" ".join(_trailing(lines[k - 1])[1] for k in range(start, n)))
 
 
 def _comments_at(lines: list[str], n: int) -> list[str]:
-    """The comment on line ``n`` (from 1) and on the comment-only lines continuing it
-    (indented past the key, as a comment wrapped beside a value is)."""
+    """The comment on line ``n`` (from 1), the comments on the next keys' lines that finish
+    its sentence (:func:`_joins`), and the comment-only lines continuing it (indented past
+    the key, as a comment wrapped beside a value is). A comment that finishes the sentence
+    of the line above belongs to that line, not to ``n``."""
+    if _joins(lines, n):
+        return []
     text = lines[n - 1]
     indent = len(text) - len(text.lstrip())
     out = [_comment(text)]
-    for nxt in lines[n:]:
+    last = n
+    while last < len(lines) and _joins(lines, last + 1):
+        last += 1
+        out.append(_trailing(lines[last - 1])[1])
+    for nxt in lines[last:]:
         stripped = nxt.lstrip()
         if not stripped.startswith("#") or len(nxt) - len(stripped) <= indent:
             break

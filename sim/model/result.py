@@ -563,21 +563,22 @@ def check_run(scn: Scenario, found: Divergence | None, series: dict[str, FloatAr
     """
     if found is not None and found.kind == "gdp":
         raise DivergenceError(
-            f"GDP falls to zero or below in {found.year}: the growth feedback is stronger than "
-            "the economy (check economy.feedback)",
+            f"GDP falls to zero or below in {scn.label(found.year)}: the growth feedback is "
+            "stronger than the economy (check economy.feedback)",
             found.year,
         )
     if found is not None:
         raise DivergenceError(
-            f"debt passes {MAX_DEBT_RATIO * 100:g} % of GDP in {found.year}: the scenario "
-            "diverges (interest far above growth); check rates and growth or shorten the horizon",
+            f"debt passes {MAX_DEBT_RATIO * 100:g} % of GDP in {scn.label(found.year)}: the "
+            "scenario diverges (interest far above growth); check rates and growth or shorten "
+            "the horizon",
             found.year,
         )
     for name, values in series.items():
         year = _first_year(scn, ~np.isfinite(values))
         if year is not None:
             raise DivergenceError(
-                f"{name} is not a finite number from {year}: the scenario diverges "
+                f"{name} is not a finite number from {scn.label(year)}: the scenario diverges "
                 "(check rates, growth and the horizon)",
                 year,
             )

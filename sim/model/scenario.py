@@ -593,6 +593,10 @@ class Scenario:
         """Every projected year's label."""
         return tuple(self.label(int(y)) for y in self.years)
 
+    def span(self) -> str:
+        """The projected years as messages show them: '2025-26 to 2035-36'."""
+        return f"{self.label(int(self.years[0]))} to {self.label(self.horizon)}"
+
     def baseline(self) -> Scenario:
         """The same scenario with defence at its baseline share: no extra spending, and no
         funding source giving anything (not even an exact ``amount``)."""

@@ -216,7 +216,7 @@ def check_year(scn: Scenario, year: int) -> int:
         ``year`` is not after the base year or is after the horizon.
     """
     if not scn.base_year < year <= scn.horizon:
-        raise SolveError(f"year {year} is outside the projection {scn.base_year + 1}-{scn.horizon}")
+        raise SolveError(f"year {scn.label(year)} is outside the projection, {scn.span()}")
     return year
 
 

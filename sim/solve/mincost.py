@@ -341,7 +341,7 @@ def min_sources(
             model_rows=rows,
         )
     base = run(scn)
-    amounts = {
+    amounts = {  # the other kind's sources, as the scenario runs them (a value a year)
         name: tuple(max(0.0, float(v)) for v in vals)
         for name, vals in base.sources.items()
         if name not in names
@@ -373,8 +373,8 @@ def min_sources(
         unit=scn.currency,
         binding=binding,
         message=(
-            f"least {noun}: {total:,.3f} {scn.currency} over the projection; {binding.rule} "
-            f"binds in {binding.label} (headroom {binding.headroom:+,.3f} {scn.currency})"
+            f"least {noun}: {total:,.1f} {scn.currency} over the projection; {binding.rule} "
+            f"binds in {binding.label} (headroom {binding.headroom:+,.1f} {scn.currency})"
         ),
         method=method,
         scenario=solved,

@@ -113,7 +113,7 @@ def max_share(scn: Scenario, year: int | None = None, tol: float = TOLERANCE_PCT
         binding = make_check(scn, k, result_check(result, binding.rule, binding.year))
         why = (
             f"; {binding.rule} binds in {binding.label} "
-            f"(headroom {binding.headroom:+,.3f} {scn.currency})"
+            f"(headroom {binding.headroom:+,.1f} {scn.currency})"
         )
     else:
         why = f"; every share up to the largest a milestone may take ({lo:g} %) passes"
@@ -123,7 +123,7 @@ def max_share(scn: Scenario, year: int | None = None, tol: float = TOLERANCE_PCT
         answer=lo,
         unit="% of GDP",
         binding=binding,
-        message=f"highest share in {label}: {lo:.4f} % of GDP{why}",
+        message=f"highest share in {label}: {lo:.2f} % of GDP{why}",
         method=f"batched bisection: {GRID} candidate shares a run, to {tol:g} pp of GDP",
         scenario=solved,
         result=result,
@@ -207,7 +207,7 @@ def earliest_year(scn: Scenario, share: float | None = None) -> Solution:
         binding=binding,
         message=(
             f"earliest year for {share:g} % of GDP: {label}; {why} "
-            f"(headroom at the answer {binding.headroom:+,.3f} {scn.currency})"
+            f"(headroom at the answer {binding.headroom:+,.1f} {scn.currency})"
         ),
         method="every candidate year in one batched run",
         scenario=solved,

@@ -160,7 +160,7 @@ def calibrate(
     skip = sorted(set(exclude))
     for year in skip:
         if year not in set(yrs.tolist()):
-            span = f"{yrs[0]}-{yrs[-1]}" if len(yrs) else "none"
+            span = f"{yrs[0]} to {yrs[-1]}" if len(yrs) else "none"
             raise CalibrationError(f"cannot exclude {year}: not a year of the data ({span})")
     keep = ~np.isin(yrs, skip)
     g, p, i = (column[keep] for column in columns)

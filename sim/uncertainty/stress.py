@@ -377,7 +377,7 @@ def stress(
     if year is None:
         year = stress_year(scn)
     elif year not in scn.years:
-        raise ValueError(f"year {year} is outside the projection {scn.years[0]}-{scn.horizon}")
+        raise ValueError(f"year {scn.label(year)} is outside the projection, {scn.span()}")
     runs = [("scenario", "no shock", "", scn)]
     rows: list[StressRow | None] = []
     for test in TESTS:
