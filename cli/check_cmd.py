@@ -63,6 +63,21 @@ def failures(result: Result) -> list[str]:
     """What a check fails on: each breached rule with its years, and a missed target."""
     out = [clause for rule in result.rules if (clause := breach(result, rule)) is not None]
     s = result.summary
+    for t in result.targets:  # every target counting components, in every year it applies
+        missed = t.missed(result.years)
+        if missed:
+            j = t.worst(result.years)
+            target, reached = share_pair(t.share_pct, float(t.counted_pct[j]), met=False)
+            checked = len(t.checked(result.years))
+            where = (
+                f"in {result.year_labels[j]} ({reached} %)"
+                if checked == 1
+                else f"in {len(missed)} of {checked} years (worst {result.year_labels[j]}, "
+                f"{reached} %)"
+            )
+            out.append(f"{t.name} ({target} % of GDP) missed {where}")
+    if result.targets:
+        return out
     if s.target_met is False and s.target_year is not None and s.target_pct_gdp is not None:
         label = result.label(s.target_year)
         target, reached = share_pair(
@@ -76,7 +91,11 @@ def passes(result: Result) -> str:
     """The line for a scenario that passes: what was checked."""
     parts = []
     s = result.summary
-    if s.target_year is not None and s.target_pct_gdp is not None:
+    if result.targets:
+        n = len(result.targets)
+        which = "1 target met in every year it applies"
+        parts.append(which if n == 1 else f"{n} targets met in every year they apply")
+    elif s.target_year is not None and s.target_pct_gdp is not None:
         label = result.label(s.target_year)
         target, _ = share_pair(s.target_pct_gdp, s.defence_pct_gdp_in_target_year or 0.0, met=True)
         parts.append(f"target {target} % of GDP in {label} met")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from budgetsim.cli.app import app
+from tests.conftest import invoke
 
 runner = CliRunner()
 SMALL = "tests/fixtures/small.yaml"
@@ -114,3 +115,14 @@ def test_warning_keeps_exit_code() -> None:
 
 def test_no_file_is_a_usage_error() -> None:
     assert check()[0] == 2
+
+
+def test_every_target_is_checked_not_only_the_headline() -> None:
+    """With several targets counting components, a missed target other than the headline
+    one fails the check (the check looked only at the headline target), and the line names
+    it, how often and where it is furthest off."""
+    r = invoke("check", "scenarios/uk_hague_2035.yaml", "--set", "defence.targets.1.share=2")
+    assert r.exit_code == 1, r.output
+    assert "resilience 1.5 % (2.00 % of GDP) missed in 2035-36 (1.50 %)" in (r.stdout), r.stdout
+    ok = invoke("check", "scenarios/uk_hague_2035.yaml")
+    assert ok.exit_code == 0 and "4 targets met in every year they apply" in ok.stdout, ok.stdout

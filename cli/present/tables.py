@@ -163,13 +163,12 @@ def summary_lines(result: Result) -> list[str]:
     for t in result.targets:
         out.append(_target_line(result, t))
     first, last = result.year_labels[0], result.year_labels[-1]
-    j = result.years.index(s.cost_year)
     out.append(
         f"Extra defence in {result.label(s.cost_year)}: "
         f"{s.extra_defence_in_cost_year:,.1f} {u} nominal, "
         f"{s.extra_defence_real_in_cost_year:,.1f} real ({result.base_label} defence "
         f"prices), {s.extra_defence_today_in_cost_year:,.1f} in today's terms "
-        f"({result.series['extra_defence_today'][j] / result.gdp0 * 100:.2f} % of GDP "
+        f"({s.extra_defence_pct_gdp_in_cost_year:.2f} % of GDP "
         f"x {result.base_label} GDP)"
     )
     out.append(
@@ -204,9 +203,8 @@ def _target_line(result: Result, t: TargetOutcome) -> str:
     """A target's summary line: met every year, or in how many years it is missed and the
     largest gap; the share reached with as many decimals as it takes not to contradict that.
     """
-    checked = [j for j, y in enumerate(result.years) if y >= t.year]
-    missed = [j for j in checked if not t.met(j)]
-    j = max(missed, key=lambda k: t.gap[k]) if missed else checked[0]
+    checked, missed = t.checked(result.years), t.missed(result.years)
+    j = t.worst(result.years)
     target, reached = share_pair(t.share_pct, float(t.counted_pct[j]), t.met(j))
     counted = ", ".join(t.components)
     head = f"{t.name}: {target} % of GDP from {result.label(t.year)} ({counted}): "
@@ -624,6 +622,7 @@ def compare_document(
                         ),
                     ]
                     for rec in records
+                    if rec.get("components")  # only the scenarios split into components
                 ],
                 heading=md_text(heading) + ".",
             )

@@ -105,6 +105,8 @@ class Summary:
         The same at base-year prices (deflated by the defence price index), currency.
     extra_defence_today_in_cost_year : float
         The same in today's terms (its share of GDP times the base year's GDP), currency.
+    extra_defence_pct_gdp_in_cost_year : float
+        The same as a share of that year's GDP, %.
     cumulative_extra_defence_today : float
         Extra defence spending in today's terms, summed over the projection, currency.
     """
@@ -127,6 +129,7 @@ class Summary:
     extra_defence_in_cost_year: float
     extra_defence_real_in_cost_year: float
     extra_defence_today_in_cost_year: float
+    extra_defence_pct_gdp_in_cost_year: float
     cumulative_extra_defence_today: float
 
 
@@ -171,6 +174,51 @@ class TargetOutcome:
             True when they reach it (within :data:`TARGET_SLACK_PP`).
         """
         return bool(self.counted_pct[j] >= self.share_pct - TARGET_SLACK_PP)
+
+    def checked(self, years: tuple[int, ...]) -> list[int]:
+        """Positions among ``years`` (the run's projected years) in which it applies.
+
+        Parameters
+        ----------
+        years : tuple of int
+            The run's projected years (:attr:`Result.years`).
+
+        Returns
+        -------
+        list of int
+            The positions of its year and every later one.
+        """
+        return [j for j, y in enumerate(years) if y >= self.year]
+
+    def missed(self, years: tuple[int, ...]) -> list[int]:
+        """Positions among ``years`` in which it applies and is missed (see :meth:`checked`).
+
+        Parameters
+        ----------
+        years : tuple of int
+            The run's projected years.
+
+        Returns
+        -------
+        list of int
+        """
+        return [j for j in self.checked(years) if not self.met(j)]
+
+    def worst(self, years: tuple[int, ...]) -> int:
+        """The position of the year with the largest gap among those missed, or of its first
+        year when it is met every year.
+
+        Parameters
+        ----------
+        years : tuple of int
+            The run's projected years.
+
+        Returns
+        -------
+        int
+        """
+        missed = self.missed(years)
+        return max(missed, key=lambda k: self.gap[k]) if missed else self.checked(years)[0]
 
 
 @dataclass(frozen=True)
@@ -741,5 +789,6 @@ def _summarise(
         extra_defence_in_cost_year=float(paths.extra[0, k]),
         extra_defence_real_in_cost_year=float(paths.extra_real[0, k]),
         extra_defence_today_in_cost_year=float(paths.extra_today[0, k]),
+        extra_defence_pct_gdp_in_cost_year=float(to_percent(paths.extra[0, k] / paths.gdp[0, k])),
         cumulative_extra_defence_today=float(paths.extra_today[0].sum()),
     )
