@@ -4,6 +4,7 @@ GDP in 2030) with a deficit rule added."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import cast
 
@@ -310,3 +311,93 @@ def test_to_dict_is_the_json_the_cli_prints() -> None:
     r = invoke("run", SMALL, "--set", RULE, "-f", "json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout) == json.loads(json.dumps(small().to_dict()))
+
+
+def test_each_check_carries_its_rule_year_and_figures() -> None:
+    """RuleOutcome.checks gives one RuleCheck a year with every field of that year; an
+    interest ceiling is measured in % of receipts."""
+    res = small(
+        "rules=[{name: cap, type: interest_ceiling, limit: 10, years: [2026, 2028]}]",
+        "years.label=calendar",
+    )
+    (rule,) = res.rules
+    assert (rule.name, rule.type, rule.labels) == ("cap", "interest_ceiling", ("2026", "2028"))
+    checks = list(rule.checks())
+    assert [(c.rule, c.type, c.year, c.label) for c in checks] == [
+        ("cap", "interest_ceiling", 2026, "2026"),
+        ("cap", "interest_ceiling", 2028, "2028"),
+    ]
+    for j, c in enumerate(checks):
+        assert c.passed is rule.passed[j]
+        assert c.headroom == rule.headroom[j] and c.measured_pct == rule.measured_pct[j]
+        assert c.limit_pct == 10.0 and c.measured_unit == "% of receipts"
+    interest = res.series["interest_pct_receipts"][[1, 3]]
+    assert_allclose([c.measured_pct for c in checks], interest, rtol=1e-12)
+
+
+def test_no_rules_no_tightest_check() -> None:
+    res = small("rules=[]")
+    assert res.tightest() is None
+    assert res.checks_passed == (0, 0)
+
+
+def test_to_dict_has_the_documented_keys_and_values() -> None:
+    """The JSON form of docs/output.md: its keys in that order, each value from the Result
+    as plain numbers, strings and lists, and each rule entry's documented keys (the CLI
+    test above compares the CLI with to_dict, so this one pins to_dict itself)."""
+    res = small(
+        "funding.sources=[{name: aid, cap: 1}, {name: vat, kind: tax}]",
+        "funding.tax_freeze=false",
+    )
+    d = res.to_dict()
+    assert list(d) == [
+        "scenario", "source", "country", "unit", "base_year", "years", "year_labels",
+        "series", "series_units", "sources", "rules", "summary",
+    ]  # fmt: skip
+    assert (d["scenario"], d["source"], d["country"], d["unit"]) == (
+        "Small test scenario",
+        str(SMALL),
+        "Testland",
+        "EUR bn",
+    )
+    assert d["base_year"] == 2024
+    assert d["years"] == [2025, 2026, 2027, 2028, 2029, 2030]
+    assert d["year_labels"] == ["2025-26", "2026-27", "2027-28", "2028-29", "2029-30", "2030-31"]
+    assert list(d["series"]) == list(res.series)
+    assert d["series"]["debt"] == res.row("debt")
+    assert d["series_units"] == {name: res.unit_of(name) for name in res.series}
+    assert d["sources"] == {name: list(map(float, v)) for name, v in res.sources.items()}
+    assert list(d["sources"]) == ["aid", "vat"] and max(d["sources"]["vat"]) > 0
+    keys = ("name", "type", "year", "passed", "headroom")
+    assert [{k: entry[k] for k in keys} for entry in d["rules"]] == [
+        {"name": "deficit", "type": "deficit_ceiling", "year": c.year, "passed": c.passed,
+         "headroom": c.headroom}
+        for c in res.checks()
+    ]  # fmt: skip
+    assert len(d["rules"]) == 6
+    assert d["summary"]["target_year"] == 2030
+    assert d["summary"]["rules_failed"] == res.summary.rules_failed
+
+
+def test_a_series_that_is_not_a_number_is_reported_for_the_run_and_its_baseline() -> None:
+    """A Scenario made through the API with receipts of zero (the loader refuses less than
+    1 % of GDP) has interest of infinitely many times its receipts: the run stops with the
+    series and its first year. With every extra euro met by a tax rise the scenario's own
+    receipts are the tax rise, not zero, and only its baseline (no tax rise) is reported."""
+    scn = load_file(SMALL)
+    zero = replace(scn, receipts=np.zeros(scn.n_years))
+    message = (
+        "interest_pct_receipts is not a finite number from 2025: the scenario diverges "
+        "(check rates, growth and the horizon)"
+    )
+    with pytest.raises(DivergenceError) as info:
+        run(zero)
+    assert (str(info.value), info.value.year) == (message, 2025)
+    taxed = load_file(
+        SMALL, ["funding.sources=[{name: vat, kind: tax}]", "funding.tax_freeze=false"]
+    )
+    taxed = replace(taxed, receipts=np.zeros(scn.n_years))
+    assert (simulate(taxed).receipts > 0).all()
+    with pytest.raises(DivergenceError) as info:
+        run(taxed)
+    assert (str(info.value), info.value.year) == (message, 2025)

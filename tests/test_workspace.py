@@ -16,7 +16,7 @@ from budgetsim.model.scenario import Scenario
 from budgetsim.model.workspace import Workspace
 from budgetsim.uncertainty.shocks import normals
 
-from .conftest import SCENARIOS
+from .conftest import ROOT, SCENARIOS
 
 SERIES = (
     "gdp", "real_growth", "deflator", "defence", "defence_real", "baseline_defence", "extra",
@@ -78,3 +78,34 @@ def test_the_paths_live_in_the_workspace() -> None:
         assert np.shares_memory(getattr(a, name), getattr(b, name)), name
     assert np.array_equal(a.gdp, b.gdp) and not np.array_equal(a_gdp, b.gdp)
     assert np.array_equal(a_pools, simulate(_batch(5)).pools)
+
+
+def test_a_workspace_run_with_every_block_on_gives_the_numbers_of_fresh_memory() -> None:
+    """As above, with the blocks uk_2030 leaves off: the risk premium on both rates, floating
+    and index-linked debt, shares mode with a cap in % of GDP, and growth feedback. Each
+    scratch array of the year must be its own: two of them sharing memory in the workspace
+    would, for instance, add the short rate's premium to the long rate."""
+    scn = load_file(
+        ROOT / "tests" / "fixtures" / "small.yaml",
+        [
+            "interest.risk_premium={slope: 0.1, threshold: 50}",
+            "interest.floating_share=20",
+            "interest.index_linked_share=30",
+            "funding.mode=shares",
+            "funding.tax_freeze=false",
+            "funding.sources=[{name: a, share: 40, cap_pct_gdp: 0.2},"
+            " {name: b, kind: tax, share: 30}]",
+            "economy.feedback={persistence: 0.5, defence_multiplier: 0.5, tax_multiplier: 0.3}",
+        ],
+    )
+
+    def draws(seed: int) -> Scenario:
+        z = normals(seed, 0, 20, scn.n_years)
+        return replace(scn, real_growth=scn.real_growth + 0.01 * z[0].T)
+
+    ws = Workspace()
+    simulate(draws(7), ws)
+    reused, fresh = simulate(draws(8), ws), simulate(draws(8))
+    assert (fresh.pools[0] > 0).any() and (fresh.pools[1] > 0).any()
+    for name in SERIES:
+        assert np.array_equal(getattr(reused, name), getattr(fresh, name)), name
