@@ -387,7 +387,7 @@ def test_a_series_that_is_not_a_number_is_reported_for_the_run_and_its_baseline(
     scn = load_file(SMALL)
     zero = replace(scn, receipts=np.zeros(scn.n_years))
     message = (
-        "interest_pct_receipts is not a finite number from 2025: the scenario diverges "
+        "interest_pct_receipts is not a finite number from 2025-26: the scenario diverges "
         "(check rates, growth and the horizon)"
     )
     with pytest.raises(DivergenceError) as info:
