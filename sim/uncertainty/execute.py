@@ -31,6 +31,7 @@ import logging
 import os
 import re
 import socket
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -49,6 +50,8 @@ CONNECT_TIMEOUT = 5.0
 #: Extra tries of an item whose worker died (or that raised an error of the worker, not of
 #: the model: :class:`MemoryError`, :class:`OSError`).
 RETRIES = 2
+#: A scheduler's greeting is a small message (about 60 bytes); its first 8 bytes say how big.
+_GREETING_MAX = 1 << 20
 _ADDRESS = re.compile(r"(tcp|tls)://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})")
 
 
@@ -353,23 +356,40 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _reachable(address: str) -> None:
-    """Fail fast, with the socket's reason, when nothing listens at ``address``."""
+    """Fail fast, with the reason, unless a Dask scheduler answers at ``address``.
+
+    A plain socket first: nothing listening is said at once, with the socket's reason. Over
+    tcp:// a scheduler greets a new connection at once (8 bytes: the length of its handshake
+    message); a server that stays silent, or says something else (an SSH or HTTP server on
+    that port), is not one, and Dask's client would wait on it or fail oddly. The scheduler
+    logs the probe as a connection "closed before handshake completed"."""
     m = _ADDRESS.fullmatch(address)
     if m is None:
         raise ExecutorError(
             f"--scheduler: expected tcp://HOST:PORT (or tls://HOST:PORT), got {address!r}"
         )
     host, port = m.group(2).strip("[]"), int(m.group(3))
+    where = f"cannot reach the Dask scheduler at {address}"
+    deadline = time.monotonic() + CONNECT_TIMEOUT
     try:
-        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT):
-            pass
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT) as sock:
+            if m.group(1) != "tcp":
+                return  # tls: the client speaks first
+            greeting = b""
+            while len(greeting) < 8:
+                sock.settimeout(max(0.01, deadline - time.monotonic()))
+                got = sock.recv(8 - len(greeting))
+                if not got:
+                    raise ExecutorError(f"{where}: the connection was closed without a greeting")
+                greeting += got
     except TimeoutError:
         raise ExecutorError(
-            f"cannot reach the Dask scheduler at {address}: no answer in {CONNECT_TIMEOUT:g} s"
+            f"{where}: no answer from a Dask scheduler in {CONNECT_TIMEOUT:g} s"
         ) from None
     except OSError as exc:
-        reason = exc.strerror or _first_line(exc)
-        raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
+        raise ExecutorError(f"{where}: {exc.strerror or _first_line(exc)}") from None
+    if int.from_bytes(greeting, "little") > _GREETING_MAX:
+        raise ExecutorError(f"{where}: something answers there, but not a Dask scheduler")
 
 
 def dask_executor(scheduler: str | None = None, workers: int | None = None) -> DaskExecutor:
@@ -377,8 +397,8 @@ def dask_executor(scheduler: str | None = None, workers: int | None = None) -> D
     machine (``scheduler`` None), or the existing cluster whose scheduler is at ``scheduler``.
 
     A cluster it starts has ``workers`` processes of one thread each, listening on
-    127.0.0.1 only, without a dashboard; closing the executor stops it. Worker deaths are
-    retried :data:`RETRIES` times.
+    127.0.0.1 only (its HTTP status page on a free port); closing the executor stops it.
+    Worker deaths are retried :data:`RETRIES` times.
 
     Parameters
     ----------
@@ -419,7 +439,9 @@ def dask_executor(scheduler: str | None = None, workers: int | None = None) -> D
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            # Dask's HTTP server starts even without a dashboard (port 8787 by default,
+            # taken by another cluster): any free port, on 127.0.0.1 like the rest.
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.CRITICAL,
         )
     try:
