@@ -265,7 +265,7 @@ def parse_override(assignment: str) -> tuple[Loc, Any]:
         message = problem.message.replace("invalid YAML: ", "the value is not YAML: ", 1)
         raise ScenarioError.single("--set", message, loc=loc) from None
     if shift:
-        if not _is_number(value):
+        if not isinstance(value, int | float) or isinstance(value, bool):
             raise ScenarioError.single(
                 "--set", f"+= takes a number to add, not {raw.strip()!r}", loc=loc
             )
