@@ -275,7 +275,20 @@ def sensitivity_document(r: Sensitivity) -> Document:
     )
     for m, unit in zip(r.measures, r.measure_units, strict=True):
         idx = r.indices[m]
-        order = np.argsort(-idx["ST" if r.method == "sobol" else "mu_star"])
+        lo, mid, hi = r.spread[m]
+        year = r.cost_year_label if m == "extra_today" else r.year_label
+        if r.constant(m):
+            tables.append(
+                Table(
+                    f"{m} in {year} ({unit}): {number(mid, unit)} at every sample; "
+                    "none of the keys moves it",
+                    ["key"],
+                    [[k] for k in r.keys],
+                    heading=m,
+                )
+            )
+            continue
+        order = np.argsort(-idx["ST" if r.method == "sobol" else "mu_star"], kind="stable")
         rows = []
         for k in order:
             key = r.keys[k]
@@ -296,7 +309,6 @@ def sensitivity_document(r: Sensitivity) -> Document:
                     ]
                 )
             sheet_rows.append([m, key, *(float(idx[n][k]) for n in names)])
-        lo, mid, hi = r.spread[m]
         head = (
             ["key", "first-order S1", "total ST"]
             if r.method == "sobol"
@@ -304,7 +316,7 @@ def sensitivity_document(r: Sensitivity) -> Document:
         )
         tables.append(
             Table(
-                f"{m} in {r.year_label} ({unit}): 5th-95th percentile over the samples "
+                f"{m} in {year} ({unit}): 5th-95th percentile over the samples "
                 f"{number(lo, unit)} to {number(hi, unit)}, median {number(mid, unit)}",
                 head,
                 rows,
@@ -350,7 +362,9 @@ def sensitivity_document(r: Sensitivity) -> Document:
                 "p5": r.spread[m][0],
                 "p50": r.spread[m][1],
                 "p95": r.spread[m][2],
-                "indices": {
+                "indices": None
+                if r.constant(m)
+                else {
                     key: {n: float(r.indices[m][n][k]) for n in names}
                     for k, key in enumerate(r.keys)
                 },

@@ -164,13 +164,17 @@ class Sensitivity:
         Each key's range, file units (sampled uniformly).
     year : int
     year_label : str
+        The rules' year.
+    cost_year_label : str
+        The year of ``extra_today`` (the target year; the horizon without one).
     measures : tuple of str
         The outcomes, as sweep columns name them.
     measure_units : tuple of str
     indices : dict of str to dict of str to ndarray, shape (keys,)
         Per measure: ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (Sobol; the confidence
         intervals' half-widths at 95 %) or ``mu_star``, ``mu_star_conf``, ``sigma``, ``mu``
-        (Morris, in the measure's unit).
+        (Morris, in the measure's unit). NaN for an outcome that does not vary over the
+        samples (:attr:`constant`).
     spread : dict of str to (float, float, float)
         Per measure: its 5th, 50th and 95th percentile over the samples.
     """
@@ -187,10 +191,22 @@ class Sensitivity:
     bounds: tuple[tuple[float, float], ...]
     year: int
     year_label: str
+    cost_year_label: str
     measures: tuple[str, ...]
     measure_units: tuple[str, ...]
     indices: dict[str, dict[str, np.ndarray]]
     spread: dict[str, tuple[float, float, float]]
+
+    def constant(self, measure: str) -> bool:
+        """Whether ``measure`` takes one value (to rounding) at every sample: no key
+        decides it, and its indices are NaN."""
+        return bool(np.isnan(self.indices[measure][next(iter(self.indices[measure]))]).all())
+
+
+def _index_names(method: str) -> tuple[str, ...]:
+    if method == "sobol":
+        return ("S1", "S1_conf", "ST", "ST_conf")
+    return ("mu_star", "mu_star_conf", "sigma", "mu")
 
 
 class MissingExtraError(RuntimeError):
@@ -199,13 +215,15 @@ class MissingExtraError(RuntimeError):
 
 def _salib() -> tuple[Any, Any]:
     try:
-        import SALib.analyze as analyze
-        import SALib.sample as sample
+        import SALib.analyze.morris
+        import SALib.analyze.sobol
+        import SALib.sample.morris
+        import SALib.sample.sobol
     except ImportError:
         raise MissingExtraError(
             "sensitivity needs SALib; install it with: pip install 'budgetsim[sensitivity]'"
         ) from None
-    return sample, analyze
+    return SALib.sample, SALib.analyze
 
 
 def measure_unit(name: str, currency: str) -> str:
@@ -323,15 +341,17 @@ def sensitivity(
     for name in names:
         y = columns[name]
         spread[name] = tuple(float(q) for q in np.percentile(y, [5, 50, 95]))
+        scale = max(float(np.max(np.abs(y))), 1e-300)
+        if float(np.ptp(y)) <= 1e-9 * scale:  # no key moves it: indices would be noise
+            indices[name] = {k: np.full(len(varies), np.nan) for k in _index_names(method)}
+            continue
         if method == "sobol":
             r = analyze.sobol.analyze(
                 problem, y, calc_second_order=False, conf_level=0.95, seed=seed
             )
-            keys = ("S1", "S1_conf", "ST", "ST_conf")
         else:
             r = analyze.morris.analyze(problem, x, y, conf_level=0.95, num_levels=4, seed=seed)
-            keys = ("mu_star", "mu_star_conf", "sigma", "mu")
-        indices[name] = {k: np.asarray(r[k], dtype=np.float64) for k in keys}
+        indices[name] = {k: np.asarray(r[k], dtype=np.float64) for k in _index_names(method)}
     return Sensitivity(
         title=scn.title,
         source=scn.source,
@@ -345,6 +365,7 @@ def sensitivity(
         bounds=tuple((v.low, v.high) for v in varies),
         year=outcomes.year,
         year_label=scn.label(outcomes.year),
+        cost_year_label=scn.label(scn.horizon if scn.target_year is None else scn.target_year),
         measures=tuple(names),
         measure_units=tuple(measure_unit(n, scn.currency) for n in names),
         indices=indices,
