@@ -146,7 +146,9 @@ def sweep_command(
     ] = False,
     format: Annotated[
         SweepFormat,
-        typer.Option("--format", "-f", help="Output format (parquet: needs budgetsim[parquet], and -o)."),
+        typer.Option(
+            "--format", "-f", help="Output format (parquet: needs budgetsim[parquet], and -o)."
+        ),
     ] = SweepFormat.table,
     output: OutputOpt = None,
     set_: SetOpt = None,

@@ -73,7 +73,9 @@ def sweep_rows(s: Sweep) -> tuple[list[str], list[str], list[list[Any]]]:
         if bad[i]:
             rows.append([*point, *(None for _ in cols)])
         else:
-            rows.append([*point, *(_cell(d[i], u) for d, (_, _, u) in zip(data, cols, strict=True))])
+            rows.append(
+                [*point, *(_cell(d[i], u) for d, (_, _, u) in zip(data, cols, strict=True))]
+            )
     return header, units, rows
 
 
@@ -209,9 +211,7 @@ def sweep_json(
         "cost_year_label": s.cost_year_label,
         "draws": s.draws,
         "seed": s.seed if s.draws else None,
-        "keys": [
-            {"key": k, "unit": u} for k, u in zip(s.keys, s.key_units, strict=True)
-        ],
+        "keys": [{"key": k, "unit": u} for k, u in zip(s.keys, s.key_units, strict=True)],
         "units": dict(zip(header[len(s.keys) :], units[len(s.keys) :], strict=True)),
         "rows": [dict(zip(header, row, strict=True)) for row in rows],
     }
@@ -250,7 +250,9 @@ def sweep_parquet(s: Sweep) -> bytes:
         arrays.append(pa.array(column, type=kind))
     meta = sweep_json(s, header, units, [])
     meta.pop("rows")
-    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata={"budgetsim": json.dumps(meta)}))
+    table = pa.Table.from_arrays(
+        arrays, schema=pa.schema(fields, metadata={"budgetsim": json.dumps(meta)})
+    )
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
     return bytes(sink.getvalue().to_pybytes())
@@ -270,8 +272,10 @@ def sensitivity_document(r: Sensitivity) -> Document:
     """
     tables = []
     sheet_rows: list[list[Any]] = []
-    names = ("S1", "S1_conf", "ST", "ST_conf") if r.method == "sobol" else (
-        "mu_star", "mu_star_conf", "sigma", "mu"
+    names = (
+        ("S1", "S1_conf", "ST", "ST_conf")
+        if r.method == "sobol"
+        else ("mu_star", "mu_star_conf", "sigma", "mu")
     )
     for m, unit in zip(r.measures, r.measure_units, strict=True):
         idx = r.indices[m]

@@ -201,6 +201,27 @@ def render_sweep(
     return save(build_sweep(s, rule, source, look), fmt)
 
 
+def measure_title(measure: str) -> str:
+    """An outcome in words: ``headroom:stability rule`` -> ``the stability rule's headroom``.
+
+    Parameters
+    ----------
+    measure : str
+        A sweep column.
+
+    Returns
+    -------
+    str
+    """
+    if measure.startswith("headroom:"):
+        return f"the {measure.removeprefix('headroom:')}'s headroom"
+    return {
+        "extra_today": "the extra cost (today's terms)",
+        "debt_pct_gdp": "debt, % of GDP",
+        "psnb_pct_gdp": "borrowing, % of GDP",
+    }.get(measure, measure)
+
+
 def build_tornado(r: Sensitivity, measure: str, source: str, look: Look | None = None) -> Figure:
     """The indices of one outcome: total ST with its confidence interval and first-order
     S1 beside it (Sobol), or mu* with its interval and sigma (Morris); a bar per key, the
@@ -236,7 +257,7 @@ def build_tornado(r: Sensitivity, measure: str, source: str, look: Look | None =
     main, conf, other = ("ST", "ST_conf", "S1") if sobol else ("mu_star", "mu_star_conf", "sigma")
     order = np.argsort(idx[main], kind="stable")  # ascending: barh draws the last on top
     labels = [axis_label(r.keys[k], r.key_units[k]) for k in order]
-    title = f"Which assumption decides {measure} in {year}"
+    title = f"Which assumption decides {measure_title(measure)} in {year}"
 
     def draw(fig: Figure) -> None:
         ax = fig.add_subplot()
@@ -258,6 +279,15 @@ def build_tornado(r: Sensitivity, measure: str, source: str, look: Look | None =
             color="#9fbfdc",
             label="first-order effect S1" if sobol else f"sigma ({unit})",
         )
+        for p, v, c in zip(pos, idx[main][order], idx[conf][order], strict=True):
+            ax.annotate(
+                f"{v:.2f}" if sobol else f"{v:,.1f}",
+                (max(float(v), 0.0) + max(float(c), 0.0), p + h / 2),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
         ax.set_yticks(pos, labels)
         ax.axvline(0.0, color="#404040", linewidth=0.8)
         ax.set_xlabel(

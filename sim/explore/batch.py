@@ -259,12 +259,16 @@ def file_builder(path: str, overrides: Sequence[str] = ()) -> Build:
     Returns
     -------
     callable
-        ``build(assignments) -> Scenario``.
+        ``build(assignments) -> Scenario``; the same assignments are built once.
     """
     texts: dict[str, str] = {}
+    built: dict[tuple[str, ...], Scenario] = {}  # each set of assignments is built once
 
     def build(assignments: Sequence[str]) -> Scenario:
-        return load_with_spec(path, [*overrides, *assignments], texts).scenario
+        key = tuple(assignments)
+        if key not in built:
+            built[key] = load_with_spec(path, [*overrides, *key], texts).scenario
+        return built[key]
 
     return build
 
