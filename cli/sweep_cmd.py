@@ -32,7 +32,7 @@ from budgetsim.model.guard import DivergenceError
 
 if TYPE_CHECKING:
     from budgetsim.explore.api import Sensitivity
-    from budgetsim.explore.sweep import Sweep
+    from budgetsim.explore.chunks import Sweep
 
 PARQUET_HINT = "pip install 'budgetsim[parquet]'"
 

@@ -11,7 +11,7 @@ from budgetsim.cli.present.emit import CHANCE, Document, Sheet, Table, number, p
 
 if TYPE_CHECKING:
     from budgetsim.explore.api import Sensitivity
-    from budgetsim.explore.sweep import Sweep
+    from budgetsim.explore.chunks import Sweep
 
 #: A sweep whose points are this few is shown whole on a terminal, not only summarised.
 SHOW_ALL = 30
@@ -305,13 +305,8 @@ def sensitivity_document(r: Sensitivity) -> Document:
                     ]
                 )
             else:
-                rows.append(
-                    [
-                        key,
-                        f"{number(idx['mu_star'][k], unit)} ± {number(idx['mu_star_conf'][k], unit)}",
-                        number(idx["sigma"][k], unit),
-                    ]
-                )
+                mu, ci = number(idx["mu_star"][k], unit), number(idx["mu_star_conf"][k], unit)
+                rows.append([key, f"{mu} ± {ci}", number(idx["sigma"][k], unit)])
             sheet_rows.append([m, key, *(float(idx[n][k]) for n in names)])
         head = (
             ["key", "first-order S1", "total ST"]

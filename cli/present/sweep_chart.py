@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from budgetsim.explore.api import Sensitivity
-    from budgetsim.explore.sweep import Sweep
+    from budgetsim.explore.chunks import Sweep
 
 
 def axis_label(key: str, unit: str) -> str:

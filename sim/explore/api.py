@@ -19,7 +19,7 @@ from budgetsim.explore.grid import (
     parse_grid,
     parse_range,
 )
-from budgetsim.explore.sweep import Executor, Sweep, evaluate
+from budgetsim.explore.chunks import Executor, Sweep, evaluate
 from budgetsim.input.registry import ScenarioSpec, section_of
 
 
@@ -104,12 +104,6 @@ def sweep(
     NoUncertaintyError
         ``draws`` without an ``uncertainty:`` section.
 
-    Examples
-    --------
-    >>> import budgetsim
-    >>> s = budgetsim.sweep("scenarios/uk_hague_2035.yaml", ["economy.real_growth+=-1:1:1"])
-    >>> s.points
-    3
     """
     varies = _varies(vary, parse_grid)
     check_size(varies, force)

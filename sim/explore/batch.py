@@ -313,7 +313,8 @@ def classify(
     """
     fixed = fixed or {}
     base = leaves(_built(build, varies, fixed))
-    batch, grouped = [], []
+    batch: list[int] = []
+    grouped: list[int] = []
     for k, v in enumerate(varies):
         if k in fixed:
             continue

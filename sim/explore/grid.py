@@ -150,7 +150,7 @@ def steps(low: float, high: float, step: float) -> tuple[float, ...]:
     tuple of float
         ``high`` is included when it lies within 1e-9 steps of the last step.
     """
-    n = int(math.floor((high - low) / step + 1e-9)) + 1
+    n = math.floor((high - low) / step + 1e-9) + 1
     return tuple(float(f"{low + i * step:.12g}") for i in range(n))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -27,9 +27,6 @@ from budgetsim.model.scenario import Scenario, ShockModel
 from budgetsim.model.units import to_percent
 from budgetsim.uncertainty.montecarlo import NoUncertaintyError
 from budgetsim.uncertainty.shocks import normals, shock_paths
-
-if TYPE_CHECKING:
-    from budgetsim.model.arrays import FloatArray
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -421,7 +418,7 @@ class Sweep:
     rules : tuple of str
     draws, seed : int
     columns : dict of str to ndarray, shape (points,)
-        As :func:`budgetsim.explore.sweep.run_chunk`: ``extra_today`` (currency, today's
+        As :func:`budgetsim.explore.chunks.run_chunk`: ``extra_today`` (currency, today's
         terms), ``debt_pct_gdp``, ``psnb_pct_gdp`` (% of GDP), ``headroom:RULE``
         (currency), ``pass:RULE``, ``p_pass:RULE``, ``target_met``, ``diverged``.
     grouped : tuple of str
