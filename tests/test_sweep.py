@@ -69,7 +69,7 @@ def test_a_malformed_grid_is_one_vary_line(spec: str, message: str) -> None:
 def test_a_sensitivity_range_is_low_high() -> None:
     assert parse_range("interest.long_rate+=-1:1").values == (-1.0, 1.0)
     for bad in ("interest.long_rate=1:1", "interest.long_rate=0:1:0.5", "x=2:1"):
-        with pytest.raises(ScenarioError, match="^--vary: "):
+        with pytest.raises(ScenarioError, match=r"^--vary: "):
             parse_range(bad)
 
 

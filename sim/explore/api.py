@@ -12,6 +12,7 @@ import numpy as np
 
 from budgetsim.errors import ScenarioError
 from budgetsim.explore.batch import file_builder
+from budgetsim.explore.chunks import Executor, Sweep, evaluate
 from budgetsim.explore.grid import (
     Vary,
     check_size,
@@ -19,7 +20,6 @@ from budgetsim.explore.grid import (
     parse_grid,
     parse_range,
 )
-from budgetsim.explore.chunks import Executor, Sweep, evaluate
 from budgetsim.input.registry import ScenarioSpec, section_of
 
 
