@@ -13,7 +13,9 @@ N-1 of the seed, the numbers ``budgetsim fan`` uses), so a point's chance of pas
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 
@@ -68,13 +70,45 @@ class InOrder:
         return [fn(item) for item in items]
 
 
+class Threads:
+    """Threads over chunks on this machine, as ``fan`` runs its chunks (numpy releases the
+    GIL in its array loops).
+
+    Parameters
+    ----------
+    threads : int, optional
+        Default: one per CPU.
+    """
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.workers = max(1, threads or os.cpu_count() or 1)
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``[fn(item) for item in items]`` on the threads, in the items' order.
+
+        Parameters
+        ----------
+        fn : callable
+        items : sequence
+
+        Returns
+        -------
+        list
+        """
+        if self.workers == 1 or len(items) < 2:
+            return [fn(item) for item in items]
+        with ThreadPoolExecutor(min(self.workers, len(items))) as pool:
+            return list(pool.map(fn, items))
+
+
 def local() -> Executor:
-    """Threads over chunks on this machine (:func:`budgetsim.uncertainty.execute.local_executor`
-    where it is installed; else :class:`InOrder`)."""
+    """Threads over chunks on this machine
+    (:func:`budgetsim.uncertainty.execute.local_executor` where it is installed; else
+    :class:`Threads`)."""
     try:
         module: Any = importlib.import_module("budgetsim.uncertainty.execute")
     except ImportError:
-        return InOrder()
+        return Threads()
     executor: Executor = module.local_executor()
     return executor
 
@@ -151,8 +185,15 @@ def _shocked(scn: Scenario, rows: dict[str, np.ndarray], o: Outcomes, n: int) ->
     return apply(scn, rep)
 
 
+def _in_year(scn: Scenario, year: int) -> Scenario:
+    """The scenario with each rule checked in ``year`` only (the rules not checked then
+    left out): the rules' other years are not computed."""
+    rules = tuple(replace(r, years=(year,)) for r in scn.rules if year in r.years)
+    return replace(scn, rules=rules)
+
+
 def _group(p: Plan, values: np.ndarray, o: Outcomes) -> dict[str, np.ndarray]:
-    scn = p.scenario
+    scn = _in_year(p.scenario, o.year)
     n = len(values)
     rows = p.rows(values)
     batch = run_batch(apply(scn, rows))
@@ -166,11 +207,9 @@ def _group(p: Plan, values: np.ndarray, o: Outcomes) -> dict[str, np.ndarray]:
         gdp = paths.gdp[:, col]
         out["debt_pct_gdp"] = to_percent(paths.debt[:, col] / gdp)
         out["psnb_pct_gdp"] = to_percent(paths.psnb[:, col] / gdp)
-        for rule in batch.rules:
-            j = rule.years.index(o.year) if o.year in rule.years else None
-            head = np.full(n, np.nan) if j is None else rule.headroom[:, j]
-            out[f"headroom:{rule.name}"] = head
-            out[f"pass:{rule.name}"] = np.zeros(n) if j is None else rule.passed[:, j] * 1.0
+        for rule in batch.rules:  # each in the rules' year only; the others stay NaN
+            out[f"headroom:{rule.name}"] = rule.headroom[:, 0]
+            out[f"pass:{rule.name}"] = rule.passed[:, 0] * 1.0
         met = np.full(n, np.nan)
         share = rows.get(TARGET_SHARE, scn.target_share)
         if scn.target_year is not None and share is not None:
@@ -185,11 +224,7 @@ def _group(p: Plan, values: np.ndarray, o: Outcomes) -> dict[str, np.ndarray]:
     if o.draws:
         shocked = run_batch(_shocked(scn, rows, o, n))
         for rule in shocked.rules:
-            if o.year in rule.years:
-                ok = rule.passed[:, rule.years.index(o.year)].reshape(n, o.draws)
-                out[f"p_pass:{rule.name}"] = ok.mean(axis=1)
-            else:
-                out[f"p_pass:{rule.name}"] = np.full(n, np.nan)
+            out[f"p_pass:{rule.name}"] = rule.passed[:, 0].reshape(n, o.draws).mean(axis=1)
     return out
 
 
