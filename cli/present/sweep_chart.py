@@ -131,7 +131,7 @@ def build_sweep(s: Sweep, rule: str, source: str, look: Look | None = None) -> F
             mesh = ax.pcolormesh(
                 _edges(x), _edges(y), shown, cmap="RdBu", vmin=0.0, vmax=100.0, shading="flat"
             )
-            level, label = 50.0, "even chance (50 %)"
+            level, label = 50.0, "even chance"
             bar_label = f"chance the {rule} passes, % of {s.draws:,} draws"
         else:
             shown = z
@@ -144,7 +144,7 @@ def build_sweep(s: Sweep, rule: str, source: str, look: Look | None = None) -> F
                 norm=TwoSlopeNorm(0.0, -top, top),
                 shading="flat",
             )
-            level, label = 0.0, "pass/fail boundary (headroom 0)"
+            level, label = 0.0, "pass / fail"
             bar_label = f"headroom, {s.unit} (blue: passes; red: fails)"
         bar = fig.colorbar(mesh, ax=ax)
         bar.set_label(bar_label)
@@ -152,8 +152,8 @@ def build_sweep(s: Sweep, rule: str, source: str, look: Look | None = None) -> F
         finite = np.isfinite(shown)
         if len(x) > 1 and len(y) > 1 and np.nanmin(shown) < level < np.nanmax(shown):
             filled = np.where(finite, shown, level)
-            ax.contour(x, y, filled, levels=[level], colors="black", linewidths=2.0)
-            handles.append(Line2D([], [], color="black", linewidth=2.0, label=label))
+            lines = ax.contour(x, y, filled, levels=[level], colors="black", linewidths=2.0)
+            ax.clabel(lines, fmt={level: label}, inline=True, fontsize=8)
         if (~finite).any():
             yy, xx = np.nonzero(~finite)
             ax.scatter(x[xx], y[yy], marker="x", color="black", s=12)
@@ -161,7 +161,7 @@ def build_sweep(s: Sweep, rule: str, source: str, look: Look | None = None) -> F
                 Line2D([], [], color="black", marker="x", linestyle="", label="diverges")
             )
         if handles:
-            ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
+            ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
         ax.set_xlabel(axis_label(s.keys[0], s.key_units[0]))
         ax.set_ylabel(axis_label(s.keys[1], s.key_units[1]))
         ax.set_title(s.title, loc="left", fontsize=8, fontweight="normal")

@@ -115,7 +115,11 @@ def sweep(
         build, varies, values, year=year, draws=draws, seed=seed, executor=executor
     )
     scn = next(iter(lay.plans.values())).scenario
-    cost_year = scn.horizon if scn.target_year is None else scn.target_year
+    cost_years = {
+        p.scenario.horizon if p.scenario.target_year is None else p.scenario.target_year
+        for p in lay.plans.values()
+    }
+    cost_year = cost_years.pop() if len(cost_years) == 1 else None
     return Sweep(
         title=scn.title,
         source=scn.source,
@@ -125,7 +129,7 @@ def sweep(
         values=values,
         year=outcomes.year,
         year_label=scn.label(outcomes.year),
-        cost_year_label=scn.label(cost_year),
+        cost_year_label="the target year" if cost_year is None else scn.label(cost_year),
         rules=outcomes.rules,
         draws=draws,
         seed=seed,
