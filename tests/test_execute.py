@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from budgetsim.explore import chunks
 from budgetsim.input.files import load_file
 from budgetsim.model.guard import DivergenceError
 from budgetsim.uncertainty import execute, montecarlo
@@ -175,6 +176,46 @@ def test_fan_prints_the_same_bytes_on_threads_and_on_one_or_two_dask_workers() -
     if (os.cpu_count() or 1) >= 2:  # --workers is capped at the CPUs
         assert fan_json("--dask", "--workers", "2") == local
     assert '"draws": 40000' in local
+
+
+HAGUE = "scenarios/uk_hague_2035.yaml"
+EXPLORE = {
+    "sweep": [
+        "sweep", HAGUE, "--vary", "interest.long_rate+=0:2:1", "--vary",
+        "economy.real_growth+=-1:1:1", "--draws", "300", "--seed", "1", "-f", "json",
+    ],
+    # a seed other than 0: SALib does not seed its bootstrap with 0
+    "sensitivity": [
+        "sensitivity", HAGUE, "--vary", "interest.long_rate+=-1:1", "--vary",
+        "economy.real_growth+=-1:1", "--samples", "64", "--seed", "3", "-f", "json",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", list(EXPLORE))
+def test_sweep_and_sensitivity_print_the_same_bytes_on_threads_and_dask(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small chunks (cut here, before they are sent), so every worker gets several."""
+    monkeypatch.setattr(chunks, "CHUNK_POINTS", 16)
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", 1000)  # 3 points of 300 draws
+    args = EXPLORE[command]
+    outputs = []
+    for engine in ([], ["--workers", "1"], ["--dask", "--workers", "1"], ["--dask"]):
+        res = invoke(*args, *engine)
+        assert res.exit_code == 0, res.output
+        outputs.append(res.stdout)
+    assert all(out == outputs[0] for out in outputs[1:])
+    assert outputs[0].startswith("{")
+
+
+def test_sweep_says_an_unreachable_scheduler_in_one_line() -> None:
+    address = f"tcp://127.0.0.1:{closed_port()}"
+    res = invoke(*EXPLORE["sweep"], "--scheduler", address)
+    assert res.exit_code == 2 and res.stdout == ""
+    assert res.stderr == (
+        f"budgetsim sweep: cannot reach the Dask scheduler at {address}: Connection refused\n"
+    )
 
 
 def closed_port() -> int:
