@@ -117,7 +117,7 @@ def executor_for(
     if scheduler is not None and workers is not None:
         fail(
             f"budgetsim {command}: --workers: not with --scheduler (the cluster has its own "
-            "workers; start more with `dask worker`)"
+            "workers; start more with dask worker)"
         )
     try:
         ex = dask_executor(scheduler, cap_workers(workers, "worker processes"))
