@@ -11,6 +11,9 @@ Prints, for scenarios/uk_2030.yaml with its horizon set to 30 projected years:
    ``--repeats`` times, the engines taken in turn (A, B, C, D, A, B, ...) so a change in
    the machine's load hits them alike; median and spread (min-max) of each;
 3. the scaling from 1 to 2 workers (the ratio of the medians; 2.0 is perfect);
+   then the same for a sweep without draws (points a second: the model evaluations of a
+   sensitivity study), a grid of ``--grid`` x ``--grid`` points of growth and gilt-rate
+   shifts on scenarios/uk_hague_2035.yaml;
 4. Dask's overhead per task: ``--tiny`` tasks that do nothing, round trip, on 1 and 2
    workers (seconds per task as the client sees it), and the bytes one fan chunk sends
    back;
@@ -31,6 +34,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+import budgetsim
 from budgetsim.input.files import load_file
 from budgetsim.model.scenario import Scenario
 from budgetsim.uncertainty import montecarlo
@@ -38,6 +42,7 @@ from budgetsim.uncertainty.execute import Executor, dask_executor, local_executo
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "uk_2030.yaml"
+HAGUE = ROOT / "scenarios" / "uk_hague_2035.yaml"
 HORIZON = ["years.horizon=2054"]  # 2025-26 to 2054-55: 30 projected years
 
 
@@ -56,11 +61,40 @@ def timed(call: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+Engines = dict[str, tuple[Executor, int]]
+
+
+def interleaved(
+    engines: Engines, repeats: int, job: Callable[[Executor], Callable[[], object]]
+) -> dict[str, list[float]]:
+    """Seconds of ``job(executor)()`` on each engine, the engines taken in turn."""
+    seconds: dict[str, list[float]] = {name: [] for name in engines}
+    for _ in range(repeats):
+        for name, (ex, _) in engines.items():
+            seconds[name].append(timed(job(ex)))
+    return seconds
+
+
+def report(engines: Engines, seconds: dict[str, list[float]], work: float, unit: str) -> None:
+    """Throughput of each engine (median, per worker, spread) and the 1 -> 2 scaling."""
+    print(f"{'engine':<12} {unit:>15} {'per worker':>11} {'spread (min-max)':>18}")
+    median = {}
+    for name, (_, workers) in engines.items():
+        rates = [work / s for s in seconds[name]]
+        median[name] = statistics.median(rates)
+        spread = f"{min(rates):,.2f}-{max(rates):,.2f}"
+        print(f"{name:<12} {median[name]:>15,.2f} {median[name] / workers:>11,.2f} {spread:>18}")
+    for kind in ("threads", "dask"):
+        ratio = median[f"{kind} x2"] / median[f"{kind} x1"]
+        print(f"scaling 1 -> 2 workers, {kind}: x{ratio:.2f} (2.00 is perfect)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--draws", type=int, default=12 * montecarlo.DEFAULT_CHUNK)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--tiny", type=int, default=400)
+    ap.add_argument("--grid", type=int, default=201)
     args = ap.parse_args()
     print(f"load average before: {load()}  (CPUs: {os.cpu_count()})")
 
@@ -77,7 +111,7 @@ def main() -> None:
     up2 = time.perf_counter() - start
     print(f"LocalCluster start: 1 worker {up1:.2f} s, 2 workers {up2:.2f} s")
 
-    engines: dict[str, tuple[Executor, int]] = {
+    engines: Engines = {
         "threads x1": (local_executor(1), 1),
         "dask x1": (dask1, 1),
         "threads x2": (local_executor(2), 2),
@@ -86,26 +120,21 @@ def main() -> None:
     # warm up: the workers import budgetsim and fill their workspaces
     for ex, _ in engines.values():
         montecarlo.fan(scn, draws=2 * montecarlo.DEFAULT_CHUNK, seed=1, executor=ex)
-    seconds: dict[str, list[float]] = {name: [] for name in engines}
-    for _ in range(args.repeats):
-        for name, (ex, _) in engines.items():
-            seconds[name].append(
-                timed(partial(montecarlo.fan, scn, draws=args.draws, seed=1, executor=ex))
-            )
+    fans = interleaved(
+        engines,
+        args.repeats,
+        lambda ex: partial(montecarlo.fan, scn, draws=args.draws, seed=1, executor=ex),
+    )
+    report(engines, fans, dy / 1e6, "M draw-years/s")
 
-    print()
-    print(f"{'engine':<12} {'M draw-years/s':>15} {'per worker':>11} {'spread (min-max)':>18}")
-    median = {}
-    for name, (_, workers) in engines.items():
-        rates = [dy / s / 1e6 for s in seconds[name]]
-        median[name] = statistics.median(rates)
-        spread = f"{min(rates):.2f}-{max(rates):.2f}"
-        print(f"{name:<12} {median[name]:>15.2f} {median[name] / workers:>11.2f} {spread:>18}")
-    print()
-    for kind in ("threads", "dask"):
-        ratio = median[f"{kind} x2"] / median[f"{kind} x1"]
-        print(f"scaling 1 -> 2 workers, {kind}: x{ratio:.2f} (2.00 is perfect)")
-
+    step = 2 / (args.grid - 1)
+    specs = [f"economy.real_growth+=-1:1:{step:g}", f"interest.long_rate+=-1:1:{step:g}"]
+    points = budgetsim.sweep(HAGUE, specs, executor=local_executor(2)).points  # and warm up
+    print(f"\nsweep of {HAGUE.name}, {points:,} points (no draws)")
+    sweeps = interleaved(
+        engines, args.repeats, lambda ex: partial(budgetsim.sweep, HAGUE, specs, executor=ex)
+    )
+    report(engines, sweeps, points, "points/s")
     print()
     for label, ex in (("1 worker", dask1), ("2 workers", dask2)):
         ex.map(nothing, list(range(20)))  # warm
