@@ -26,6 +26,7 @@ from budgetsim.cli.common import (
     fail,
     loaded_or_fail,
 )
+from budgetsim.cli.execution import DaskOpt, SchedulerOpt, WorkersOpt, executor_for, running
 from budgetsim.cli.present.emit import Format
 from budgetsim.errors import ScenarioError
 from budgetsim.model.guard import DivergenceError
@@ -79,6 +80,9 @@ def sweep_of(
     force: bool = False,
     overrides: list[str] | None = None,
     quiet: bool = False,
+    workers: int | None = None,
+    dask: bool = False,
+    scheduler: str | None = None,
 ) -> Sweep:
     """Load a scenario and sweep it; bad input is one line and exit 2.
 
@@ -98,6 +102,9 @@ def sweep_of(
         ``--set`` assignments.
     quiet : bool
         ``--quiet``.
+    workers, dask, scheduler
+        Where the chunks run: ``--workers``, ``--dask``, ``--scheduler``
+        (:func:`budgetsim.cli.execution.executor_for`).
 
     Returns
     -------
@@ -106,26 +113,31 @@ def sweep_of(
     Raises
     ------
     typer.Exit
-        Exit code 2 for bad input.
+        Exit code 2 for bad input or an engine that cannot run it.
     """
     from budgetsim.explore.api import sweep
     from budgetsim.uncertainty.montecarlo import NoUncertaintyError
 
     loaded_or_fail(file, overrides, quiet=quiet)
-    try:
-        return sweep(
-            file,
-            vary or [],
-            overrides=overrides or [],
-            draws=draws,
-            seed=seed,
-            year=year,
-            force=force,
-        )
-    except (ScenarioError, NoUncertaintyError) as exc:
-        fail(str(exc))
-    except DivergenceError as exc:  # pragma: no cover - a sweep marks diverged points
-        fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
+    with executor_for("sweep", workers, dask, scheduler) as ex:
+        try:
+            return running(
+                "sweep",
+                lambda: sweep(
+                    file,
+                    vary or [],
+                    overrides=overrides or [],
+                    draws=draws,
+                    seed=seed,
+                    year=year,
+                    force=force,
+                    executor=ex,
+                ),
+            )
+        except (ScenarioError, NoUncertaintyError) as exc:
+            fail(str(exc))
+        except DivergenceError as exc:  # pragma: no cover - a sweep marks diverged points
+            fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
 
 
 def sweep_command(
@@ -155,6 +167,9 @@ def sweep_command(
     raw: RawOpt = False,
     units: UnitsOpt = False,
     quiet: QuietOpt = False,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Run the scenario over a grid of keys: one row per point, with each rule's headroom."""
     from budgetsim.cli.present.explore import sweep_document, sweep_parquet
@@ -167,7 +182,17 @@ def sweep_command(
         except ImportError:
             fail(f"--format parquet needs pyarrow; install it with: {PARQUET_HINT}")
     result = sweep_of(
-        file, vary, draws=draws, seed=seed, year=year, force=force, overrides=set_, quiet=quiet
+        file,
+        vary,
+        draws=draws,
+        seed=seed,
+        year=year,
+        force=force,
+        overrides=set_,
+        quiet=quiet,
+        workers=workers,
+        dask=dask,
+        scheduler=scheduler,
     )
     if format is SweepFormat.parquet:
         assert output is not None
@@ -199,6 +224,9 @@ def sensitivity_of(
     year: int | None = None,
     overrides: list[str] | None = None,
     quiet: bool = False,
+    workers: int | None = None,
+    dask: bool = False,
+    scheduler: str | None = None,
 ) -> Sensitivity:
     """Load a scenario and compute its sensitivity indices; bad input (or SALib missing) is
     one line and exit 2.
@@ -218,6 +246,9 @@ def sensitivity_of(
     overrides : list of str or None
         ``--set`` assignments.
     quiet : bool
+    workers, dask, scheduler
+        Where the chunks run: ``--workers``, ``--dask``, ``--scheduler``
+        (:func:`budgetsim.cli.execution.executor_for`).
 
     Returns
     -------
@@ -226,24 +257,29 @@ def sensitivity_of(
     Raises
     ------
     typer.Exit
-        Exit code 2 for bad input.
+        Exit code 2 for bad input or an engine that cannot run it.
     """
     from budgetsim.explore.api import MissingExtraError, sensitivity
 
     loaded_or_fail(file, overrides, quiet=quiet)
-    try:
-        return sensitivity(
-            file,
-            vary or [],
-            method=method,
-            samples=samples,
-            measures=measures or [],
-            overrides=overrides or [],
-            seed=seed,
-            year=year,
-        )
-    except (ScenarioError, MissingExtraError) as exc:
-        fail(str(exc))
+    with executor_for("sensitivity", workers, dask, scheduler) as ex:
+        try:
+            return running(
+                "sensitivity",
+                lambda: sensitivity(
+                    file,
+                    vary or [],
+                    method=method,
+                    samples=samples,
+                    measures=measures or [],
+                    overrides=overrides or [],
+                    seed=seed,
+                    year=year,
+                    executor=ex,
+                ),
+            )
+        except (ScenarioError, MissingExtraError) as exc:
+            fail(str(exc))
 
 
 SamplesOpt = Annotated[
@@ -294,6 +330,9 @@ def sensitivity_command(
     raw: RawOpt = False,
     units: UnitsOpt = False,
     quiet: QuietOpt = False,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Global sensitivity (SALib): which varied key decides each outcome (needs SALib)."""
     from budgetsim.cli.present.explore import sensitivity_document
@@ -308,5 +347,8 @@ def sensitivity_command(
         year=year,
         overrides=set_,
         quiet=quiet,
+        workers=workers,
+        dask=dask,
+        scheduler=scheduler,
     )
     emit(sensitivity_document(result), Style(format, output, raw, units))
