@@ -213,6 +213,20 @@ def test_results_do_not_depend_on_chunks_or_executor(monkeypatch: pytest.MonkeyP
         np.testing.assert_array_equal(one.columns[name], other.columns[name], err_msg=name)
 
 
+def test_a_dask_local_cluster_gives_the_same_sweep() -> None:
+    """The chunks run in worker processes (pickled items, module-level function): the
+    same numbers, bit for bit, as the threads here."""
+    pytest.importorskip("dask.distributed")
+    from budgetsim.uncertainty.execute import dask_executor
+
+    specs = ["economy.real_growth+=-1:1:1", "economy.feedback.cuts_multiplier=0,1"]
+    here = sweep(UK, specs, draws=40, seed=3)
+    with dask_executor(workers=2) as ex:
+        there = sweep(UK, specs, draws=40, seed=3, executor=ex)
+    for name in here.columns:
+        np.testing.assert_array_equal(here.columns[name], there.columns[name], err_msg=name)
+
+
 def test_chunk_items_pickle() -> None:
     import pickle
 
