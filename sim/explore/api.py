@@ -197,7 +197,17 @@ class Sensitivity:
 
     def constant(self, measure: str) -> bool:
         """Whether ``measure`` takes one value (to rounding) at every sample: no key
-        decides it, and its indices are NaN."""
+        decides it, and its indices are NaN.
+
+        Parameters
+        ----------
+        measure : str
+            One of :attr:`measures`.
+
+        Returns
+        -------
+        bool
+        """
         return bool(np.isnan(self.indices[measure][next(iter(self.indices[measure]))]).all())
 
 
@@ -305,6 +315,9 @@ def sensitivity(
             if method == "sobol"
             else f"{samples}: give at least 2",
         )
+    # SALib reads a seed of 0 as "no seed" (global random numbers): give it one never 0,
+    # drawn from ours, so every --seed (0 included) gives the same indices each time.
+    salib_seed = int(np.random.SeedSequence(seed).generate_state(1)[0] % (2**31 - 1)) + 1
     labels = [v.label for v in varies]
     problem = {
         "num_vars": len(varies),
@@ -312,9 +325,9 @@ def sensitivity(
         "bounds": [[v.low, v.high] for v in varies],
     }
     if method == "sobol":
-        x = sample.sobol.sample(problem, samples, calc_second_order=False, seed=seed)
+        x = sample.sobol.sample(problem, samples, calc_second_order=False, seed=salib_seed)
     else:
-        x = sample.morris.sample(problem, samples, num_levels=4, seed=seed)
+        x = sample.morris.sample(problem, samples, num_levels=4, seed=salib_seed)
     x = np.asarray(x, dtype=np.float64)
     build = file_builder(str(path), overrides)
     lay, outcomes, columns = evaluate(build, varies, x, year=year, executor=executor)
@@ -345,10 +358,12 @@ def sensitivity(
             continue
         if method == "sobol":
             r = analyze.sobol.analyze(
-                problem, y, calc_second_order=False, conf_level=0.95, seed=seed
+                problem, y, calc_second_order=False, conf_level=0.95, seed=salib_seed
             )
         else:
-            r = analyze.morris.analyze(problem, x, y, conf_level=0.95, num_levels=4, seed=seed)
+            r = analyze.morris.analyze(
+                problem, x, y, conf_level=0.95, num_levels=4, seed=salib_seed
+            )
         indices[name] = {k: np.asarray(r[k], dtype=np.float64) for k in _index_names(method)}
     return Sensitivity(
         title=scn.title,

@@ -12,12 +12,8 @@ N-1 of the seed, the numbers ``budgetsim fan`` uses), so a point's chance of pas
 
 from __future__ import annotations
 
-import importlib
-import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -27,11 +23,9 @@ from budgetsim.model.guard import run_batch
 from budgetsim.model.result import TARGET_SLACK_PP
 from budgetsim.model.scenario import Scenario, ShockModel
 from budgetsim.model.units import to_percent
+from budgetsim.uncertainty.execute import Executor, local_executor
 from budgetsim.uncertainty.montecarlo import NoUncertaintyError
 from budgetsim.uncertainty.shocks import normals, shock_paths
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 #: Points per chunk without draws.
 CHUNK_POINTS = 4096
@@ -39,78 +33,10 @@ CHUNK_POINTS = 4096
 CHUNK_ROWS = 16384
 
 
-class Executor(Protocol):
-    """Maps a function over items: results in the items' order, all of them or an
-    exception (:mod:`budgetsim.uncertainty.execute` has the engines)."""
-
-    workers: int
-
-    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-        """``[fn(item) for item in items]``, perhaps elsewhere and in parallel."""
-        ...
-
-
-class InOrder:
-    """The plainest executor: one item after another, here."""
-
-    workers = 1
-
-    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-        """``[fn(item) for item in items]``.
-
-        Parameters
-        ----------
-        fn : callable
-        items : sequence
-
-        Returns
-        -------
-        list
-        """
-        return [fn(item) for item in items]
-
-
-class Threads:
-    """Threads over chunks on this machine, as ``fan`` runs its chunks (numpy releases the
-    GIL in its array loops).
-
-    Parameters
-    ----------
-    threads : int, optional
-        Default: one per CPU.
-    """
-
-    def __init__(self, threads: int | None = None) -> None:
-        self.workers = max(1, threads or os.cpu_count() or 1)
-
-    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-        """``[fn(item) for item in items]`` on the threads, in the items' order.
-
-        Parameters
-        ----------
-        fn : callable
-        items : sequence
-
-        Returns
-        -------
-        list
-        """
-        if self.workers == 1 or len(items) < 2:
-            return [fn(item) for item in items]
-        with ThreadPoolExecutor(min(self.workers, len(items))) as pool:
-            return list(pool.map(fn, items))
-
-
 def local() -> Executor:
-    """Threads over chunks on this machine
-    (:func:`budgetsim.uncertainty.execute.local_executor` where it is installed; else
-    :class:`Threads`)."""
-    try:
-        module: Any = importlib.import_module("budgetsim.uncertainty.execute")
-    except ImportError:
-        return Threads()
-    executor: Executor = module.local_executor()
-    return executor
+    """Threads over chunks on this machine, as ``fan`` runs its chunks
+    (:func:`budgetsim.uncertainty.execute.local_executor`)."""
+    return local_executor()
 
 
 @dataclass(frozen=True)
