@@ -38,7 +38,12 @@ import budgetsim
 from budgetsim.input.files import load_file
 from budgetsim.model.scenario import Scenario
 from budgetsim.uncertainty import montecarlo
-from budgetsim.uncertainty.execute import Executor, dask_executor, local_executor
+from budgetsim.uncertainty.execute import (
+    DaskExecutor,
+    Executor,
+    dask_executor,
+    local_executor,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "uk_2030.yaml"
@@ -64,26 +69,55 @@ def timed(call: Callable[[], object]) -> float:
 Engines = dict[str, tuple[Executor, int]]
 
 
+def worker_cpu() -> float:
+    """CPU seconds this process has used (run on each Dask worker)."""
+    return time.process_time()
+
+
+def cpu(ex: Executor) -> float:
+    """CPU seconds used so far by this process (threads, or a LocalCluster's client,
+    scheduler and nannies) and by the executor's worker processes."""
+    total = time.process_time()
+    if isinstance(ex, DaskExecutor):
+        total += sum(ex.client.run(worker_cpu).values())
+    return total
+
+
 def interleaved(
     engines: Engines, repeats: int, job: Callable[[Executor], Callable[[], object]]
-) -> dict[str, list[float]]:
-    """Seconds of ``job(executor)()`` on each engine, the engines taken in turn."""
-    seconds: dict[str, list[float]] = {name: [] for name in engines}
+) -> dict[str, list[tuple[float, float]]]:
+    """(wall seconds, CPU seconds) of ``job(executor)()`` on each engine, the engines
+    taken in turn."""
+    seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in engines}
     for _ in range(repeats):
         for name, (ex, _) in engines.items():
-            seconds[name].append(timed(job(ex)))
+            before = cpu(ex)
+            wall = timed(job(ex))
+            seconds[name].append((wall, cpu(ex) - before))
     return seconds
 
 
-def report(engines: Engines, seconds: dict[str, list[float]], work: float, unit: str) -> None:
-    """Throughput of each engine (median, per worker, spread) and the 1 -> 2 scaling."""
-    print(f"{'engine':<12} {unit:>15} {'per worker':>11} {'spread (min-max)':>18}")
+def report(
+    engines: Engines, seconds: dict[str, list[tuple[float, float]]], work: float, unit: str
+) -> None:
+    """Throughput of each engine (median, per worker, spread), per CPU second, and the
+    1 -> 2 scaling. Per CPU second (all the engine's processes: workers, client,
+    scheduler) is what a worker with a core to itself would do, less the engine's own
+    cost; on a loaded machine it is steadier than the wall-clock figures."""
+    print(
+        f"{'engine':<12} {unit:>15} {'per worker':>11} {'spread (min-max)':>22} "
+        f"{'per CPU-second':>15}"
+    )
     median = {}
     for name, (_, workers) in engines.items():
-        rates = [work / s for s in seconds[name]]
+        rates = [work / wall for wall, _ in seconds[name]]
+        per_cpu = statistics.median(work / c for _, c in seconds[name])
         median[name] = statistics.median(rates)
         spread = f"{min(rates):,.2f}-{max(rates):,.2f}"
-        print(f"{name:<12} {median[name]:>15,.2f} {median[name] / workers:>11,.2f} {spread:>18}")
+        print(
+            f"{name:<12} {median[name]:>15,.2f} {median[name] / workers:>11,.2f} "
+            f"{spread:>22} {per_cpu:>15,.2f}"
+        )
     for kind in ("threads", "dask"):
         ratio = median[f"{kind} x2"] / median[f"{kind} x1"]
         print(f"scaling 1 -> 2 workers, {kind}: x{ratio:.2f} (2.00 is perfect)")
@@ -126,6 +160,7 @@ def main() -> None:
         lambda ex: partial(montecarlo.fan, scn, draws=args.draws, seed=1, executor=ex),
     )
     report(engines, fans, dy / 1e6, "M draw-years/s")
+    print(f"load average: {load()}")
 
     step = 2 / (args.grid - 1)
     specs = [f"economy.real_growth+=-1:1:{step:g}", f"interest.long_rate+=-1:1:{step:g}"]
@@ -135,6 +170,7 @@ def main() -> None:
         engines, args.repeats, lambda ex: partial(budgetsim.sweep, HAGUE, specs, executor=ex)
     )
     report(engines, sweeps, points, "points/s")
+    print(f"load average: {load()}")
     print()
     for label, ex in (("1 worker", dask1), ("2 workers", dask2)):
         ex.map(nothing, list(range(20)))  # warm
