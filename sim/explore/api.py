@@ -12,7 +12,7 @@ import numpy as np
 
 from budgetsim.errors import ScenarioError
 from budgetsim.explore.batch import file_builder
-from budgetsim.explore.chunks import Executor, Sweep, evaluate
+from budgetsim.explore.chunks import Sweep, evaluate
 from budgetsim.explore.grid import (
     Vary,
     check_size,
@@ -21,6 +21,7 @@ from budgetsim.explore.grid import (
     parse_range,
 )
 from budgetsim.input.registry import ScenarioSpec, section_of
+from budgetsim.uncertainty.execute import Executor
 
 
 def key_unit(key: str) -> str:
