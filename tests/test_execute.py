@@ -7,6 +7,7 @@ as a user's command does.
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -347,3 +348,35 @@ def test_workers_that_always_die_fail_the_command_and_write_nothing(tmp_path: Pa
     assert explained(line)
     assert line.endswith("the run is abandoned")
     assert done.stdout == "" and not out.exists()
+
+
+# --- progress -------------------------------------------------------------------------
+
+
+def test_with_progress_reports_each_item_and_keeps_the_order() -> None:
+    from budgetsim.cli.execution import WithProgress
+
+    started: list[int] = []
+    done: list[int] = []
+    ex = WithProgress(local_executor(2), started.append, done.append, size=lambda x: x + 1)
+    assert ex.map(square, list(range(6))) == [0, 1, 4, 9, 16, 25]
+    assert started == [21] and sorted(done) == [1, 2, 3, 4, 5, 6]
+    with pytest.raises(ValueError, match=r"^item 3 is bad$"):
+        ex.map(fails_from_three, list(range(6)))
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_bar_is_shown_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from budgetsim.cli.execution import BAR_FROM_CHUNKS, WithProgress, with_bar
+
+    threads = local_executor(2)
+    with with_bar(threads, "chunks") as ex:  # pytest's stderr is not a terminal
+        assert ex is threads
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    with with_bar(threads, "chunks") as ex:
+        assert isinstance(ex, WithProgress)
+        assert ex.map(square, list(range(BAR_FROM_CHUNKS))) == [0, 1, 4, 9]
