@@ -51,6 +51,7 @@ from budgetsim.cli.present.tables import (
 )
 from budgetsim.cli.serve_cmd import serve_command
 from budgetsim.cli.solve_cmd import frontier_command, solve_command
+from budgetsim.cli.sweep_cmd import sensitivity_command, sweep_command
 from budgetsim.cli.uncertainty_cmd import calibrate_command, fan_command, stress_command
 from budgetsim.errors import ScenarioError
 from budgetsim.input.files import load_file
@@ -337,6 +338,8 @@ app.command("frontier")(frontier_command)
 app.command("fan")(fan_command)  # docs/uncertainty.md
 app.command("stress")(stress_command)
 app.command("calibrate")(calibrate_command)
+app.command("sweep")(sweep_command)  # docs/sweeps.md
+app.command("sensitivity")(sensitivity_command)
 app.command("plot")(plot_command)  # docs/charts.md
 app.command("report")(report_command)  # docs/report.md
 app.command("check")(check_command)  # docs/cli.md#budgetsim-check

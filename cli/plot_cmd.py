@@ -43,7 +43,10 @@ from budgetsim.model.result import Result
 FRONTIER = "frontier"
 #: The Monte Carlo fan of debt % of GDP: drawn from one scenario's Fan.
 FAN = "fan"
-ALL_CHARTS = (*CHARTS, FAN, FRONTIER)
+#: A rule's headroom over two varied keys (budgetsim sweep), and sensitivity indices.
+SWEEP = "sweep"
+TORNADO = "tornado"
+ALL_CHARTS = (*CHARTS, FAN, FRONTIER, SWEEP, TORNADO)
 
 
 def _draw(results: Sequence[Result], chart: str, fmt: str, look: Look | None = None) -> bytes:
@@ -155,7 +158,54 @@ def plot_command(
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option(help="--chart fan: random seed (default: uncertainty.seed).", min=0),
+        typer.Option(
+            help="--chart fan: random seed (default: uncertainty.seed); sweep, tornado: the "
+            "seed of the draws or samples (default 0).",
+            min=0,
+        ),
+    ] = None,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vary",
+            metavar="KEY=LOW:HIGH[:STEP]",
+            help="--chart sweep: two keys, KEY=LOW:HIGH:STEP (as budgetsim sweep); "
+            "tornado: ranges KEY=LOW:HIGH (as budgetsim sensitivity).",
+            show_default=False,
+        ),
+    ] = None,
+    rule: Annotated[
+        str | None,
+        typer.Option(
+            help="--chart sweep: the rule whose headroom is drawn (default: the first).",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            metavar="YEAR",
+            help="--chart sweep, tornado: the rules' year (default: the first checked).",
+            show_default=False,
+        ),
+    ] = None,
+    method: Annotated[
+        str, typer.Option(help="--chart tornado: sobol or morris.", metavar="NAME")
+    ] = "sobol",
+    samples: Annotated[
+        int,
+        typer.Option(help="--chart tornado: N, as budgetsim sensitivity.", min=2, max=2**20),
+    ] = 1024,
+    measure: Annotated[
+        str | None,
+        typer.Option(
+            "--output-measure",
+            metavar="NAME",
+            help="--chart tornado: the outcome drawn (default: the first rule's headroom).",
+            show_default=False,
+        ),
     ] = None,
     set_: SetOpt = None,
     title: TitleOpt = None,
@@ -172,11 +222,21 @@ def plot_command(
     look = _look(title, size, dpi)
     if chart != FRONTIER and (targets is not None or years is not None):
         fail("--targets, --years: only for --chart frontier")
-    if chart != FAN and (draws is not None or seed is not None):
-        fail("--draws, --seed: only for --chart fan")
-    if chart in (FRONTIER, FAN) and len(files) != 1:
+    if chart not in (FAN, SWEEP, TORNADO) and (draws is not None or seed is not None):
+        fail("--draws, --seed: only for --chart fan, sweep or tornado")
+    if chart not in (SWEEP, TORNADO) and (vary or rule or year is not None or measure):
+        fail("--vary, --rule, --year, --output-measure: only for --chart sweep or tornado")
+    if chart in (FRONTIER, FAN, SWEEP, TORNADO) and len(files) != 1:
         fail(f"--chart {chart}: give one scenario file, not {len(files)}")
-    if chart == FRONTIER:
+    if chart == SWEEP:
+        image = _sweep(files[0], vary, rule, draws, seed, year, set_, fmt, look, quiet)
+    elif chart == TORNADO:
+        if draws is not None:
+            fail("--draws: not for --chart tornado")
+        image = _tornado(
+            files[0], vary, method, samples, measure, seed, year, set_, fmt, look, quiet
+        )
+    elif chart == FRONTIER:
         image = _frontier(files[0], targets or DEFAULT_TARGETS, years, set_, fmt, look, quiet)
     elif chart == FAN:
         image = _fan(files[0], draws, seed, set_, fmt, look, quiet)
@@ -220,6 +280,74 @@ def _fan(
     result = fan_of(file, draws, seed, None, overrides, quiet)
     try:
         return render_fan(result, fmt, look)
+    except ChartError as exc:
+        fail(str(exc))
+
+
+def _source(file: Path, overrides: list[str] | None) -> str:
+    """The scenario file as a footnote names it, with the ``--set`` assignments applied."""
+    return " ".join([str(file), *(f"--set {a}" for a in overrides or [])])
+
+
+def _sweep(
+    file: Path,
+    vary: list[str] | None,
+    rule: str | None,
+    draws: int | None,
+    seed: int | None,
+    year: int | None,
+    overrides: list[str] | None,
+    fmt: str,
+    look: Look,
+    quiet: bool,
+) -> bytes:
+    """A rule's headroom (chance of passing, with draws) over two keys of a sweep."""
+    from budgetsim.cli.present.sweep_chart import render_sweep
+    from budgetsim.cli.sweep_cmd import sweep_of
+
+    if len(vary or []) != 2:
+        fail(f"--chart sweep: give two --vary keys, not {len(vary or [])}")
+    s = sweep_of(
+        file, vary, draws=draws or 0, seed=seed or 0, year=year, overrides=overrides, quiet=quiet
+    )
+    if not s.rules:
+        fail(f"--chart sweep: {file} has no rules to draw")
+    try:
+        return render_sweep(s, rule or s.rules[0], _source(file, overrides), fmt, look)
+    except ChartError as exc:
+        fail(str(exc))
+
+
+def _tornado(
+    file: Path,
+    vary: list[str] | None,
+    method: str,
+    samples: int,
+    measure: str | None,
+    seed: int | None,
+    year: int | None,
+    overrides: list[str] | None,
+    fmt: str,
+    look: Look,
+    quiet: bool,
+) -> bytes:
+    """The sensitivity indices of one outcome (budgetsim sensitivity)."""
+    from budgetsim.cli.present.sweep_chart import render_tornado
+    from budgetsim.cli.sweep_cmd import sensitivity_of
+
+    r = sensitivity_of(
+        file,
+        vary,
+        method=method,
+        samples=samples,
+        measures=[measure] if measure else None,
+        seed=seed or 0,
+        year=year,
+        overrides=overrides,
+        quiet=quiet,
+    )
+    try:
+        return render_tornado(r, measure or r.measures[0], _source(file, overrides), fmt, look)
     except ChartError as exc:
         fail(str(exc))
 

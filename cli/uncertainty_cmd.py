@@ -7,7 +7,6 @@ The model modules are imported inside the commands so ``budgetsim run`` does not
 from __future__ import annotations
 
 import math
-import os
 import sys
 import time
 from enum import StrEnum
@@ -33,6 +32,7 @@ from budgetsim.cli.common import (
     fail,
     load_or_fail,
 )
+from budgetsim.cli.execution import DaskOpt, SchedulerOpt, WorkersOpt, executor_for, running
 from budgetsim.cli.present.emit import Format, to_json
 from budgetsim.cli.present.uncertainty import fan_document, stress_document
 from budgetsim.errors import ScenarioError
@@ -42,6 +42,7 @@ from budgetsim.model.guard import DivergenceError
 if TYPE_CHECKING:
     from budgetsim.model.scenario import Scenario
     from budgetsim.uncertainty.calibrate import Calibration
+    from budgetsim.uncertainty.execute import Executor
     from budgetsim.uncertainty.montecarlo import Fan
 
 PROGRESS_FROM = 50_000  # draws; smaller runs take well under a second
@@ -50,29 +51,6 @@ FIRST_YEAR, LAST_YEAR = 1000, 9999
 
 
 # --- fan -----------------------------------------------------------------------------
-
-
-def cap_workers(workers: int | None) -> int | None:
-    """``--workers`` capped at the machine's CPUs (threads beyond them only take memory),
-    with a line on stderr when it is capped.
-
-    Parameters
-    ----------
-    workers : int or None
-        As given; None: one per CPU.
-
-    Returns
-    -------
-    int or None
-    """
-    cpus = os.cpu_count() or 1
-    if workers is not None and workers > cpus:
-        sys.stderr.write(
-            f"--workers {workers}: capped at {cpus}, the number of CPUs (more threads "
-            "would only take memory)\n"
-        )
-        return cpus
-    return workers
 
 
 #: Seconds of a fan run after which its pace is measured and said (where no progress bar
@@ -125,14 +103,14 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def _progress_run(scn: Scenario, draws: int | None, seed: int | None, workers: int | None) -> Fan:
+def _progress_run(scn: Scenario, draws: int | None, seed: int | None, ex: Executor) -> Fan:
     from budgetsim.uncertainty.montecarlo import fan
 
     n = draws if draws is not None else (scn.uncertainty.draws if scn.uncertainty else 0)
     if n < PROGRESS_FROM:
-        return fan(scn, draws=draws, seed=seed, workers=workers)
+        return fan(scn, draws=draws, seed=seed, executor=ex)
     if not sys.stderr.isatty():
-        return fan(scn, draws=draws, seed=seed, workers=workers, progress=Pace(n))
+        return fan(scn, draws=draws, seed=seed, executor=ex, progress=Pace(n))
     from rich.console import Console
     from rich.progress import Progress
 
@@ -142,7 +120,7 @@ def _progress_run(scn: Scenario, draws: int | None, seed: int | None, workers: i
             scn,
             draws=draws,
             seed=seed,
-            workers=workers,
+            executor=ex,
             progress=lambda k: bar.advance(task, k),
         )
 
@@ -154,6 +132,8 @@ def fan_of(
     workers: int | None,
     overrides: list[str] | None,
     quiet: bool = False,
+    dask: bool = False,
+    scheduler: str | None = None,
 ) -> Fan:
     """Load a scenario and run its Monte Carlo fan. A scenario without an ``uncertainty``
     section is bad input (exit 2); a divergent draw, exit 1.
@@ -165,11 +145,15 @@ def fan_of(
     draws, seed : int or None
         Draws and seed; None: the scenario's ``uncertainty:`` section.
     workers : int or None
-        Threads; None: one per CPU.
+        Threads (or with ``dask``, worker processes); None: one per CPU.
     overrides : list of str or None
         ``--set`` assignments.
     quiet : bool
         Print no warnings (``--quiet``).
+    dask : bool
+        Run on a Dask LocalCluster (``--dask``).
+    scheduler : str or None
+        Run on the Dask cluster at this address (``--scheduler``).
 
     Returns
     -------
@@ -179,17 +163,24 @@ def fan_of(
     Raises
     ------
     typer.Exit
-        Exit code 2 for bad input, 1 when a draw diverges.
+        Exit code 2 for bad input or an engine that cannot run it, 1 when a draw diverges.
     """
-    from budgetsim.uncertainty.montecarlo import NoUncertaintyError
+    from budgetsim.uncertainty.execute import local_executor
+    from budgetsim.uncertainty.montecarlo import NoUncertaintyError, fan
 
     scn = load_or_fail(file, overrides, quiet=quiet)
-    try:
-        return _progress_run(scn, draws, seed, cap_workers(workers))
-    except NoUncertaintyError as exc:
-        fail(str(exc))
-    except DivergenceError as exc:
-        fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
+    if scn.uncertainty is None:  # said before any cluster starts (fan says it at once)
+        try:
+            fan(scn, draws=1, executor=local_executor(1))
+        except NoUncertaintyError as exc:
+            fail(str(exc))
+    with executor_for("fan", workers, dask, scheduler) as ex:
+        try:
+            return running("fan", lambda: _progress_run(scn, draws, seed, ex))
+        except NoUncertaintyError as exc:
+            fail(str(exc))
+        except DivergenceError as exc:
+            fail(f"{file}: {exc}", EXIT_CHECK_FAILED)
 
 
 def fan_command(
@@ -201,10 +192,9 @@ def fan_command(
     seed: Annotated[
         int | None, typer.Option(help="Random seed (default: uncertainty.seed).", min=0)
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(help="Threads (default: one per CPU). Results are the same.", min=1),
-    ] = None,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
     format: FormatOpt = Format.table,
     output: OutputOpt = None,
     set_: SetOpt = None,
@@ -214,7 +204,7 @@ def fan_command(
     quiet: QuietOpt = False,
 ) -> None:
     """Monte Carlo: percentiles of debt, borrowing, defence and rule headroom; chances."""
-    result = fan_of(file, draws, seed, workers, set_, quiet)
+    result = fan_of(file, draws, seed, workers, set_, quiet, dask, scheduler)
     emit(fan_document(result, verbose), Style(format, output, raw, units, verbose))
 
 

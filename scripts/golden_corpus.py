@@ -339,6 +339,33 @@ def cases() -> Iterator[Case]:
         ("fan", example, "--draws", FAN_DRAWS, "--seed", "7", "-f", "json"),
     )
     yield Case("stress.example_ukraine_cash", ("stress", example, "-f", "json"))
+    # Sweeps and sensitivity (docs/sweeps.md): a small grid in every format, with draws,
+    # a grouped key, a bad key; Sobol and Morris indices.
+    hague = "scenarios/uk_hague_2035.yaml"
+    grid = ("--vary", "economy.real_growth+=-1:1:1", "--vary", "interest.long_rate+=0,1")
+    for fmt in FORMATS:
+        yield Case(f"sweep.uk_hague_2035.{fmt}", ("sweep", hague, *grid, "-f", fmt))
+    yield Case(
+        "sweep.uk_hague_2035.draws",
+        ("sweep", hague, "--vary", "interest.long_rate+=0,1", "--draws", "500", "--seed", "7",
+         "-f", "csv", "--raw"),
+    )  # fmt: skip
+    yield Case(
+        "sweep.uk_hague_2035.grouped",
+        ("sweep", hague, "--vary", "defence.targets.0.year=2033,2035", "--vary",
+         "defence.components.3.base_share=0.5,1.5", "-f", "json"),
+    )  # fmt: skip
+    yield Case("sweep.bad-key", ("sweep", hague, "--vary", "economy.nope=0:1:1"))
+    ranges = ("--vary", "economy.real_growth+=-1:1", "--vary", "interest.long_rate+=-1:1")
+    for fmt in ("table", "json"):
+        yield Case(
+            f"sensitivity.uk_hague_2035.sobol.{fmt}",
+            ("sensitivity", hague, *ranges, "--samples", "128", "-f", fmt),
+        )
+    yield Case(
+        "sensitivity.uk_hague_2035.morris",
+        ("sensitivity", hague, *ranges, "--method", "morris", "--samples", "16", "-f", "csv"),
+    )
     for bad in sorted((ROOT / "tests" / "fixtures" / "bad").glob("*.yaml")):
         yield Case(f"bad.{bad.stem}", ("run", str(bad.relative_to(ROOT))))
     yield Case("bad.set", ("run", "scenarios/uk_2030.yaml", "--set", "defence.milestones.2030=abc"))

@@ -8,10 +8,12 @@ A session in a notebook (docs/api.md walks through one)::
     res.summary.rules_failed
     budgetsim.fan(scn, draws=10_000)      # percentiles and chances (a Fan)
     budgetsim.solve_max_share(scn)        # the most affordable share (a Solution)
+    budgetsim.sweep("scenarios/uk_2030.yaml", ["economy.real_growth+=-1:1:0.5"])  # a grid
 
 The layers, each a subpackage: :mod:`budgetsim.input` (files and text to a frozen
 Scenario), :mod:`budgetsim.model` (the engine, rules and results), :mod:`budgetsim.solve`
-and :mod:`budgetsim.uncertainty` (on top of the model), :mod:`budgetsim.cli` (the command
+and :mod:`budgetsim.uncertainty` (on top of the model), :mod:`budgetsim.explore` (sweeps and
+sensitivity, on top of input, model and uncertainty), :mod:`budgetsim.cli` (the command
 line). Names are imported on first use, so ``import budgetsim`` stays cheap for a
 command-line tool that is started many times.
 """
@@ -52,6 +54,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "stress": ("budgetsim.uncertainty", "stress"),
     "StressResult": ("budgetsim.uncertainty", "StressResult"),
     "calibrate": ("budgetsim.uncertainty", "calibrate"),
+    "sweep": ("budgetsim.explore.api", "sweep"),
+    "Sweep": ("budgetsim.explore.chunks", "Sweep"),
+    "sensitivity": ("budgetsim.explore.api", "sensitivity"),
+    "Sensitivity": ("budgetsim.explore.api", "Sensitivity"),
 }
 
 __all__ = [
@@ -66,10 +72,12 @@ __all__ = [
     "RuleOutcome",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
     "Solution",
     "SolveError",
     "StressResult",
     "Summary",
+    "Sweep",
     "__version__",
     "calibrate",
     "fan",
@@ -77,16 +85,20 @@ __all__ = [
     "load",
     "load_text",
     "run",
+    "sensitivity",
     "simulate",
     "solve_earliest_year",
     "solve_max_share",
     "solve_min_cuts",
     "solve_tax_rise",
     "stress",
+    "sweep",
 ]
 
 if TYPE_CHECKING:
     from budgetsim.errors import Problem, ScenarioError
+    from budgetsim.explore.api import Sensitivity, sensitivity, sweep
+    from budgetsim.explore.chunks import Sweep
     from budgetsim.input.files import load_file as load
     from budgetsim.input.loader import load_text
     from budgetsim.model.engine import Paths, simulate

@@ -77,7 +77,7 @@ def test_plot_fan_command_is_a_png_and_repeatable(tmp_path: Path) -> None:
             "'uncertainty:' section (docs/uncertainty.md)\n",
         ),
         ([UK_2030, UK_2030, "--chart", "fan"], "--chart fan: give one scenario file, not 2\n"),
-        ([UK_2030, "--draws", "10"], "--draws, --seed: only for --chart fan\n"),
+        ([UK_2030, "--draws", "10"], "--draws, --seed: only for --chart fan, sweep or tornado\n"),
     ],
 )
 def test_plot_fan_errors(tmp_path: Path, args: list[str], message: str) -> None:

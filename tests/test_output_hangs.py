@@ -25,7 +25,7 @@ def test_workers_beyond_the_cpus_are_capped_and_said(monkeypatch: pytest.MonkeyP
     real = montecarlo.fan
 
     def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.append(kwargs.get("workers"))
+        seen.append(kwargs["executor"].workers)  # the threads fan runs on
         return real(*args, **kwargs)
 
     monkeypatch.setattr(montecarlo, "fan", spy)

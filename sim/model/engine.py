@@ -178,8 +178,9 @@ class Paths:
 
     def _component_extra(self, cols: Cols) -> FloatArray:
         scn = self.scenario
-        base = np.array([np.asarray(c.baseline_share)[cols] for c in scn.components])
-        return np.asarray(self._component_spending(cols) - base[:, None, :] * self.gdp[:, cols])
+        gdp = self.gdp[:, cols]  # a baseline path may be one per batch row (a sweep's points)
+        base = np.array([np.asarray(c.baseline_share)[..., cols] * gdp for c in scn.components])
+        return np.asarray(self._component_spending(cols) - base)
 
     def _net_investment(self, cols: Cols) -> FloatArray:
         scn = self.scenario
@@ -382,7 +383,9 @@ class _Engine:
         self.impulse = np.zeros(nb)  # m_D E - m_C C - m_T T, last year, / Y
         self.pd = np.ones(nb)  # the defence price index, needed here only for real cash paths
         self.real_cash = scn.basis == "cash" and scn.cash_real
-        self.feedback = scn.m_defence != 0.0 or scn.m_cuts != 0.0 or scn.m_tax != 0.0
+        # A multiplier may be a number or one per batch row (a sweep's points).
+        multipliers = (scn.m_defence, scn.m_cuts, scn.m_tax)
+        self.feedback = any(bool(np.any(np.asarray(m) != 0.0)) for m in multipliers)
         self.onep: Value = 1.0
         # Components on cash paths: their nominal cash, (components, batch, years), and its
         # sum, added to defence each year (None: none).

@@ -573,13 +573,16 @@ class Scenario:
         if share is None:
             total = total[..., cols]
         total = np.atleast_2d(total)
-        out = np.empty((len(self.components), *total.shape))
+        # a component's path may be one per batch row (a sweep's points)
+        rows = [np.shape(c.share)[0] for c in self.components if np.ndim(c.share) == 2]
+        shape = (max([total.shape[0], *rows]), total.shape[1])
+        out = np.empty((len(self.components), *shape))
         if not self.components:
             return out
-        others = np.zeros(total.shape)
+        others = np.zeros(shape)
         for k, comp in enumerate(self.components):
             if k != self.driver:
-                out[k] = np.asarray(comp.share)[cols]
+                out[k] = np.asarray(comp.share)[..., cols]
                 others += out[k]
         out[self.driver] = total - others
         return out

@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -36,10 +35,13 @@ from budgetsim.model.scenario import Scenario, ShockModel
 from budgetsim.model.units import PERCENT, to_percent
 from budgetsim.model.workspace import Workspace, empty
 from budgetsim.uncertainty import histogram
+from budgetsim.uncertainty.execute import Executor, completed, local_executor
 from budgetsim.uncertainty.histogram import Column, count_into
 from budgetsim.uncertainty.shocks import normals, shock_paths
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from budgetsim.model.arrays import BoolArray, FloatArray, IntArray
 
 PERCENTILES: tuple[float, ...] = (5, 10, 25, 50, 75, 90, 95)
@@ -61,6 +63,7 @@ GRIDS: dict[str, tuple[float, int]] = {
 HEADROOM_GRID = (1e-5, 50_000)
 
 DEFAULT_CHUNK = 16384
+CPUS = os.cpu_count() or 1
 
 Progress = Callable[[int], None]
 
@@ -163,15 +166,53 @@ class _Counts:
     debt_above: IntArray
     draws: int
 
-    def add(self, other: _Counts) -> None:
+    def add(self, other: _Counts | _Part) -> None:
         for k, v in other.hist.items():
-            self.hist[k] += v
+            if isinstance(v, tuple):  # a _Part's occupied bins and their counts
+                self.hist[k][v[0]] += v[1]
+            else:
+                self.hist[k] += v
         for k, v in other.rule_pass.items():
             self.rule_pass[k] += v
         self.all_pass += other.all_pass
         self.target_met += other.target_met
         self.debt_above += other.debt_above
         self.draws += other.draws
+
+
+@dataclass
+class _Part:
+    """One chunk's counts as they travel back from a worker: each histogram as its occupied
+    bins and their counts (a chunk fills a few thousand of a histogram's 10^5-10^6 bins)."""
+
+    hist: dict[str, tuple[NDArray[np.int32], NDArray[np.int32]]]
+    rule_pass: dict[str, IntArray]
+    all_pass: int
+    target_met: int
+    debt_above: IntArray
+    draws: int
+
+    @classmethod
+    def take(cls, acc: _Counts) -> _Part:
+        """The counts of ``acc``, which is left empty for the next chunk."""
+        hist = {}
+        for k, v in acc.hist.items():
+            bins = np.flatnonzero(v)
+            hist[k] = (bins.astype(np.int32), v[bins].astype(np.int32))
+            v[bins] = 0
+        part = cls(
+            hist,
+            {k: v.copy() for k, v in acc.rule_pass.items()},
+            acc.all_pass,
+            acc.target_met,
+            acc.debt_above.copy(),
+            acc.draws,
+        )
+        for v in acc.rule_pass.values():
+            v[:] = 0
+        acc.debt_above[:] = 0
+        acc.all_pass = acc.target_met = acc.draws = 0
+        return part
 
 
 def _measures(batch: Batch) -> tuple[dict[str, FloatArray], dict[str, BoolArray]]:
@@ -267,6 +308,50 @@ def _chunk(
         every &= rule.passed.all(axis=1)
     acc.all_pass += int(every.sum())
     acc.draws += nd
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One chunk of a fan: everything a worker needs to compute it (picklable, small)."""
+
+    scn: Scenario
+    model: ShockModel
+    seed: int
+    start: int
+    stop: int
+    layout: _Layout
+    threshold: float
+
+
+_THREAD = threading.local()
+
+
+def _run_task(task: _Task) -> _Part:
+    """Compute one chunk, with this thread's workspace and empty counts, both kept from
+    chunk to chunk (a worker thread reuses its memory)."""
+    if not hasattr(_THREAD, "ws"):
+        _THREAD.ws, _THREAD.counts = Workspace(), {}
+    shape = (task.scn.n_years, *((c.name, len(c.centre) * c.bins) for c in task.layout.columns))
+    acc = _THREAD.counts.get(shape)
+    if acc is None:
+        _THREAD.counts.clear()
+        acc = _THREAD.counts[shape] = task.layout.empty(task.scn.n_years)
+    try:
+        _chunk(
+            task.scn,
+            task.model,
+            task.seed,
+            task.start,
+            task.stop,
+            task.layout,
+            task.threshold,
+            acc,
+            _THREAD.ws,
+        )
+    except BaseException:
+        _THREAD.counts.clear()  # half-counted: never reused
+        raise
+    return _Part.take(acc)
 
 
 @dataclass(frozen=True)
@@ -406,13 +491,16 @@ def fan(
     chunk: int = DEFAULT_CHUNK,
     workers: int | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> Fan:
     """Run ``draws`` draws of the scenario's shocks and summarise them (see :class:`Fan`).
 
     ``draws``, ``seed`` and ``model`` default to the scenario's ``uncertainty:`` section.
-    ``workers`` threads (default: the number of CPUs) take chunks of ``chunk`` draws in turn;
-    neither changes the result. ``progress(n)`` is called after each chunk of ``n`` draws,
-    from the worker threads.
+    Chunks of ``chunk`` draws run on ``executor`` (:mod:`budgetsim.uncertainty.execute`:
+    threads, or a Dask cluster), by default on ``workers`` threads (default: the number of
+    CPUs); none of these changes the result. Each chunk sends back its counts, never its
+    draws. ``progress(n)`` is called, in the calling thread, as each chunk of ``n`` draws
+    comes back.
 
     Parameters
     ----------
@@ -429,9 +517,11 @@ def fan(
     chunk : int
         Draws per chunk, at least 1: bounds the memory used.
     workers : int, optional
-        Threads to run chunks on.
+        Threads to run chunks on, without an ``executor``.
     progress : callable, optional
         ``progress(n)``, called with the draws of each finished chunk.
+    executor : Executor, optional
+        Where to run the chunks, e.g. ``dask_executor()``; it is not closed here.
 
     Returns
     -------
@@ -445,7 +535,10 @@ def fan(
     ValueError
         ``draws`` or ``chunk`` below 1, or a percentile outside (0, 100).
     DivergenceError
-        Some draw diverges (GDP at or below zero, or debt beyond 100 times GDP).
+        Some draw diverges (GDP at or below zero, or debt beyond 100 times GDP); the
+        first chunk with such a draw is named.
+    ExecutorError
+        The executor could not run the chunks (a Dask cluster lost).
     """
     m = _model(scn, model)
     u = scn.uncertainty
@@ -457,31 +550,13 @@ def fan(
     if any(not 0.0 < q < 100.0 for q in percentiles):
         raise ValueError("percentiles must lie strictly between 0 and 100")
     layout = _Layout(scn)
-    bounds = [(a, min(a + chunk, n)) for a in range(0, n, chunk)]
-    nworkers = max(1, min(workers or os.cpu_count() or 1, len(bounds)))
-    lock = threading.Lock()
-    order = iter(bounds)
-
-    def work() -> _Counts:
-        acc = layout.empty(scn.n_years)
-        ws = Workspace()
-        while True:
-            with lock:
-                nxt = next(order, None)
-            if nxt is None:
-                return acc
-            _chunk(scn, m, s, nxt[0], nxt[1], layout, threshold, acc, ws)
-            if progress is not None:
-                progress(nxt[1] - nxt[0])
-
-    if nworkers == 1:
-        total = work()
-    else:
-        with ThreadPoolExecutor(nworkers) as pool:
-            parts = [f.result() for f in [pool.submit(work) for _ in range(nworkers)]]
-        total = parts[0]
-        for part in parts[1:]:
-            total.add(part)
+    tasks = [_Task(scn, m, s, a, min(a + chunk, n), layout, threshold) for a in range(0, n, chunk)]
+    ex = executor if executor is not None else local_executor(min(workers or CPUS, len(tasks)))
+    total = layout.empty(scn.n_years)
+    for i, part in completed(ex, _run_task, tasks):
+        total.add(part)
+        if progress is not None:
+            progress(tasks[i].stop - tasks[i].start)
     return _summarise(scn, layout, total, percentiles, s, threshold)
 
 

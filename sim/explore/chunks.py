@@ -1,0 +1,407 @@
+"""Sweeps: a scenario run over a grid (or any set) of values of some of its keys, every
+point a row of the engine's batch, in chunks, with the outcomes a researcher compares.
+
+Points are cut into chunks of at most :data:`CHUNK_POINTS` points (fewer with draws:
+:data:`CHUNK_ROWS` rows of points times draws); an executor maps :func:`run_chunk` over
+them (threads on this machine by default; see :mod:`budgetsim.uncertainty.execute` for
+others). The chunks, and the random numbers, do not depend on the executor or its
+workers: with draws every point sees the same draws (common random numbers: draws 0 to
+N-1 of the seed, the numbers ``budgetsim fan`` uses), so a point's chance of passing is
+``fan``'s for that point, and differences between points are not sampling noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from budgetsim.explore.batch import TARGET_SHARE, Build, Plan, apply, classify, plan
+from budgetsim.explore.grid import TIED, Vary, check_keys
+from budgetsim.model.guard import run_batch
+from budgetsim.model.result import TARGET_SLACK_PP
+from budgetsim.model.scenario import Scenario, ShockModel
+from budgetsim.model.units import to_percent
+from budgetsim.uncertainty.execute import Executor, local_executor
+from budgetsim.uncertainty.montecarlo import NoUncertaintyError
+from budgetsim.uncertainty.shocks import normals, shock_paths
+
+#: Points per chunk without draws.
+CHUNK_POINTS = 4096
+#: Rows (points x draws) per chunk with draws.
+CHUNK_ROWS = 16384
+
+
+def local() -> Executor:
+    """Threads over chunks on this machine, as ``fan`` runs its chunks
+    (:func:`budgetsim.uncertainty.execute.local_executor`)."""
+    return local_executor()
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """What is measured at each point.
+
+    Attributes
+    ----------
+    year : int
+        The rules' year: debt, borrowing and each rule's headroom are read in it.
+    rules : tuple of str
+        The rules' names, in the scenario's order.
+    draws : int
+        Draws per point for the chances of passing (0: none).
+    seed : int
+    shocks : ShockModel or None
+    """
+
+    year: int
+    rules: tuple[str, ...]
+    draws: int = 0
+    seed: int = 0
+    shocks: ShockModel | None = None
+
+
+@dataclass(frozen=True)
+class ChunkItem:
+    """One chunk of points: what :func:`run_chunk` needs, small and picklable.
+
+    Attributes
+    ----------
+    plans : tuple of Plan
+        The plans of the groups this chunk's points belong to.
+    group : ndarray of int, shape (points,)
+        Each point's position in ``plans``.
+    values : ndarray, shape (points, keys)
+        The points, file units.
+    outcomes : Outcomes
+    """
+
+    plans: tuple[Plan, ...]
+    group: np.ndarray
+    values: np.ndarray
+    outcomes: Outcomes
+
+
+def _columns(rules: Sequence[str], draws: int) -> list[str]:
+    cols = ["extra_today", "debt_pct_gdp", "psnb_pct_gdp"]
+    for r in rules:
+        cols += [f"headroom:{r}", f"pass:{r}"]
+        if draws:
+            cols.append(f"p_pass:{r}")
+    return [*cols, "target_met", "diverged"]
+
+
+def _shocked(scn: Scenario, rows: dict[str, np.ndarray], o: Outcomes, n: int) -> Scenario:
+    """The points' rows repeated ``o.draws`` times, with the draws' shocks added to growth,
+    the deflator and market rates as :func:`budgetsim.uncertainty.montecarlo.with_shocks`
+    adds them."""
+    assert o.shocks is not None
+    u = shock_paths(o.shocks, normals(o.seed, 0, o.draws, scn.n_years))
+    rep = {k: np.repeat(v, o.draws, axis=0) for k, v in rows.items()}
+    shocks = {
+        "real_growth": u.real_growth,
+        "deflator": u.deflator,
+        "short_rate": u.rate,
+        "long_rate": u.rate,
+    }
+    for name, shock in shocks.items():
+        base = rep[name] if name in rep else np.asarray(getattr(scn, name), dtype=np.float64)
+        rep[name] = base + np.tile(shock, (n, 1))
+    return apply(scn, rep)
+
+
+def _in_year(scn: Scenario, year: int) -> Scenario:
+    """The scenario with each rule checked in ``year`` only (the rules not checked then
+    left out): the rules' other years are not computed."""
+    rules = tuple(replace(r, years=(year,)) for r in scn.rules if year in r.years)
+    return replace(scn, rules=rules)
+
+
+def _group(p: Plan, values: np.ndarray, o: Outcomes) -> dict[str, np.ndarray]:
+    scn = _in_year(p.scenario, o.year)
+    n = len(values)
+    rows = p.rows(values)
+    batch = run_batch(apply(scn, rows))
+    paths = batch.paths
+    col = int(np.searchsorted(scn.years, o.year))
+    cost_year = scn.horizon if scn.target_year is None else scn.target_year
+    k = int(np.searchsorted(scn.years, cost_year))
+    out: dict[str, np.ndarray] = {}
+    with np.errstate(all="ignore"):
+        out["extra_today"] = np.broadcast_to(paths.extra_today[:, k], (n,)).copy()
+        gdp = paths.gdp[:, col]
+        out["debt_pct_gdp"] = to_percent(paths.debt[:, col] / gdp)
+        out["psnb_pct_gdp"] = to_percent(paths.psnb[:, col] / gdp)
+        for rule in batch.rules:  # each in the rules' year only; the others stay NaN
+            out[f"headroom:{rule.name}"] = rule.headroom[:, 0]
+            out[f"pass:{rule.name}"] = rule.passed[:, 0] * 1.0
+        met = np.full(n, np.nan)
+        share = rows.get(TARGET_SHARE, scn.target_share)
+        if scn.target_year is not None and share is not None:
+            jt = int(np.searchsorted(scn.years, scn.target_year))
+            reached = to_percent(paths.headline_share(np.array([jt]))[:, 0])
+            met = (reached >= to_percent(np.asarray(share)) - TARGET_SLACK_PP) * 1.0
+        out["target_met"] = met
+    diverged = np.zeros(n, dtype=bool)
+    if batch.diverged is not None:
+        diverged = batch.diverged.rows.copy()
+    out["diverged"] = diverged * 1.0
+    if o.draws:
+        shocked = run_batch(_shocked(scn, rows, o, n))
+        for rule in shocked.rules:
+            out[f"p_pass:{rule.name}"] = rule.passed[:, 0].reshape(n, o.draws).mean(axis=1)
+    return out
+
+
+def run_chunk(item: ChunkItem) -> dict[str, np.ndarray]:
+    """Every outcome of one chunk's points (a module-level function, so an executor in
+    another process can run it).
+
+    Parameters
+    ----------
+    item : ChunkItem
+
+    Returns
+    -------
+    dict of str to ndarray, shape (points,)
+        ``extra_today`` (currency), ``debt_pct_gdp`` and ``psnb_pct_gdp`` (% of GDP) in
+        the rules' year, ``headroom:RULE`` (currency), ``pass:RULE`` (1 or 0),
+        ``p_pass:RULE`` (with draws, 0 to 1), ``target_met`` (1, 0, NaN without a target)
+        and ``diverged`` (1 where the point's run diverged: its outcomes mean nothing).
+    """
+    o = item.outcomes
+    n = len(item.values)
+    out = {c: np.full(n, np.nan) for c in _columns(o.rules, o.draws)}
+    for g, p in enumerate(item.plans):
+        where = np.flatnonzero(item.group == g)
+        if len(where):
+            for name, values in _group(p, item.values[where], o).items():
+                out[name][where] = values
+    return out
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a study's keys run: the batch keys, the grouped keys and each group's plan.
+
+    Attributes
+    ----------
+    varies : tuple of Vary
+    batch, grouped : tuple of int
+        Positions of the batch and grouped keys.
+    plans : dict of tuple of float to Plan
+        Each group's plan, by the grouped keys' values.
+    """
+
+    varies: tuple[Vary, ...]
+    batch: tuple[int, ...]
+    grouped: tuple[int, ...]
+    plans: dict[tuple[float, ...], Plan] = field(repr=False)
+
+
+def layout(build: Build, varies: Sequence[Vary], values: np.ndarray) -> Layout:
+    """Classify the keys and plan every group the points need.
+
+    Parameters
+    ----------
+    build : callable
+        ``build(assignments) -> Scenario``.
+    varies : sequence of Vary
+    values : ndarray, shape (points, keys)
+
+    Returns
+    -------
+    Layout
+
+    Raises
+    ------
+    ScenarioError
+        A key the file refuses (source ``--vary``).
+    """
+    check_keys(list(varies))
+    base = build([])
+    varies = tuple(_tied(v, base) for v in varies)
+    batch, grouped = classify(build, varies)
+    groups = sorted({tuple(row) for row in values[:, grouped]}) if grouped else [()]
+    plans: dict[tuple[float, ...], Plan] = {}
+    for g in groups:
+        fixed = dict(zip(grouped, g, strict=True))
+        p = plan(build, varies, batch, fixed)
+        if p is None:  # not affine, or the keys' changes do not add up: group them all
+            return _all_grouped(build, varies, values)
+        plans[g] = p
+    return Layout(varies, tuple(batch), tuple(grouped), plans)
+
+
+def _all_grouped(build: Build, varies: tuple[Vary, ...], values: np.ndarray) -> Layout:
+    keys = list(range(len(varies)))
+    plans = {}
+    for g in sorted({tuple(row) for row in values}):
+        p = plan(build, varies, [], dict(zip(keys, g, strict=True)))
+        assert p is not None  # without batch keys there is nothing to add up
+        plans[g] = p
+    return Layout(varies, (), tuple(keys), plans)
+
+
+def _tied(v: Vary, base: Scenario) -> Vary:
+    if not TIED.match(v.key) or v.shift:
+        return v
+    k = int(v.key.split(".")[2])
+    if k >= len(base.components):
+        return v  # the build names the missing component
+    return replace(v, tie_base=float(to_percent(base.components[k].base_share)))
+
+
+def chunks(lay: Layout, values: np.ndarray, outcomes: Outcomes) -> list[ChunkItem]:
+    """The points cut into chunks (:data:`CHUNK_POINTS`, or :data:`CHUNK_ROWS` rows with
+    draws), each with the plans of its groups.
+
+    Parameters
+    ----------
+    lay : Layout
+    values : ndarray, shape (points, keys)
+    outcomes : Outcomes
+
+    Returns
+    -------
+    list of ChunkItem
+    """
+    size = CHUNK_POINTS if not outcomes.draws else max(1, CHUNK_ROWS // outcomes.draws)
+    size = min(size, CHUNK_POINTS)
+    keys = list(lay.plans)
+    index = {g: i for i, g in enumerate(keys)}
+    items = []
+    for a in range(0, len(values), size):
+        part = values[a : a + size]
+        gid = np.array([index[tuple(row)] for row in part[:, list(lay.grouped)]], dtype=np.int64)
+        used = sorted(set(gid.tolist()))
+        local_id = {g: i for i, g in enumerate(used)}
+        items.append(
+            ChunkItem(
+                plans=tuple(lay.plans[keys[g]] for g in used),
+                group=np.array([local_id[g] for g in gid.tolist()], dtype=np.int64),
+                values=part,
+                outcomes=outcomes,
+            )
+        )
+    return items
+
+
+def evaluate(
+    build: Build,
+    varies: Sequence[Vary],
+    values: np.ndarray,
+    *,
+    year: int | None = None,
+    draws: int = 0,
+    seed: int = 0,
+    executor: Executor | None = None,
+) -> tuple[Layout, Outcomes, dict[str, np.ndarray]]:
+    """Every outcome at every point.
+
+    Parameters
+    ----------
+    build : callable
+        ``build(assignments) -> Scenario``.
+    varies : sequence of Vary
+    values : ndarray, shape (points, keys)
+        File units.
+    year : int, optional
+        The rules' year (default: the first year any rule is checked in; the horizon
+        without rules).
+    draws : int
+        Draws per point for the chances of passing (0: none).
+    seed : int
+    executor : Executor, optional
+        Default: :func:`local`.
+
+    Returns
+    -------
+    layout : Layout
+    outcomes : Outcomes
+    columns : dict of str to ndarray, shape (points,)
+        As :func:`run_chunk`.
+
+    Raises
+    ------
+    ScenarioError
+        A key the file refuses (source ``--vary``), or a year that is not projected.
+    NoUncertaintyError
+        Draws asked for and the scenario sets no shocks.
+    """
+    lay = layout(build, varies, values)
+    scn = next(iter(lay.plans.values())).scenario
+    rules = tuple(r.name for r in scn.rules)
+    if year is None:
+        year = min((r.years[0] for r in scn.rules), default=scn.horizon)
+    if year not in scn.years:
+        from budgetsim.errors import ScenarioError
+
+        raise ScenarioError.single("--year", f"{year} is not a projected year ({scn.span()})")
+    shocks = None
+    if draws:
+        if scn.uncertainty is None:
+            raise NoUncertaintyError(
+                f"{scn.source}: uncertainty: the scenario sets no shocks; add an "
+                "'uncertainty:' section (docs/uncertainty.md)"
+            )
+        shocks = scn.uncertainty.shocks
+    outcomes = Outcomes(year, rules, draws, seed, shocks)
+    items = chunks(lay, values, outcomes)
+    parts = (executor or local()).map(run_chunk, items)
+    columns = {
+        c: np.concatenate([p[c] for p in parts]) if parts else np.empty(0)
+        for c in _columns(rules, draws)
+    }
+    return lay, outcomes, columns
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A sweep's points and outcomes (:func:`sweep`).
+
+    Attributes
+    ----------
+    title, source, unit : str
+        The scenario's title, file and currency unit.
+    keys : tuple of str
+        The varied keys as columns name them (``KEY``, or ``KEY+=`` for a shift).
+    key_units : tuple of str
+        Each key's unit in the file (``% a year``, ...).
+    values : ndarray, shape (points, keys)
+        The points, file units, the last key varying fastest.
+    year : int
+        The rules' year.
+    year_label : str
+    cost_year_label : str
+        The year of the extra cost (the target year; the horizon without one).
+    rules : tuple of str
+    draws, seed : int
+    columns : dict of str to ndarray, shape (points,)
+        As :func:`budgetsim.explore.chunks.run_chunk`: ``extra_today`` (currency, today's
+        terms), ``debt_pct_gdp``, ``psnb_pct_gdp`` (% of GDP), ``headroom:RULE``
+        (currency), ``pass:RULE``, ``p_pass:RULE``, ``target_met``, ``diverged``.
+    grouped : tuple of str
+        Keys run one group of points at a time (not as batch rows).
+    """
+
+    title: str
+    source: str
+    unit: str
+    keys: tuple[str, ...]
+    key_units: tuple[str, ...]
+    values: np.ndarray
+    year: int
+    year_label: str
+    cost_year_label: str
+    rules: tuple[str, ...]
+    draws: int
+    seed: int
+    columns: dict[str, np.ndarray]
+    grouped: tuple[str, ...] = ()
+
+    @property
+    def points(self) -> int:
+        """Number of points."""
+        return len(self.values)
