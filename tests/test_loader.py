@@ -18,7 +18,7 @@ import pytest
 from budgetsim import run
 from budgetsim.errors import ScenarioError, format_loc
 from budgetsim.input.files import MAX_BYTES, load_file, load_with_spec
-from budgetsim.input.loader import load_text
+from budgetsim.input.loader import Loaded, load_text
 from tests.conftest import ROOT
 
 FIXTURES = Path("tests/fixtures")
@@ -801,6 +801,15 @@ def test_overrides_apply_in_order() -> None:
         ("bogus.key=1", "--set: bogus: ", "unknown key (allowed here: defence"),
         ("economy.bogus.key=1", "--set: economy.bogus: ", "unknown key (allowed here: "),
         ("noequals", "--set: 'noequals': ", "expected key.path=value"),
+        ("economy.real_growth+=fast", "--set: economy.real_growth: ", "+= takes a number"),
+        ("economy.real_growth+=true", "--set: economy.real_growth: ", "+= takes a number"),
+        ("meta.title+=1", "--set: meta.title: ", "not a number or a path of numbers"),
+        (
+            "economy.feedback.persistence+=0.1",
+            "--set: economy.feedback.persistence: ",
+            "not set; set it with =",
+        ),
+        ("rules.5.limit+=1", "--set: rules[5].limit: ", "no item 5"),
         ("=3", "--set: '=3': ", "expected key.path=value"),
         (
             "defence.milestones={2030: ",
@@ -871,3 +880,31 @@ def test_every_bad_fixture_is_covered() -> None:
     named |= {"component_funding_problems.yaml"}
     on_disk = {p.name for p in BAD.glob("*.yaml")}
     assert on_disk <= named, sorted(on_disk - named)
+
+
+def _loaded(*overrides: str) -> Loaded:
+    return load_with_spec(UK_2030, overrides)
+
+
+def test_shift_adds_to_every_value_of_a_path() -> None:
+    """``key+=delta`` moves each value of a {year: value} path, in the file's units."""
+    before = _loaded().spec.economy.real_growth
+    after = _loaded("economy.real_growth+=-0.5").spec.economy.real_growth
+    assert isinstance(before, dict) and isinstance(after, dict)
+    assert after.keys() == before.keys()
+    assert all(after[y] == pytest.approx(before[y] - 0.5) for y in before)
+
+
+def test_shift_of_a_number_and_after_a_set() -> None:
+    """A shift applies to the value the key has at that point: the file's, or an earlier
+    ``--set``'s."""
+    base = _loaded().spec.economy.gdp
+    assert _loaded("economy.gdp+=10").spec.economy.gdp == pytest.approx(base + 10)
+    assert _loaded("economy.gdp=2000", "economy.gdp+=10").spec.economy.gdp == 2010
+
+
+def test_shift_by_zero_changes_nothing() -> None:
+    plain = _loaded().scenario
+    shifted = _loaded("economy.real_growth+=0", "interest.long_rate+=0").scenario
+    assert np.array_equal(plain.real_growth, shifted.real_growth)
+    assert np.array_equal(plain.long_rate, shifted.long_rate)

@@ -221,17 +221,21 @@ def read_merged(
 def parse_override(assignment: str) -> tuple[Loc, Any]:
     """``"defence.milestones={2030: 3}"`` -> (key path, value parsed as YAML).
 
+    ``key.path+=delta`` shifts instead: the value is a :class:`Shift`, which adds ``delta``
+    (in the key's file units) to a number or to every value of a path when applied.
+
     Parameters
     ----------
     assignment : str
-        ``key.path=value``, as ``--set`` gives it; a number in the path is a list item.
+        ``key.path=value`` or ``key.path+=delta``, as ``--set`` gives it; a number in the
+        path is a list item.
 
     Returns
     -------
     loc : tuple of str and int
         The key path.
     value : object
-        The value parsed as YAML; None for an empty value.
+        The value parsed as YAML; None for an empty value; a :class:`Shift` for ``+=``.
 
     Raises
     ------
@@ -241,8 +245,12 @@ def parse_override(assignment: str) -> tuple[Loc, Any]:
         ``--set``).
     """
     key, sep, raw = assignment.partition("=")
+    shift = key.endswith("+")
+    key = key.removesuffix("+")
     if not sep or not key.strip():
-        raise ScenarioError.single("--set", f"{assignment!r}: expected key.path=value")
+        raise ScenarioError.single(
+            "--set", f"{assignment!r}: expected key.path=value or key.path+=delta"
+        )
     parts = key.strip().split(".")
     if len(parts) > MAX_DEPTH:
         raise ScenarioError.single(
@@ -256,7 +264,60 @@ def parse_override(assignment: str) -> tuple[Loc, Any]:
         (problem,) = exc.problems
         message = problem.message.replace("invalid YAML: ", "the value is not YAML: ", 1)
         raise ScenarioError.single("--set", message, loc=loc) from None
+    if shift:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ScenarioError.single(
+                "--set", f"+= takes a number to add, not {raw.strip()!r}", loc=loc
+            )
+        return loc, Shift(float(value))
     return loc, value
+
+
+@dataclass(frozen=True)
+class Shift:
+    """``--set key.path+=delta``: add ``delta``, in the key's file units, to a number or to
+    every value of a path (a ``{year: value}`` mapping or a list)."""
+
+    delta: float
+
+    def applied(self, current: Any, loc: Loc) -> Any:
+        """The shifted value of ``current``, the value the key has before the override.
+
+        Parameters
+        ----------
+        current : object
+            The key's value in the file (after ``extends``): a number, a mapping or list of
+            numbers, or None when the key is not set.
+        loc : tuple of str and int
+            The key path, for messages.
+
+        Returns
+        -------
+        object
+            ``current`` with ``delta`` added to each number.
+
+        Raises
+        ------
+        ScenarioError
+            The key is not set, or holds something other than numbers.
+        """
+        if _is_number(current):
+            return current + self.delta
+        if isinstance(current, dict) and current and all(map(_is_number, current.values())):
+            return {k: v + self.delta for k, v in current.items()}
+        if isinstance(current, list) and current and all(map(_is_number, current)):
+            return [v + self.delta for v in current]
+        what = "is not set" if current is None else "is not a number or a path of numbers"
+        raise ScenarioError.single(
+            "--set",
+            f"cannot shift with +=: the key {what}"
+            + ("; set it with =" if current is None else ""),
+            loc=loc,
+        )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _apply_override(data: dict[str, Any], origins: Origins, loc: Loc, value: Any) -> None:
@@ -279,8 +340,13 @@ def _apply_override(data: dict[str, Any], origins: Origins, loc: Loc, value: Any
         target = nxt
     last = loc[-1]
     if isinstance(target, list):
-        target[_check_index(target, last, loc)] = value
+        index = _check_index(target, last, loc)
+        if isinstance(value, Shift):
+            value = value.applied(target[index], loc)
+        target[index] = value
     else:
+        if isinstance(value, Shift):
+            value = value.applied(target.get(last), loc)
         target[last] = value
     for old in [k for k in origins if k[: len(loc)] == loc]:
         del origins[old]
