@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # The editable install is "strict": it lays a tree of links named `budgetsim/...` under
 # build/, so the import name is the installed one and mypy can follow it. A new source file
 # needs the tree rebuilt, hence the dependency on every source file.
-SOURCES := pyproject.toml sim/py.typed $(wildcard sim/*.py sim/*/*.py cli/*.py cli/*/*.py web/*.py web/static/* sim/data/*) \
+SOURCES := pyproject.toml sim/py.typed $(wildcard sim/*.py sim/*/*.py cli/*.py cli/*/*.py web/*.py web/static/* web/static/*/* sim/data/*) \
 	$(wildcard scenarios/*.yaml scenarios/common/*.yaml)
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check \
 	--config-settings editable_mode=strict

@@ -246,7 +246,8 @@ def create_app(scenarios_dir: Path | None = None) -> FastAPI:
     async def page() -> Response:
         return FileResponse(str(static / "index.html"), media_type="text/html")
 
-    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    # follow_symlink: an editable install links the files into the package's folder.
+    app.mount("/static", StaticFiles(directory=str(static), follow_symlink=True), name="static")
 
     swagger = _swagger_dir()
     if swagger is not None:
@@ -259,7 +260,11 @@ def create_app(scenarios_dir: Path | None = None) -> FastAPI:
         async def docs_init() -> Response:
             return Response(DOCS_INIT, media_type="text/javascript")
 
-        app.mount("/docs-assets", StaticFiles(directory=str(swagger)), name="docs-assets")
+        app.mount(
+            "/docs-assets",
+            StaticFiles(directory=str(swagger), follow_symlink=True),
+            name="docs-assets",
+        )
 
     @app.get("/api/health", tags=["meta"])
     async def health() -> dict[str, str]:

@@ -101,7 +101,9 @@ def source_text(lib: Library, req: Request) -> tuple[str, str]:
         404 for a name not in the library; 422 for neither or both of name and YAML.
     """
     if (req.scenario is None) == (req.yaml is None):
-        raise bad('give "scenario" (a shipped scenario\'s name) or "yaml" (its text), not both')
+        raise bad(
+            'body: give "scenario" (a shipped scenario\'s name) or "yaml" (its text), not both'
+        )
     if req.yaml is not None:
         return POSTED, req.yaml
     assert req.scenario is not None
