@@ -41,8 +41,10 @@
     runAbort: null,
     fanAbort: null,
     timer: 0,
+    lastRun: -1e9,
     fanTimer: 0,
     cursor: new Map(), // chart id -> highlighted year index
+    widths: new Map(), // chart id -> its width, read before anything is drawn
     seq: 0,
   };
 
@@ -66,12 +68,19 @@
     while (e.firstChild) e.removeChild(e.firstChild);
   }
 
+  const formats = new Map(); // digits -> Intl.NumberFormat (making one is slow)
+
   function fmt(v, digits) {
     if (v === null || v === undefined || !Number.isFinite(v)) return "–";
-    return v.toLocaleString("en-GB", {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    });
+    let f = formats.get(digits);
+    if (!f) {
+      f = new Intl.NumberFormat("en-GB", {
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      });
+      formats.set(digits, f);
+    }
+    return f.format(v);
   }
 
   function signed(v, digits) {
@@ -284,6 +293,7 @@
           const t = controlText(c, v);
           out.textContent = t;
           input.setAttribute("aria-valuetext", t);
+          document.documentElement.dataset.inputAt = String(performance.now());
           schedule();
         });
         wrap.append(top, input);
@@ -302,9 +312,22 @@
 
   // ---------------------------------------------------------------- running
 
+  // At most one run every DEBOUNCE_MS: a single change (a key press) runs at once; while a
+  // slider is dragged the changes in between are folded into one trailing run, which reads
+  // the values as they are when it starts. A newer run aborts the request of an older one.
   function schedule() {
-    clearTimeout(state.timer);
-    state.timer = setTimeout(runNow, DEBOUNCE_MS);
+    if (state.timer) return;
+    const wait = state.lastRun + DEBOUNCE_MS - performance.now();
+    if (wait <= 0) {
+      state.lastRun = performance.now();
+      runNow();
+      return;
+    }
+    state.timer = setTimeout(() => {
+      state.timer = 0;
+      state.lastRun = performance.now();
+      runNow();
+    }, wait);
   }
 
   function busy(on) {
@@ -315,9 +338,13 @@
   async function runNow() {
     if (!state.source) return;
     if (state.runAbort) state.runAbort.abort();
+    // the quick fan of the previous values is no longer wanted
+    clearTimeout(state.fanTimer);
+    if (state.fanAbort) state.fanAbort.abort();
     const ctl = new AbortController();
     state.runAbort = ctl;
     const seq = ++state.seq;
+    const t0 = performance.now();
     busy(true);
     const body = request();
     const key = JSON.stringify(body);
@@ -331,12 +358,17 @@
       if (!state.shipped) state.shipped = rest.shift();
       if (state.compare.on && !state.compare.run) state.compare.run = rest.shift();
       state.run = run;
-      if (state.fanFor !== key) state.fan = null;
+      state.fanStale = state.fanFor !== key;
       showErrors(null);
+      const t1 = performance.now();
       render();
       busy(false);
-      document.documentElement.dataset.renderedAt = String(performance.now());
-      document.documentElement.dataset.renders = String(seq);
+      const t2 = performance.now();
+      const d = document.documentElement.dataset;
+      d.fetchMs = (t1 - t0).toFixed(1);
+      d.renderMs = (t2 - t1).toFixed(1);
+      d.renderedAt = String(t2);
+      d.renders = String(seq);
       scheduleFan(key, body);
     } catch (e) {
       if (e.name === "AbortError") return;
@@ -358,6 +390,7 @@
         if (JSON.stringify(request()) !== key) return; // the sliders moved meanwhile
         state.fan = fan;
         state.fanFor = key;
+        state.fanStale = false;
         $("fan-draws").textContent = String(fan.draws || FAN_DRAWS);
         renderHeadline();
         renderCharts();
@@ -372,7 +405,14 @@
 
   // ---------------------------------------------------------------- rendering
 
+  // Every chart's width, read at once before the page is written to (reading a size after
+  // a change makes the browser lay the page out again, once per chart).
+  function measure() {
+    for (const fig of document.querySelectorAll(".chart")) state.widths.set(fig.id, fig.clientWidth);
+  }
+
   function render() {
+    measure();
     const run = state.run;
     $("title").textContent = run.scenario;
     $("country").textContent = run.country ? `${run.country} · figures in ${run.unit}` : `figures in ${run.unit}`;
@@ -442,12 +482,18 @@
     }
     if (withChance) {
       const p = fan ? fan.p_all_rules_pass : null;
+      const stale = fan && state.fanStale;
       out.push(
         card(
           "chance",
           "Chance all rules pass",
           p === null || p === undefined ? "…" : `${fmt(100 * p, 0)} %`,
-          fan ? `quick fan of ${fan.draws} draws (seed ${fan.seed})` : "computing a quick fan…",
+          !fan
+            ? "computing a quick fan…"
+            : stale
+              ? "updating: this is the chance before your last change…"
+              : `quick fan of ${fan.draws} draws (seed ${fan.seed})`,
+          stale ? "stale" : "",
         ),
       );
     }
@@ -480,7 +526,7 @@
   }
 
   function frame(fig, title, subtitle) {
-    const width = Math.max(280, Math.floor(fig.clientWidth || 560));
+    const width = Math.max(280, Math.floor(state.widths.get(fig.id) || fig.clientWidth || 560));
     let height = Math.round(Math.min(340, Math.max(250, width * 0.62)));
     const root = svg("svg", {
       xmlns: SVG,
@@ -807,6 +853,7 @@
   function renderCharts() {
     const run = state.run;
     if (!run) return;
+    if (!state.widths.size) measure();
     const b = state.compare.on ? state.compare.run : null;
     const labels = run.year_labels;
     const S = run.series;
@@ -873,9 +920,12 @@
     const bands = [];
     if (fan && fan.series && fan.series.debt_pct_gdp) {
       const f = fan.series.debt_pct_gdp;
-      const align = (k) => run.years.map((yr) => {
+      // While the fan of the latest values is computed, the last one's band is drawn
+      // around the new central path (moved by the change in its central value).
+      const align = (k) => run.years.map((yr, j) => {
         const i = fan.years.indexOf(yr);
-        return i >= 0 && f[k] ? f[k][i] : NaN;
+        if (i < 0 || !f[k]) return NaN;
+        return state.fanStale && f.central ? f[k][i] + S.debt_pct_gdp[j] - f.central[i] : f[k][i];
       });
       bands.push({ name: "5th–95th percentile", lo: align("P5"), hi: align("P95"), color: COLOURS.band, opacity: 0.14 });
       bands.push({ name: "25th–75th", lo: align("P25"), hi: align("P75"), color: COLOURS.band, opacity: 0.24 });
@@ -884,7 +934,9 @@
     if (b) debt.push({ name: short(bName), values: alignB("debt_pct_gdp"), color: COLOURS.b, dash: "2 3" });
     lineChart($("chart-debt"), {
       title: "Public sector net debt",
-      subtitle: fan ? `% of GDP; band: a quick fan of ${fan.draws} draws` : "% of GDP (fan band loading…)",
+      subtitle: !fan
+        ? "% of GDP (fan band loading…)"
+        : `% of GDP; band: a quick fan of ${fan.draws} draws${state.fanStale ? " (updating…)" : ""}`,
       unit: "% of GDP",
       digits: 1,
       labels,
@@ -1170,7 +1222,10 @@
       if (window.innerWidth === lastWidth) return;
       lastWidth = window.innerWidth;
       clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(renderCharts, 100);
+      resizeTimer = setTimeout(() => {
+        measure();
+        renderCharts();
+      }, 100);
     });
   }
 
