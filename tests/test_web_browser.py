@@ -141,7 +141,8 @@ def _press_and_time(page: Page, selector: str, key: str) -> tuple[float, float, 
     total, fetch, draw = page.evaluate(
         """() => {
             const d = document.documentElement.dataset;
-            return [Number(d.renderedAt) - Number(d.inputAt), Number(d.fetchMs), Number(d.renderMs)];
+            const total = Number(d.renderedAt) - Number(d.inputAt);
+            return [total, Number(d.fetchMs), Number(d.renderMs)];
         }"""
     )
     return float(total), float(fetch), float(draw)
