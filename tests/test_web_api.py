@@ -401,3 +401,29 @@ def test_every_response_has_the_security_headers(
     assert "script-src 'self';" in csp
     assert res.headers["x-content-type-options"] == "nosniff"
     assert res.headers["referrer-policy"] == "no-referrer"
+
+
+# --- posted YAML meets the loader's limits --------------------------------------------------
+
+ALIAS_BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+    for prev, name in zip("abcd", "bcde", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("a: &a [x, x, x, x, x, x, x, x, x]\n" + ALIAS_BOMB, "an alias bomb"),
+        ("a: " + "[" * 5000 + "]" * 5000, "nesting depth"),
+        ("meta:\n  title: a\0b\n", "NUL byte"),
+        ("extends: uk_2030.yaml\nyears:\n  horizon: " + "9" * 5000 + "\n", "too large"),
+        ("extends: uk_2030.yaml\nyears:\n  horizon: 2300\n", "at most 200 projected years"),
+        ("a: !!python/object/apply:os.system ['true']\n", "<posted>:1: "),
+    ],
+    ids=["aliases", "depth", "nul", "big-number", "horizon", "python-tag"],
+)
+def test_hostile_yaml_is_refused_in_one_line_each(client: TestClient, text: str, says: str) -> None:
+    errors = errors_of(post(client, "/api/run", {"yaml": text}))
+    assert says in errors[0], errors
+    assert all(e.startswith("<posted>") for e in errors)

@@ -311,7 +311,11 @@ def create_app(scenarios_dir: Path | None = None) -> FastAPI:
     @app.post("/api/run", tags=["results"])
     async def run(body: ScenarioBody) -> Response:
         """``budgetsim run FILE --format json``."""
-        return _json(await _call(service.run_json, lib, body.request()))
+        req = body.request()
+        cached = service.cached_run_json(lib, req)  # a run is deterministic
+        if cached is not None:
+            return _json(cached)
+        return _json(await _call(service.run_json, lib, req))
 
     @app.post("/api/compare", tags=["results"])
     async def compare(body: CompareBody) -> Response:

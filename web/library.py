@@ -78,6 +78,24 @@ class LRU:
                 self._items.popitem(last=False)
         return value
 
+    def peek(self, key: object) -> object | None:
+        """The value for ``key`` if it is there (None if not); nothing is made.
+
+        Parameters
+        ----------
+        key : hashable
+            The cache key.
+
+        Returns
+        -------
+        object or None
+        """
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
     def clear(self) -> None:
         """Forget every entry."""
         with self._lock:

@@ -148,6 +148,35 @@ def _run(scenario_source: str, loaded: Loaded) -> Result:
         raise bad(f"{scenario_source}: {exc}") from None
 
 
+def _run_key(lib: Library, req: Request) -> tuple[str, str, str, tuple[str, ...]]:
+    source, text = source_text(lib, req)
+    return ("run", source, text, req.overrides)
+
+
+def cached_run_json(lib: Library, req: Request) -> str | None:
+    """The JSON of :func:`run_json` if this request was answered before (a dictionary
+    look-up: the app answers it on the event loop, without a thread); else None.
+
+    Parameters
+    ----------
+    lib : Library
+        The server's scenarios.
+    req : Request
+        The request.
+
+    Returns
+    -------
+    str or None
+
+    Raises
+    ------
+    ApiError
+        404 or 422 for a request without a scenario.
+    """
+    found = lib.results.peek(_run_key(lib, req))
+    return found if isinstance(found, str) else None
+
+
 def run_json(lib: Library, req: Request) -> str:
     """``budgetsim run FILE --set ... --format json``.
 
@@ -169,13 +198,13 @@ def run_json(lib: Library, req: Request) -> str:
     """
     from budgetsim.cli.present.tables import run_document
 
-    source, text = source_text(lib, req)
+    key = _run_key(lib, req)
 
     def make() -> str:
         loaded = load(lib, req)
-        return to_json(run_document(_run(source, loaded)).data)
+        return to_json(run_document(_run(key[1], loaded)).data)
 
-    return lib.results.get(("run", source, text, req.overrides), make)
+    return lib.results.get(key, make)
 
 
 def compare_json(
