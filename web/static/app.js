@@ -222,6 +222,7 @@
     state.shipped = null;
     state.fan = null;
     state.fanFor = "";
+    state.fanError = "";
     if (state.runAbort) state.runAbort.abort();
     if (state.fanAbort) state.fanAbort.abort();
     let info;
@@ -381,6 +382,7 @@
   function scheduleFan(key, body) {
     clearTimeout(state.fanTimer);
     if (state.fanFor === key && state.fan) return;
+    if (state.meta && state.meta.uncertainty === false) return; // no shocks: no fan
     state.fanTimer = setTimeout(async () => {
       if (state.fanAbort) state.fanAbort.abort();
       const ctl = new AbortController();
@@ -391,14 +393,15 @@
         state.fan = fan;
         state.fanFor = key;
         state.fanStale = false;
+        state.fanError = "";
         $("fan-draws").textContent = String(fan.draws || FAN_DRAWS);
         renderHeadline();
         renderCharts();
         document.documentElement.dataset.fanAt = String(performance.now());
       } catch (e) {
         if (e.name === "AbortError") return;
-        const card = $("headline").querySelector('[data-key="chance"] .value');
-        if (card) card.textContent = "n/a";
+        state.fanError = (e.lines || [String(e.message || e)]).join("; ");
+        renderHeadline();
       }
     }, FAN_DELAY_MS);
   }
@@ -415,6 +418,8 @@
     measure();
     const run = state.run;
     $("title").textContent = run.scenario;
+    const n = overrides().length;
+    $("edited").textContent = n ? "(with your changes)" : "";
     $("country").textContent = run.country ? `${run.country} · figures in ${run.unit}` : `figures in ${run.unit}`;
     renderHeadline();
     renderCharts();
@@ -422,6 +427,21 @@
     renderYears();
     renderCompare();
     renderSources();
+  }
+
+  // The rules by name, each with the years it is checked in, those it fails and the
+  // year of least headroom.
+  function ruleGroups(run) {
+    const groups = new Map();
+    for (const r of run.rules || []) {
+      if (!groups.has(r.name)) groups.set(r.name, { name: r.name, entries: [] });
+      groups.get(r.name).entries.push(r);
+    }
+    for (const g of groups.values()) {
+      g.tightest = g.entries.reduce((a, r) => (r.headroom < a.headroom ? r : a));
+      g.failed = g.entries.filter((r) => !r.passed);
+    }
+    return [...groups.values()];
   }
 
   function rulesYear(run) {
@@ -460,7 +480,9 @@
         `${label(run, last)}: ${fmt(s.debt_pct_gdp_at_horizon, 1)} %, ${signed(s.extra_debt_pct_gdp_at_horizon, 1)} pp against the baseline`,
       ),
     );
-    out.push(
+    if (s.target_year === null || s.target_year === undefined) {
+      out.push(card("target", "Target", "none", "this scenario sets no defence target"));
+    } else out.push(
       card(
         "target",
         `Target in ${label(run, s.target_year)}`,
@@ -469,18 +491,34 @@
         s.target_met ? "pass" : "fail",
       ),
     );
-    for (const r of run.rules || []) {
+    for (const g of ruleGroups(run)) {
+      const t = g.tightest;
+      const name = `${g.name[0].toUpperCase()}${g.name.slice(1)}`;
+      const many = g.entries.length > 1;
+      const first = label(run, g.entries[0].year);
+      const last = label(run, g.entries[g.entries.length - 1].year);
+      const passed = g.failed.length === 0;
+      let sub = `headroom ${signed(t.headroom, 1)} ${run.unit} (${t.measure})`;
+      if (many) {
+        sub =
+          (passed ? `every year; ` : `in ${g.failed.length} of ${g.entries.length} years; `) +
+          `tightest ${label(run, t.year)}: headroom ${signed(t.headroom, 1)} ${run.unit}`;
+      }
       out.push(
         card(
-          `rule:${r.name}`,
-          `${r.name[0].toUpperCase()}${r.name.slice(1)}, ${label(run, r.year)}`,
-          r.passed ? "✓ passes" : "✗ fails",
-          `headroom ${signed(r.headroom, 1)} ${run.unit} (${r.measure})`,
-          r.passed ? "pass" : "fail",
+          `rule:${g.name}`,
+          many ? `${name}, ${first} to ${last}` : `${name}, ${first}`,
+          passed ? "✓ passes" : "✗ fails",
+          sub,
+          passed ? "pass" : "fail",
         ),
       );
     }
-    if (withChance) {
+    if (withChance && state.meta && state.meta.uncertainty === false) {
+      out.push(card("chance", "Chance all rules pass", "–", "no fan: the scenario sets no shocks (no uncertainty: section)"));
+    } else if (withChance && state.fanError && !fan) {
+      out.push(card("chance", "Chance all rules pass", "–", `no fan: ${state.fanError}`));
+    } else if (withChance) {
       const p = fan ? fan.p_all_rules_pass : null;
       const stale = fan && state.fanStale;
       out.push(
@@ -510,7 +548,12 @@
   // ---- charts
 
   function niceTicks(lo, hi, count) {
-    if (!(hi > lo)) {
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+      lo = 0;
+      hi = 1;
+    }
+    // a flat line (a baseline against itself: equal but for rounding) gets a range around it
+    if (!(hi - lo > 1e-6 * Math.max(1, Math.abs(lo), Math.abs(hi)))) {
       const pad = Math.abs(lo) * 0.1 || 1;
       lo -= pad;
       hi += pad;
@@ -521,7 +564,9 @@
     const start = Math.floor(lo / step) * step;
     const end = Math.ceil(hi / step) * step;
     const ticks = [];
-    for (let v = start; v <= end + step / 2; v += step) ticks.push(Number(v.toFixed(10)));
+    for (let k = 0; start + k * step <= end + step / 2 && k < 100; k++) {
+      ticks.push(Number((start + k * step).toFixed(10)));
+    }
     return { ticks, lo: start, hi: end, step };
   }
 
@@ -616,8 +661,7 @@
   function xAxis(root, labels, xOf, y, plotWidth) {
     const every = Math.max(1, Math.ceil((labels.length * 58) / plotWidth));
     labels.forEach((lab, i) => {
-      if (i % every !== 0 && i !== labels.length - 1) return;
-      if (i === labels.length - 1 && i % every !== 0 && (i % every) < every / 2) return;
+      if ((labels.length - 1 - i) % every !== 0) return; // counted from the last year
       const t = svg("text", { x: xOf(i), y: y + 15, "font-size": 11, "text-anchor": "middle", fill: "#444" }, root);
       t.textContent = lab;
     });
@@ -715,7 +759,10 @@
     if (spec.marker !== undefined && spec.marker >= 0) {
       const x = xOf(spec.marker);
       svg("line", { x1: x, x2: x, y1: top, y2: bottom, stroke: "#999", "stroke-width": 1 }, root);
-      const mt = svg("text", { x: x + 4, y: top + 11, "font-size": 11, fill: "#555" }, root);
+      const flip = x + 8 + (spec.markerLabel || "").length * 6 > right;
+      const mt = svg("text", {
+        x: flip ? x - 4 : x + 4, y: top + 11, "font-size": 11, fill: "#555", "text-anchor": flip ? "end" : "start",
+      }, root);
       mt.textContent = spec.markerLabel || "";
     }
     for (const b of spec.bands || []) {
@@ -811,7 +858,8 @@
     const legendBottom = legend(root, items, 8, next, width);
     const top = legendBottom + 12;
     const bottom = height - 26;
-    const labelW = Math.min(180, Math.max(110, width * 0.3));
+    const longest = Math.max(...rows.map((r) => r.name.length));
+    const labelW = Math.min(width * 0.45, Math.max(60, longest * 6.8 + 6));
     const left = labelW + 8;
     const right = width - 16;
     const vals = [0];
@@ -827,8 +875,12 @@
     const bh = Math.min(26, slot * 0.5);
     rows.forEach((r, i) => {
       const cy = top + slot * (i + 0.5);
-      const name = svg("text", { x: labelW, y: cy + 4, "font-size": 12, "text-anchor": "end", fill: COLOURS.text }, root);
-      name.textContent = r.name;
+      const lines = wrap(r.name, Math.max(8, Math.floor(labelW / 6.8)));
+      lines.forEach((line, k) => {
+        const ty = cy + 4 + (k - (lines.length - 1) / 2) * 14;
+        const name = svg("text", { x: labelW, y: ty, "font-size": 12, "text-anchor": "end", fill: COLOURS.text }, root);
+        name.textContent = line;
+      });
       const x0 = x(0);
       const x1 = x(r.central);
       svg("rect", {
@@ -897,12 +949,13 @@
 
     const stacks = [];
     const sources = Object.entries(run.sources || {});
-    if (sources.length) {
-      sources.forEach(([name, values], i) =>
-        stacks.push({ name: `cut: ${name.replace(/_/g, " ")}`, values, color: COLOURS.funding[i % COLOURS.funding.length] }),
+    const cutSources = sources.filter(([name]) => sourceKinds(run).get(name) === "cuts");
+    if (cutSources.length) {
+      cutSources.forEach(([name, values], i) =>
+        stacks.push({ name: `cut: ${name.replace(/_/g, " ")}`, values, color: COLOURS.funding[(2 + i) % COLOURS.funding.length] }),
       );
-      const named = S.cuts.map((v, i) => v - sources.reduce((acc, [, vs]) => acc + vs[i], 0));
-      if (named.some((v) => Math.abs(v) > 1e-6)) stacks.push({ name: "other cuts", values: named, color: "#8a8a8a" });
+      const rest = S.cuts.map((v, i) => v - cutSources.reduce((acc, [, vs]) => acc + vs[i], 0));
+      if (rest.some((v) => Math.abs(v) > 1e-6)) stacks.push({ name: "other cuts", values: rest, color: "#8a8a8a" });
     } else {
       stacks.push({ name: "cuts", values: S.cuts, color: COLOURS.funding[0] });
     }
@@ -946,20 +999,60 @@
       markerLabel: "rules' year",
     });
 
+    // one row a rule, at its tightest year (a rule may be checked in several years)
     const rows = [];
-    const fanRules = new Map(((fan && fan.rules) || []).map((r) => [r.name, r]));
-    for (const r of run.rules || []) {
-      const f = fanRules.get(r.name);
-      rows.push({ name: b ? `A: ${r.name}` : r.name, central: r.headroom, lo: f ? f.P5 : NaN, hi: f ? f.P95 : NaN });
+    const fanRules = new Map(((fan && fan.rules) || []).map((r) => [`${r.name}@${r.year}`, r]));
+    const rowName = (prefix, g, r) =>
+      `${prefix}${g.name}${g.entries.length > 1 ? ` (${label(run, r.year)})` : ""}`;
+    for (const g of ruleGroups(run)) {
+      const r = g.tightest;
+      const f = state.fanStale ? null : fanRules.get(`${r.name}@${r.year}`);
+      rows.push({ name: rowName(b ? "A: " : "", g, r), central: r.headroom, lo: f ? f.P5 : NaN, hi: f ? f.P95 : NaN });
     }
-    if (b) for (const r of b.rules || []) rows.push({ name: `B: ${r.name}`, central: r.headroom, lo: NaN, hi: NaN, faint: true });
+    if (b) {
+      for (const g of ruleGroups(b)) {
+        rows.push({ name: rowName("B: ", g, g.tightest), central: g.tightest.headroom, lo: NaN, hi: NaN, faint: true });
+      }
+    }
     if (rows.length) {
-      headroomChart($("chart-headroom"), rows, run.unit, `${run.unit} in ${label(run, ry)}; above zero passes`);
+      const many = (run.rules || []).length > ruleGroups(run).length;
+      headroomChart(
+        $("chart-headroom"),
+        rows,
+        run.unit,
+        many ? `${run.unit}, each rule in its tightest year; above zero passes` : `${run.unit} in ${label(run, ry)}; above zero passes`,
+      );
       $("chart-headroom").hidden = false;
     } else {
       clear($("chart-headroom"));
       $("chart-headroom").hidden = true;
     }
+  }
+
+  // The run's JSON gives each funding source's amounts but not its kind (cuts or tax): the
+  // kinds are the split of the sources whose sums are the cuts and the tax rise.
+  function sourceKinds(run) {
+    const names = Object.keys(run.sources || {});
+    const kinds = new Map(names.map((n) => [n, "cuts"]));
+    if (!names.length || names.length > 10) return kinds;
+    let best = Infinity;
+    for (let mask = 0; mask < 1 << names.length; mask++) {
+      let err = 0;
+      run.years.forEach((_, i) => {
+        let cut = 0;
+        let tax = 0;
+        names.forEach((n, k) => {
+          if (mask & (1 << k)) tax += run.sources[n][i];
+          else cut += run.sources[n][i];
+        });
+        err += Math.abs(cut - run.series.cuts[i]) + Math.abs(tax - run.series.tax_rise[i]);
+      });
+      if (err < best - 1e-9) {
+        best = err;
+        names.forEach((n, k) => kinds.set(n, mask & (1 << k) ? "tax" : "cuts"));
+      }
+    }
+    return kinds;
   }
 
   function short(text) {
@@ -1038,7 +1131,12 @@
       [`Extra debt in ${last}, share of GDP`, s.extra_debt_pct_gdp_at_horizon, "pp of GDP", 2],
       [`Debt in ${last}`, s.debt_pct_gdp_at_horizon, "% of GDP", 1],
       [`Baseline debt in ${last}`, s.baseline_debt_pct_gdp_at_horizon, "% of GDP", 1],
-      ...(run.rules || []).map((r) => [`Headroom, ${r.name} (${label(run, r.year)})`, r.headroom, u, 1]),
+      ...ruleGroups(run).map((g) => [
+        g.entries.length > 1 ? `Headroom, ${g.name} (its tightest year)` : `Headroom, ${g.name} (${label(run, g.tightest.year)})`,
+        g.tightest.headroom,
+        u,
+        1,
+      ]),
     ];
   }
 
