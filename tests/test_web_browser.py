@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, invoke
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -292,11 +292,27 @@ def test_compare_mode_and_downloads(server: str, browser: Browser) -> None:
     path = download.value.path()
     assert download.value.suggested_filename == "budgetsim-chart-debt.png"
     assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the scenario as YAML, with the page's changes: the command line gives the same numbers
+    page.focus(TARGET)
+    page.keyboard.press("PageUp")
+    page.wait_for_function("() => document.getElementById('edited').textContent !== ''")
+    page.wait_for_function("() => document.documentElement.dataset.busy === '0'")
+    with page.expect_download() as download:
+        page.click("#dl-yaml")
+    assert download.value.suggested_filename == "uk_2030-edited.yaml"
+    shown = page.evaluate("() => window.budgetsim.state.run")
+    result = invoke("run", download.value.path(), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    ran = json.loads(result.stdout)
+    assert ran["series"] == shown["series"] and ran["summary"] == shown["summary"]
+    assert ran["rules"] == shown["rules"]
     # the results as CSV, built in the page from the run's JSON
     with page.expect_download() as download:
         page.click("#dl-csv")
     lines = Path(download.value.path()).read_text().splitlines()
     assert lines[0].startswith("year,label,gdp,") and lines[1].startswith("2025,2025-26,")
+    assert len(lines) == 1 + len(shown["years"])
+    assert float(lines[1].split(",")[2]) == shown["series"]["gdp"][0]
     assert console.errors == []
     page.close()
 
@@ -319,5 +335,24 @@ def test_screenshot(server: str, browser: Browser) -> None:
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     if os.environ.get("BUDGETSIM_DOCS_SCREENSHOT") == "1":
         shutil.copyfile(shot, DOCS_IMAGE)
+    assert console.errors == []
+    page.close()
+
+
+def test_every_shipped_scenario_draws(server: str, browser: Browser) -> None:
+    page, console = _open(browser, server)
+    names = page.eval_on_selector_all("#scenario option", "os => os.map(o => o.value)")
+    assert len(names) >= 10 and "uk_2030" in names
+    for name in names:
+        before = _renders(page)
+        page.select_option("#scenario", name)
+        page.wait_for_function(
+            "n => Number(document.documentElement.dataset.renders || 0) > n", arg=before
+        )
+        cost = page.text_content(HEADLINE) or ""
+        assert cost.split()[0].replace(",", "").replace(".", "").isdigit(), (name, cost)
+        assert page.is_hidden("#errors"), (name, page.text_content("#errors"))
+        assert page.locator("#chart-debt polyline[data-series]").count() == 1, name
+        assert page.locator("#year-table tbody tr").count() >= 5, name
     assert console.errors == []
     page.close()
