@@ -169,7 +169,11 @@ def test_target_slider_moves_headline_and_charts(
     assert "3.30" in (page.text_content('[id$="-out"]') or "")
     # the difference from the scenario as shipped says what moved
     assert page.locator("#diff-table tbody tr").count() > 5
-    assert "defence.milestones=" in (page.text_content("#sources") or "")
+    sources = page.text_content("#sources") or ""
+    assert "defence.milestones=" in sources
+    # the scenario's own meta: what it assumes, its sources, its baseline
+    assert "Defence rises in a straight line" in sources
+    assert "announced 25 Feb 2025" in sources and "uk_baseline.yaml" in sources
 
     # back down with the keyboard: the headline returns to the shipped figure
     for _ in range(6):
