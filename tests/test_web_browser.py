@@ -323,7 +323,7 @@ def test_compare_mode_and_downloads(server: str, browser: Browser) -> None:
 
 def test_screenshot(server: str, browser: Browser) -> None:
     """The page as docs/web.md shows it: the target moved from 3 % to 3.5 % of GDP."""
-    page, console = _open(browser, server, width=1280, height=1000)
+    page, console = _open(browser, server, width=1280, height=1250)
     for _ in range(10):
         _press_and_time(page, TARGET, "ArrowRight")
     assert page.text_content('#headline [data-key="target"] .value') == "3.50 % of GDP"

@@ -246,7 +246,9 @@
     const shown = c.kind === "shift" ? signed(v, d) : fmt(v, d);
     const u = c.unit === "percentage points" ? "pp" : c.unit;
     const unit = u && u !== "year" ? ` ${u}` : "";
-    return c.unit === "year" ? String(v) : shown + unit;
+    // a year as the results label it (2030-31 for a fiscal year starting in 2030)
+    if (c.unit === "year") return state.run ? label(state.run, v) : String(v);
+    return shown + unit;
   }
 
   function buildControls() {
@@ -417,6 +419,15 @@
   function render() {
     measure();
     const run = state.run;
+    state.controls.forEach((c, i) => {
+      if (c.unit !== "year") return;
+      const t = controlText(c, valueOf(c));
+      const out = $(`ctl-${i}-out`);
+      if (out && out.textContent !== t) {
+        out.textContent = t;
+        $(`ctl-${i}`).setAttribute("aria-valuetext", t);
+      }
+    });
     $("title").textContent = run.scenario;
     const n = overrides().length;
     $("edited").textContent = n ? "(with your changes)" : "";
