@@ -1236,13 +1236,31 @@
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   }
 
+  // A number as Python writes a float (repr): 0.0, 2.5, 1e-05, -0.0; so the CSV is, byte
+  // for byte, what `budgetsim run --format csv --raw` writes.
+  function pyFloat(v) {
+    if (typeof v !== "number") return v;
+    if (Number.isNaN(v)) return "nan";
+    if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+    if (Object.is(v, -0)) return "-0.0";
+    const a = Math.abs(v);
+    if (a !== 0 && (a < 1e-4 || a >= 1e16)) {
+      const [mantissa, exp] = v.toExponential().split("e");
+      const sign = exp[0] === "-" ? "-" : "+";
+      const digits = exp.replace(/^[+-]/, "").padStart(2, "0");
+      return `${mantissa}e${sign}${digits}`;
+    }
+    const text = String(v);
+    return Number.isInteger(v) ? `${text}.0` : text;
+  }
+
   function toCsv(run) {
     const keys = Object.keys(run.series);
     const src = Object.keys(run.sources || {});
     const lines = [["year", "label", ...keys, ...src.map((s) => `source:${s}`)].map(csvCell).join(",")];
     run.years.forEach((yr, i) => {
       lines.push(
-        [yr, run.year_labels[i], ...keys.map((k) => run.series[k][i]), ...src.map((s) => run.sources[s][i])]
+        [yr, run.year_labels[i], ...keys.map((k) => pyFloat(run.series[k][i])), ...src.map((s) => pyFloat(run.sources[s][i]))]
           .map(csvCell)
           .join(","),
       );
