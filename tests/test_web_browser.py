@@ -247,7 +247,14 @@ def test_phone_width_has_no_sideways_scroll(server: str, browser: Browser) -> No
     for box in page.locator(".chart svg").all():
         bounds = box.bounding_box()
         assert bounds is not None and bounds["x"] >= 0 and bounds["x"] + bounds["width"] <= 390
+    # the headline stays in view while the sliders, above the results, are moved
+    page.focus(TARGET)
+    mini = page.locator("#mini")
+    assert mini.is_visible()
+    cost = (page.text_content(HEADLINE) or "").split()[0]
+    assert cost in (mini.text_content() or "")
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "page-390px-slider.png"))
     page.screenshot(path=str(ARTEFACTS / "page-390px.png"), full_page=True)
     assert console.errors == []
     page.close()
@@ -283,6 +290,7 @@ def test_a_pasted_scenario_name_with_html_is_shown_as_text(server: str, browser:
 
 def test_compare_mode_and_downloads(server: str, browser: Browser) -> None:
     page, console = _open(browser, server)
+    assert page.is_hidden("#mini")  # a phone's summary bar only
     page.check("#compare-on")
     page.wait_for_selector("#compare:not([hidden])")
     assert (page.text_content("#compare-b-title") or "").startswith("B: ")

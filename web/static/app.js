@@ -42,6 +42,7 @@
     fanAbort: null,
     timer: 0,
     lastRun: -1e9,
+    sourceSeq: 0,
     fanTimer: 0,
     cursor: new Map(), // chart id -> highlighted year index
     widths: new Map(), // chart id -> its width, read before anything is drawn
@@ -217,21 +218,29 @@
     if (other) $("compare-with").value = other.name;
   }
 
+  // Load a scenario's controls, then run it. A scenario that does not load leaves the page
+  // on the one before (its controls and results), with the messages above them.
   async function useSource(source) {
+    const ticket = ++state.sourceSeq;
+    busy(true);
+    let info;
+    try {
+      info = await api("/api/controls", { ...source, overrides: [] });
+    } catch (e) {
+      if (ticket !== state.sourceSeq) return;
+      busy(false);
+      showErrors(e.lines || [String(e)]);
+      return;
+    }
+    if (ticket !== state.sourceSeq) return; // another scenario was picked meanwhile
+    if (state.runAbort) state.runAbort.abort();
+    clearTimeout(state.fanTimer);
+    if (state.fanAbort) state.fanAbort.abort();
     state.source = source;
     state.shipped = null;
     state.fan = null;
     state.fanFor = "";
     state.fanError = "";
-    if (state.runAbort) state.runAbort.abort();
-    if (state.fanAbort) state.fanAbort.abort();
-    let info;
-    try {
-      info = await api("/api/controls", { ...source, overrides: [] });
-    } catch (e) {
-      showErrors(e.lines || [String(e)]);
-      return;
-    }
     showErrors(null);
     state.controls = Array.isArray(info) ? info : info.controls || [];
     state.meta = info.meta || info.scenario || null;
@@ -554,6 +563,21 @@
     const box = $("headline");
     clear(box);
     for (const c of headlineCards(state.run, state.fan, true)) box.appendChild(c);
+    renderMini();
+  }
+
+  // One line for a phone's screen: the cost, debt and each rule, pinned to its bottom.
+  function renderMini() {
+    const run = state.run;
+    const s = run.summary;
+    const mini = $("mini");
+    clear(mini);
+    mini.appendChild(node("span", `+${fmt(s.extra_defence_today_in_cost_year, 1)} ${run.unit} a year`, "mini-cost"));
+    mini.appendChild(node("span", `debt ${fmt(at(run, "debt_pct_gdp", rulesYear(run)), 1)} %`));
+    for (const g of ruleGroups(run)) {
+      const ok = g.failed.length === 0;
+      mini.appendChild(node("span", `${ok ? "✓" : "✗"} ${g.name.replace(/ rule$/, "")}`, ok ? "pass" : "fail"));
+    }
   }
 
   // ---- charts
