@@ -86,9 +86,8 @@ def serve_command(
         fail(NEEDS_EXTRA)
     from budgetsim.errors import ScenarioError
 
-    folder = None if scenarios is None else scenarios.resolve()
     try:
-        web_app.create_app(folder)  # checks the folder now, in one line, before listening
+        web_app.create_app(scenarios)  # checks the folder now, in one line, before listening
     except ScenarioError as exc:
         fail(str(exc))
     if not is_local(host):
@@ -99,11 +98,12 @@ def serve_command(
         )
     sys.stdout.write(f"budgetsim serve: the page is at {address(host, port)} (Ctrl-C stops)\n")
     sys.stdout.flush()
-    if folder is not None:
-        # Every worker process builds its own app from the factory; it reads the folder.
+    if scenarios is not None:
+        # Every worker process builds its own app from the factory and reads the folder
+        # (named as given: the workers start in this folder too).
         import os
 
-        os.environ[web_app.SCENARIOS_ENV] = str(folder)
+        os.environ[web_app.SCENARIOS_ENV] = str(scenarios)
     uvicorn.run(
         "budgetsim.web.app:app_from_env",
         factory=True,

@@ -141,7 +141,12 @@ def test_an_infeasible_answer_is_the_commands_json(client: TestClient) -> None:
 def test_yaml_is_standalone_and_runs_with_the_same_numbers(
     client: TestClient, tmp_path: Path
 ) -> None:
-    overrides = ["defence.milestones={2027: 2.5, 2032: 3.2}", "funding.tax_freeze=false"]
+    overrides = [
+        "defence.milestones={2027: 2.5, 2032: 3.2}",
+        "economy.real_growth+=-0.5",
+        "interest.long_rate+=1",
+        "economy.feedback.defence_multiplier=0.5",
+    ]
     body = {"scenario": "uk_2030", "overrides": overrides}
     text = post(client, "/api/yaml", body).json()["yaml"]
     assert "extends" not in text
@@ -427,3 +432,36 @@ def test_hostile_yaml_is_refused_in_one_line_each(client: TestClient, text: str,
     errors = errors_of(post(client, "/api/run", {"yaml": text}))
     assert says in errors[0], errors
     assert all(e.startswith("<posted>") for e in errors)
+
+
+def test_a_text_parsed_again_is_a_fresh_copy() -> None:
+    from budgetsim.input.yamltext import parse_yaml
+
+    text = (ROOT / "scenarios" / "uk_2030.yaml").read_text(encoding="utf-8")
+    first, lines = parse_yaml(text, "a.yaml")
+    first["defence"]["milestones"][2030] = 99.0
+    again, lines_again = parse_yaml(text, "a.yaml")
+    assert again["defence"]["milestones"][2030] == 3.0
+    assert lines_again == lines
+    assert parse_yaml(text, "b.yaml")[1][("defence",)][0] == "b.yaml"
+
+
+def test_the_models_work_runs_in_worker_threads(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import budgetsim.web.app as web_app
+
+    ran: list[str] = []
+    real = web_app.run_in_threadpool
+
+    async def recording(fn: Any, *args: Any) -> Any:
+        ran.append(fn.__name__)
+        return await real(fn, *args)
+
+    monkeypatch.setattr(web_app, "run_in_threadpool", recording)
+    post(client, "/api/fan", {"scenario": "uk_2030", "draws": 100, "seed": 1})
+    post(client, "/api/stress", {"scenario": "uk_2030", "tests": ["gilts_1pp"]})
+    post(client, "/api/solve", {"scenario": "uk_2030", "for": "max-share"})
+    post(client, "/api/frontier", {"scenario": "uk_2030", "targets": [3], "years": [2030]})
+    post(client, "/api/run", {"scenario": "uk_2030", "overrides": ["economy.real_growth+=0.01"]})
+    assert ran == ["fan_json", "stress_json", "solve_json", "frontier_json", "run_json"]

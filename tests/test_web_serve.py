@@ -84,7 +84,7 @@ def test_a_scenarios_folder_is_served(
     assert res.exit_code == 0, res.stderr
     import os
 
-    assert os.environ[SCENARIOS_ENV] == str(tmp_path.resolve())
+    assert os.environ[SCENARIOS_ENV] == str(tmp_path)
     with TestClient(app_from_env()) as client:
         assert [s["name"] for s in client.get("/api/scenarios").json()] == ["mine"]
         res2 = client.post("/api/run", json={"scenario": "mine"})
@@ -109,3 +109,26 @@ def test_a_bad_scenarios_folder_is_one_line(
 def test_addresses() -> None:
     assert serve_cmd.address("::1", 80) == "http://[::1]:80/"
     assert serve_cmd.is_local("127.0.0.1") and not serve_cmd.is_local("10.0.0.1")
+
+
+def test_the_command_line_runs_without_the_web_extra() -> None:
+    """`make run` installs no web extra: no command but serve may import FastAPI or
+    uvicorn, and serve without them is the one line (fastapi and uvicorn hidden here)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "sys.modules.update(fastapi=None, uvicorn=None, starlette=None)\n"
+        "from typer.testing import CliRunner\n"
+        "from budgetsim.cli.app import app\n"
+        "r = CliRunner().invoke(app, ['run', 'scenarios/uk_2030.yaml', '-f', 'json'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "r = CliRunner().invoke(app, ['serve'])\n"
+        "print(r.exit_code, r.stderr, end='')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "2 budgetsim serve: needs the web extra; install it with: pip install 'budgetsim[web]'\n"
+    )

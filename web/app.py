@@ -10,6 +10,7 @@ Content-Security-Policy (:mod:`budgetsim.web.security`).
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
@@ -105,14 +106,18 @@ class SolveBody(ScenarioBody):
         alias="for", description="--for: what to solve for."
     )
     year: int | None = Field(None, description="--year: target year.")
-    share: float | None = Field(None, description="--share: target share, % of GDP.")
-    discount: float = Field(0.0, description="--discount, % a year.", ge=-50, le=100)
+    share: float | None = Field(
+        None, description="--share: target share, % of GDP.", allow_inf_nan=False
+    )
+    discount: float = Field(
+        0.0, description="--discount, % a year.", ge=-50, le=100, allow_inf_nan=False
+    )
 
 
 class FrontierBody(ScenarioBody):
     """``budgetsim frontier``: which target by which year passes every rule."""
 
-    targets: list[float] | None = Field(
+    targets: list[Annotated[float, Field(allow_inf_nan=False)]] | None = Field(
         None, description="--targets: shares, % of GDP (default 2.5, 3, 3.5, 5)."
     )
     years: str | list[int] | None = Field(
@@ -272,9 +277,12 @@ def create_app(scenarios_dir: Path | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     listing: list[dict[str, Any]] = []
+    listing_lock = threading.Lock()
 
     def scenarios_list() -> str:
-        if not listing:
+        with listing_lock:  # made once, by the first request (each scenario loaded)
+            if listing:
+                return json.dumps(listing)
             for name, entry in lib.entries.items():
                 try:
                     scn = lib.load(entry.source, lib.texts[entry.source]).scenario

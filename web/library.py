@@ -10,6 +10,7 @@ results and messages as the command line names it when run from a source checkou
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import threading
 from collections import OrderedDict
@@ -170,6 +171,26 @@ class Library:
             "extend only those, by name (e.g. extends: uk_baseline.yaml)",
         )
 
+    def text_key(self, source: str, text: str) -> str:
+        """What a cache keys a scenario's text by: a library file's text itself (one
+        string shared by every request), posted text by its SHA-256 digest, so a cache of
+        posted scenarios does not keep up to 256 KiB of text per entry.
+
+        Parameters
+        ----------
+        source : str
+            The scenario's name.
+        text : str
+            Its text.
+
+        Returns
+        -------
+        str
+        """
+        if self.texts.get(source) is text:
+            return text
+        return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
     def source_of(self, name: str) -> tuple[str, str]:
         """The name in results and the text of a top-level scenario.
 
@@ -218,7 +239,7 @@ class Library:
             raise ScenarioError.single(
                 "--set", f"{len(overrides)} overrides; at most {MAX_OVERRIDES} in one request"
             )
-        key = (source, text, tuple(overrides))
+        key = (source, self.text_key(source, text), tuple(overrides))
         return self.loads.get(
             key, lambda: parse(text, source, resolve=self.resolve, overrides=overrides)
         )

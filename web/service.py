@@ -150,7 +150,7 @@ def _run(scenario_source: str, loaded: Loaded) -> Result:
 
 def _run_key(lib: Library, req: Request) -> tuple[str, str, str, tuple[str, ...]]:
     source, text = source_text(lib, req)
-    return ("run", source, text, req.overrides)
+    return ("run", source, lib.text_key(source, text), req.overrides)
 
 
 def cached_run_json(lib: Library, req: Request) -> str | None:
