@@ -449,10 +449,11 @@ def test_a_text_parsed_again_is_a_fresh_copy() -> None:
 def test_the_models_work_runs_in_worker_threads(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from starlette.concurrency import run_in_threadpool as real
+
     import budgetsim.web.app as web_app
 
     ran: list[str] = []
-    real = web_app.run_in_threadpool
 
     async def recording(fn: Any, *args: Any) -> Any:
         ran.append(fn.__name__)

@@ -160,7 +160,7 @@ DOCS_INIT = """window.addEventListener("load", function () {
     url: "/openapi.json",
     dom_id: "#swagger-ui",
     deepLinking: true,
-    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
     layout: "BaseLayout"
   });
 });
@@ -173,12 +173,11 @@ DOCS_HTML = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>budgetsim API</title>
 <link rel="stylesheet" href="/docs-assets/swagger-ui.css">
-<link rel="icon" href="/docs-assets/favicon-32x32.png">
+<link rel="icon" href="/docs-assets/favicon.png">
 </head>
 <body>
 <div id="swagger-ui"></div>
 <script src="/docs-assets/swagger-ui-bundle.js"></script>
-<script src="/docs-assets/swagger-ui-standalone-preset.js"></script>
 <script src="/docs-assets/init.js"></script>
 </body>
 </html>
@@ -186,11 +185,13 @@ DOCS_HTML = """<!doctype html>
 
 
 def _swagger_dir() -> Path | None:
+    """Swagger UI's files (5.x, which reads OpenAPI 3.1 as FastAPI writes it), as the
+    fastapi-offline package ships them; only its files are used."""
     try:
-        from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - the web extra installs it
+        found = files("fastapi_offline") / "static"
+    except ModuleNotFoundError:  # pragma: no cover - the web extra installs it
         return None
-    return Path(str(swagger_ui_path))
+    return Path(str(found))
 
 
 def create_app(scenarios_dir: Path | None = None) -> FastAPI:
