@@ -770,7 +770,7 @@
   function lineChart(fig, spec) {
     const { root, width, height, next } = frame(fig, spec.title, spec.subtitle);
     const left = 46;
-    const right = width - 14;
+    const right = width - 20; // room for half the last year's label
     const items = spec.series.map((s) => ({ name: s.name, color: s.color, dash: s.dash }));
     for (const b of spec.bands || []) items.push({ name: b.name, color: b.color, opacity: b.opacity, kind: "band" });
     const legendBottom = legend(root, items, 8, next, width);
@@ -888,7 +888,10 @@
     // rows: [{name, central, lo, hi, color}]
     const title = "Headroom against each fiscal rule";
     const { root, width, height, next } = frame(fig, title, subtitle);
-    const items = [{ name: "central", color: COLOURS.a, kind: "bar" }];
+    const items = [
+      { name: "passes", color: COLOURS.pass, kind: "bar" },
+      { name: "fails", color: COLOURS.fail, kind: "bar" },
+    ];
     if (rows.some((r) => Number.isFinite(r.lo))) items.push({ name: "5th–95th percentile", color: "#222", kind: "line" });
     const legendBottom = legend(root, items, 8, next, width);
     const top = legendBottom + 12;
