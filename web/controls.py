@@ -406,6 +406,8 @@ def controls_of(lib: Library, req: Request) -> str:
             "components": [c.name for c in scn.components],
             "uncertainty": scn.uncertainty is not None,
             "reference": scn.reference,
+            "description": spec.meta.description,
+            "baseline": spec.meta.baseline,
         },
         "controls": controls,
         "warnings": [str(w) for w in scn.warnings],
