@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # The editable install is "strict": it lays a tree of links named `budgetsim/...` under
 # build/, so the import name is the installed one and mypy can follow it. A new source file
 # needs the tree rebuilt, hence the dependency on every source file.
-SOURCES := pyproject.toml sim/py.typed $(wildcard sim/*.py sim/*/*.py cli/*.py cli/*/*.py sim/data/*) \
+SOURCES := pyproject.toml sim/py.typed $(wildcard sim/*.py sim/*/*.py cli/*.py cli/*/*.py web/*.py web/static/* web/static/*/* sim/data/*) \
 	$(wildcard scenarios/*.yaml scenarios/common/*.yaml)
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check \
 	--config-settings editable_mode=strict
@@ -16,7 +16,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check 
 COMPILE := $(BIN)/python -m compileall -q build/__editable__.*
 SCENARIO ?= scenarios/uk_2030.yaml
 
-.PHONY: run test lint typecheck unit bench docs fuzz mutation clean
+.PHONY: run serve test lint typecheck unit bench docs fuzz mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,14 +30,24 @@ $(VENV)/.installed: $(BIN)/python $(SOURCES)
 $(VENV)/.installed-test: $(BIN)/python $(SOURCES)
 	$(PIP_INSTALL) -e '.[test]'
 	$(COMPILE)
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-web
+
+# `make serve`: the web page and API (docs/api-web.md) need the web extra; `make run` does not.
+$(VENV)/.installed-web: $(BIN)/python $(SOURCES)
+	$(PIP_INSTALL) -e '.[plot,web]'
+	$(COMPILE)
 	@touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(BIN)/budgetsim run $(SCENARIO)
 
+# Installs budgetsim with the web extra into .venv and serves the page on 127.0.0.1:8000.
+serve: $(VENV)/.installed-web
+	$(BIN)/budgetsim serve
+
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check sim cli tests benchmarks fuzz scripts
-	$(BIN)/ruff format --check sim cli tests benchmarks fuzz scripts
+	$(BIN)/ruff check sim cli web tests benchmarks fuzz scripts
+	$(BIN)/ruff format --check sim cli web tests benchmarks fuzz scripts
 	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-test

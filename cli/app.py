@@ -49,6 +49,7 @@ from budgetsim.cli.present.tables import (
     metric_document,
     run_document,
 )
+from budgetsim.cli.serve_cmd import serve_command
 from budgetsim.cli.solve_cmd import frontier_command, solve_command
 from budgetsim.cli.sweep_cmd import sensitivity_command, sweep_command
 from budgetsim.cli.uncertainty_cmd import calibrate_command, fan_command, stress_command
@@ -343,3 +344,4 @@ app.command("plot")(plot_command)  # docs/charts.md
 app.command("report")(report_command)  # docs/report.md
 app.command("check")(check_command)  # docs/cli.md#budgetsim-check
 app.command("examples")(examples_command)
+app.command("serve")(serve_command)  # docs/api-web.md

@@ -294,6 +294,9 @@ def cases() -> Iterator[Case]:
         ("rep.html",),
     )
     yield Case("examples", ("examples", "ex"), ("ex",))
+    # serve would listen for ever: only its refusals, which stop before the server starts.
+    yield Case("serve.no-such-folder", ("serve", "--scenarios", "no-such-folder"))
+    yield Case("serve.port", ("serve", "--port", "0"))
     # Components on cash paths and with funding of their own (docs/scenarios.md's example).
     example = "docs/examples/uk_ukraine_cash.yaml"
     for fmt in FORMATS:

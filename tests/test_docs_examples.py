@@ -3,7 +3,10 @@
 The examples of README.md and docs/*.md (tests/docs_examples.py says how a page shows
 one) run in a scratch copy of the project's scenarios, fixtures and docs, in the order the
 page gives them, in-process (as ``budgetsim ARGS``; the shell's globs, braces,
-``| head``, ``>``, ``||``, ``echo $?``, ``cat`` and ``head`` are done here). A command
+``| head``, ``>``, ``||``, ``echo $?``, ``cat`` and ``head`` are done here). ``budgetsim
+serve`` runs with uvicorn's ``run`` replaced (it would serve for ever), and ``curl`` of the
+server's default address, http://127.0.0.1:8000/, is answered by the app in-process
+(FastAPI's test client; no server, no network). A command
 that a page shows without its output must exit 0 (or 1 after ``||``); one whose output
 is shown must print it (stdout then stderr, or the other way round); none may end in a
 traceback. A page that documents a command that fails, or shows numbers the code no
@@ -20,7 +23,10 @@ import shlex
 import shutil
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -63,6 +69,45 @@ def words(text: str) -> list[str]:
     return out
 
 
+#: The address ``budgetsim serve`` listens on by default, as the pages' curl examples give it.
+SERVER = "http://127.0.0.1:8000"
+
+
+@cache
+def web_client() -> Any:
+    """The app ``budgetsim serve`` starts, behind FastAPI's test client."""
+    from fastapi.testclient import TestClient
+
+    from budgetsim.web.app import create_app
+
+    return TestClient(create_app())
+
+
+def curl(argv: list[str]) -> tuple[int, str, str]:
+    """``curl -s [-X METHOD] [-H 'NAME: VALUE']... [-d DATA] URL`` against the app, for a URL
+    on :data:`SERVER`: (exit code, the response body, '') as curl without ``-f`` gives them."""
+    method, headers, data, path = "GET", {}, None, None
+    args = iter(argv[1:])
+    for arg in args:
+        if arg == "-s":
+            continue
+        if arg == "-X":
+            method = next(args)
+        elif arg == "-H":
+            name, _, value = next(args).partition(":")
+            headers[name.strip()] = value.strip()
+        elif arg in ("-d", "--data"):
+            data = next(args).encode()
+            method = "POST" if method == "GET" else method
+        elif arg.startswith(SERVER + "/"):
+            path = arg.removeprefix(SERVER)
+        else:
+            raise AssertionError(f"not a curl argument the test knows: {arg}")
+    assert path is not None, f"curl of no URL on {SERVER}: {argv}"
+    res = web_client().request(method, path, content=data, headers=headers)
+    return 0, res.text, ""
+
+
 class Shell:
     """The little of a shell the examples use, with the last exit code for ``echo $?``."""
 
@@ -98,9 +143,12 @@ class Shell:
                 [sys.executable, *argv[1:]], capture_output=True, text=True, timeout=300
             )
             code, out, err = done.returncode, done.stdout, done.stderr
+        elif argv[0] == "curl":
+            code, out, err = curl(argv)
         else:
             assert argv[0] == "budgetsim", f"not an example the test knows how to run: {text}"
-            res = invoke(*argv[1:])
+            with mock.patch("uvicorn.run"), mock.patch.dict(os.environ):  # budgetsim serve
+                res = invoke(*argv[1:])
             assert res.exception is None or isinstance(res.exception, SystemExit), (
                 f"{text}: {res.exception!r}"
             )

@@ -8,11 +8,19 @@ from types import SimpleNamespace
 from typing import cast
 
 import numpy as np
+from hypothesis import example, given
+from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
 from budgetsim.input.files import load_file
 from budgetsim.model.engine import Paths
-from budgetsim.model.guard import Divergence, divergence, run_batch
+from budgetsim.model.guard import (
+    Divergence,
+    debt_exploded,
+    divergence,
+    gdp_collapsed,
+    run_batch,
+)
 from budgetsim.model.scenario import Scenario
 from budgetsim.model.workspace import Workspace
 from tests.conftest import ROOT
@@ -75,3 +83,30 @@ def test_run_batch_evaluates_the_rules_only_when_asked() -> None:
     )
     assert [r.name for r in run_batch(scn).rules] == ["deficit", "debt"]
     assert run_batch(scn, rules=False).rules == ()
+
+
+_GDP = st.sampled_from([1000.0, 1000.0, 1000.0, 1e-300, 0.0, -1.0, np.inf, np.nan])
+_DEBT = st.sampled_from(
+    [0.0, 900.0, 100_000.0, -100_000.0, 100_001.0, -100_001.0, 1e300, np.inf, -np.inf, np.nan]
+)
+
+
+def _grid(values: st.SearchStrategy[float]) -> st.SearchStrategy[list[list[float]]]:
+    return st.lists(st.lists(values, min_size=3, max_size=3), min_size=2, max_size=2)
+
+
+@example(([[1000.0] * 3] * 2, [[0.0, 0.0, 0.0], [0.0, -100_001.0, 0.0]]))  # below, only
+@example(([[1000.0] * 3] * 2, [[0.0, 0.0, 100_001.0], [0.0, 0.0, 0.0]]))  # above, only
+@example(([[1000.0] * 3, [1000.0, 1000.0, np.nan]], [[0.0] * 3] * 2))  # NaN GDP, last
+@example(([[1000.0] * 3] * 2, [[0.0, 0.0, 0.0], [0.0, 0.0, np.nan]]))  # NaN debt, last
+@given(st.tuples(_grid(_GDP | st.floats()), _grid(_DEBT | st.floats())))
+def test_the_quick_in_range_test_never_hides_a_divergence(
+    gd: tuple[list[list[float]], list[list[float]]],
+) -> None:
+    """divergence() first tries three reductions (min GDP, max and min debt); whatever it
+    finds must be what the element-wise tests alone find, NaN, inf and edges included."""
+    paths = cast(Paths, SimpleNamespace(gdp=np.array(gd[0]), debt=np.array(gd[1])))
+    with np.errstate(all="ignore"):
+        bad = gdp_collapsed(paths) | debt_exploded(paths)
+        found = _divergence(gd[0], gd[1])
+    assert (found is None) == (not bad.any())

@@ -21,8 +21,15 @@ from budgetsim.cli.uncertainty_cmd import read_history
 from budgetsim.input.files import load_file, load_with_spec
 from budgetsim.model.engine import simulate
 from budgetsim.model.scenario import Scenario, ShockModel
+from budgetsim.model.workspace import Workspace
 from budgetsim.uncertainty.calibrate import CalibrationError, calibrate
-from budgetsim.uncertainty.montecarlo import Fan, NoUncertaintyError, fan, simulate_draws
+from budgetsim.uncertainty.montecarlo import (
+    Fan,
+    NoUncertaintyError,
+    fan,
+    simulate_draws,
+    with_shocks,
+)
 from budgetsim.uncertainty.shocks import normals, shock_paths
 from budgetsim.uncertainty.stress import TEST_NAMES, stress
 
@@ -167,6 +174,29 @@ def test_rate_shocks_act_on_changes() -> None:
     z = normals(2, 0, 10, 5)
     u = shock_paths(model, z)
     np.testing.assert_allclose(u.rate, np.cumsum(0.01 * z[2].T, axis=1))
+
+
+def test_shocked_paths_are_the_paths_plus_the_shock_paths_exactly() -> None:
+    """with_shocks runs the VAR a year at a time into small buffers and adds each year to
+    the paths at once; its numbers must be those of the paths plus shock_paths (the public
+    (draws, years) deviations), bit for bit, persistence and rate sums included, and with a
+    reused workspace too."""
+    scn = small()
+    assert scn.uncertainty is not None
+    model = scn.uncertainty.shocks
+    z = normals(4, 10, 2100, scn.n_years)
+    u = shock_paths(model, z)
+    ws = Workspace()
+    with_shocks(scn, model, normals(5, 0, 2090, scn.n_years), ws)  # dirty the workspace
+    shocked = with_shocks(scn, model, z, ws)
+    for got, base, dev in (
+        (shocked.real_growth, scn.real_growth, u.real_growth),
+        (shocked.deflator, scn.deflator, u.deflator),
+        (shocked.short_rate, scn.short_rate, u.rate),
+        (shocked.long_rate, scn.long_rate, u.rate),
+    ):
+        np.testing.assert_array_equal(got, base[None, :] + dev)
+    assert np.abs(u.rate).max() > 0.0 and np.all(model.persistence > 0.0)  # not vacuous
 
 
 def test_cash_basis_gives_denominator_risk() -> None:

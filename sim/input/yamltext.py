@@ -9,7 +9,11 @@ are refused, naming the reading.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import yaml
@@ -275,8 +279,18 @@ def parse_value(text: str, source: str) -> Any:
     return None if node is None else _Walker(source).walk(node, ())
 
 
+#: Documents parsed, kept as pickles (a copy costs a hundredth of a parse): a server reads
+#: the same scenarios, and every parent they extend, on every request.
+_PARSED: OrderedDict[tuple[bytes, str, bool], bytes] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+PARSED_KEPT = 64
+
+
 def parse_yaml(text: str, source: str, quote: bool = True) -> tuple[dict[str, Any], LineMap]:
     """Parse a scenario document; the top level must be a mapping.
+
+    The answer for a text already parsed (the same text, name and ``quote``) is a fresh
+    copy of the first: callers may change what they get. Errors are not kept.
 
     Parameters
     ----------
@@ -301,6 +315,25 @@ def parse_yaml(text: str, source: str, quote: bool = True) -> tuple[dict[str, An
         Invalid YAML, an empty file, a top level that is not a mapping, a duplicate key, an
         unknown tag, or a document beyond the structure limits (:data:`MAX_NODES`...).
     """
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    key = (digest, source, quote)
+    with _PARSED_LOCK:
+        kept = _PARSED.get(key)
+        if kept is not None:
+            _PARSED.move_to_end(key)
+    if kept is not None:
+        data, lines = pickle.loads(kept)
+        return data, lines
+    data, lines = _parse_yaml(text, source, quote)
+    kept = pickle.dumps((data, lines), protocol=pickle.HIGHEST_PROTOCOL)
+    with _PARSED_LOCK:
+        _PARSED[key] = kept
+        while len(_PARSED) > PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return data, lines
+
+
+def _parse_yaml(text: str, source: str, quote: bool) -> tuple[dict[str, Any], LineMap]:
     node = _compose(text, source)
     if node is None:
         raise ScenarioError.single(source, "the file is empty; a scenario is a YAML mapping")

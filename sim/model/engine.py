@@ -245,8 +245,12 @@ class Paths:
         scn = self.scenario
         if scn.psnfl0 is None:
             return np.full(self.gdp.shape, np.nan)
-        flows = self.psnb + (0.0 if scn.psnfl_sfa is None else self._full(scn.psnfl_sfa))
-        return np.asarray(scn.psnfl0 + np.cumsum(flows, axis=1))
+        # Summed a year at a time over (years, batch) memory, the engine's layout: the same
+        # additions in the same order as a cumsum along the rows, without strided passes.
+        flows = self.psnb.T + (0.0 if scn.psnfl_sfa is None else self._full(scn.psnfl_sfa).T)
+        np.cumsum(flows, axis=0, out=flows)
+        flows += scn.psnfl0
+        return flows.T
 
     @cached_property
     def borrowing_for_defence(self) -> FloatArray:

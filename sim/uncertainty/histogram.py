@@ -79,8 +79,7 @@ def count_into(
     if not (-col.half <= lo and hi <= col.half - 1):
         np.clip(z, -col.half, col.half - 1, out=z)
         lo, hi = max(lo, -col.half), min(hi, col.half - 1)
-    z -= lo
-    np.copyto(bins, z, casting="unsafe")  # whole numbers from 0 up, so exact
+    np.subtract(z, lo, out=bins, casting="unsafe")  # whole numbers from 0 up, so exact
     counts = np.bincount(bins, minlength=int(hi - lo) + 1)
     first = j * col.bins + col.half + int(lo)
     hist[first : first + len(counts)] += counts

@@ -37,7 +37,7 @@ from budgetsim.model.workspace import Workspace, empty
 from budgetsim.uncertainty import histogram
 from budgetsim.uncertainty.execute import Executor, completed, local_executor
 from budgetsim.uncertainty.histogram import Column, count_into
-from budgetsim.uncertainty.shocks import normals, shock_paths
+from budgetsim.uncertainty.shocks import normals, var_step
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -98,18 +98,35 @@ def with_shocks(
         A batch of ``draws`` rows: real growth, the deflator and the short and long rates
         of shape (draws, years), fractions a year.
     """
-    u = shock_paths(model, z, ws)
-    shape = (scn.n_years, z.shape[2])
-
-    def add(name: str, base: FloatArray, shock: FloatArray) -> FloatArray:
-        return np.add(base[:, None], shock.T, out=empty(ws, f"shocked.{name}", shape)).T
-
+    years, n = scn.n_years, z.shape[2]
+    f, a = model.factor(), model.persistence
+    out = {
+        name: empty(ws, f"shocked.{name}", (years, n))
+        for name in ("growth", "deflator", "short", "long")
+    }
+    # The VAR a year at a time into two alternating (3, draws) buffers and the rate's
+    # running sum, each year's deviations added to the paths while they are in cache: the
+    # numbers of shock_paths (the same var_step, the same additions), without its
+    # (3, years, draws) arrays.
+    u2 = empty(ws, "shocked.u", (2, 3, n))
+    rate, tmp = empty(ws, "shocked.rate", (n,)), empty(ws, "shocked.tmp", (n,))
+    for t in range(years):
+        u = u2[t % 2]
+        var_step(f, a, z[:, t], u2[(t - 1) % 2] if t else None, u, tmp)
+        if t == 0:
+            np.copyto(rate, u[2])
+        else:  # the running sum of the rate shocks
+            rate += u[2]
+        np.add(scn.real_growth[t], u[0], out=out["growth"][t])
+        np.add(scn.deflator[t], u[1], out=out["deflator"][t])
+        np.add(scn.short_rate[t], rate, out=out["short"][t])
+        np.add(scn.long_rate[t], rate, out=out["long"][t])
     return replace(
         scn,
-        real_growth=add("growth", scn.real_growth, u.real_growth),
-        deflator=add("deflator", scn.deflator, u.deflator),
-        short_rate=add("short", scn.short_rate, u.rate),
-        long_rate=add("long", scn.long_rate, u.rate),
+        real_growth=out["growth"].T,
+        deflator=out["deflator"].T,
+        short_rate=out["short"].T,
+        long_rate=out["long"].T,
     )
 
 

@@ -97,10 +97,46 @@ class ShockPaths:
     rate: FloatArray  # level shift of market rates: the running sum of the change shocks
 
 
+def var_step(
+    f: FloatArray,
+    a: FloatArray,
+    z: FloatArray,
+    u_prev: FloatArray | None,
+    u: FloatArray,
+    tmp: FloatArray,
+) -> None:
+    """One year of the VAR(1): ``u = F z + A u_prev`` (``u_prev`` None in the first year),
+    each row summed in the same order, so every caller gets the same numbers.
+
+    Parameters
+    ----------
+    f : ndarray, shape (3, 3)
+        The factor of the covariance (:meth:`ShockModel.factor`).
+    a : ndarray, shape (3,)
+        Persistence.
+    z : ndarray, shape (3, draws)
+        This year's standard normals.
+    u_prev : ndarray, shape (3, draws), or None
+        Last year's deviations; None in the first year.
+    u : ndarray, shape (3, draws)
+        This year's deviations, written.
+    tmp : ndarray, shape (draws,)
+        Work array, overwritten.
+    """
+    for k in range(3):
+        ek = u[k]
+        np.multiply(z[0], f[k, 0], out=ek)
+        ek += np.multiply(f[k, 1], z[1], out=tmp)
+        ek += np.multiply(f[k, 2], z[2], out=tmp)  # row k of F z: e_t ~ N(0, S)
+        if a[k] != 0.0 and u_prev is not None:
+            ek += np.multiply(a[k], u_prev[k], out=tmp)
+
+
 def shock_paths(model: ShockModel, z: FloatArray, ws: Workspace | None = None) -> ShockPaths:
     """Turn standard normals ``z`` (3, years, draws) into the VAR(1) deviations.
 
-    Computed a year at a time, so each step works on vectors of one year's draws.
+    Computed a year at a time (:func:`var_step`), so each step works on vectors of one
+    year's draws.
 
     Parameters
     ----------
@@ -124,13 +160,7 @@ def shock_paths(model: ShockModel, z: FloatArray, ws: Workspace | None = None) -
     rate = empty(ws, "shocks.rate", (years, n))
     tmp = empty(ws, "shocks.tmp", (n,))
     for t in range(years):
-        for k in range(3):
-            ek = u[k, t]
-            np.multiply(z[0, t], f[k, 0], out=ek)
-            ek += np.multiply(f[k, 1], z[1, t], out=tmp)
-            ek += np.multiply(f[k, 2], z[2, t], out=tmp)  # row k of F z: e_t ~ N(0, S)
-            if a[k] != 0.0 and t > 0:
-                ek += np.multiply(a[k], u[k, t - 1], out=tmp)
+        var_step(f, a, z[:, t], u[:, t - 1] if t else None, u[:, t], tmp)
         if t == 0:
             np.copyto(rate[0], u[2, 0])
         else:  # the running sum of the rate shocks
