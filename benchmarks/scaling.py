@@ -11,6 +11,9 @@ Prints, for scenarios/uk_2030.yaml with its horizon set to 30 projected years:
    ``--repeats`` times, the engines taken in turn (A, B, C, D, A, B, ...) so a change in
    the machine's load hits them alike; median and spread (min-max) of each;
 3. the scaling from 1 to 2 workers (the ratio of the medians; 2.0 is perfect);
+   then the same for a sweep without draws (points a second: the model evaluations of a
+   sensitivity study), a grid of ``--grid`` x ``--grid`` points of growth and gilt-rate
+   shifts on scenarios/uk_hague_2035.yaml;
 4. Dask's overhead per task: ``--tiny`` tasks that do nothing, round trip, on 1 and 2
    workers (seconds per task as the client sees it), and the bytes one fan chunk sends
    back;
@@ -31,13 +34,20 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+import budgetsim
 from budgetsim.input.files import load_file
 from budgetsim.model.scenario import Scenario
 from budgetsim.uncertainty import montecarlo
-from budgetsim.uncertainty.execute import Executor, dask_executor, local_executor
+from budgetsim.uncertainty.execute import (
+    DaskExecutor,
+    Executor,
+    dask_executor,
+    local_executor,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "uk_2030.yaml"
+HAGUE = ROOT / "scenarios" / "uk_hague_2035.yaml"
 HORIZON = ["years.horizon=2054"]  # 2025-26 to 2054-55: 30 projected years
 
 
@@ -56,11 +66,69 @@ def timed(call: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+Engines = dict[str, tuple[Executor, int]]
+
+
+def worker_cpu() -> float:
+    """CPU seconds this process has used (run on each Dask worker)."""
+    return time.process_time()
+
+
+def cpu(ex: Executor) -> float:
+    """CPU seconds used so far by this process (threads, or a LocalCluster's client,
+    scheduler and nannies) and by the executor's worker processes."""
+    total = time.process_time()
+    if isinstance(ex, DaskExecutor):
+        total += sum(ex.client.run(worker_cpu).values())
+    return total
+
+
+def interleaved(
+    engines: Engines, repeats: int, job: Callable[[Executor], Callable[[], object]]
+) -> dict[str, list[tuple[float, float]]]:
+    """(wall seconds, CPU seconds) of ``job(executor)()`` on each engine, the engines
+    taken in turn."""
+    seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in engines}
+    for _ in range(repeats):
+        for name, (ex, _) in engines.items():
+            before = cpu(ex)
+            wall = timed(job(ex))
+            seconds[name].append((wall, cpu(ex) - before))
+    return seconds
+
+
+def report(
+    engines: Engines, seconds: dict[str, list[tuple[float, float]]], work: float, unit: str
+) -> None:
+    """Throughput of each engine (median, per worker, spread), per CPU second, and the
+    1 -> 2 scaling. Per CPU second (all the engine's processes: workers, client,
+    scheduler) is what a worker with a core to itself would do, less the engine's own
+    cost; on a loaded machine it is steadier than the wall-clock figures."""
+    print(
+        f"{'engine':<12} {unit:>15} {'per worker':>11} {'spread (min-max)':>22} "
+        f"{'per CPU-second':>15}"
+    )
+    median = {}
+    for name, (_, workers) in engines.items():
+        rates = [work / wall for wall, _ in seconds[name]]
+        per_cpu = statistics.median(work / c for _, c in seconds[name])
+        median[name] = statistics.median(rates)
+        spread = f"{min(rates):,.2f}-{max(rates):,.2f}"
+        print(
+            f"{name:<12} {median[name]:>15,.2f} {median[name] / workers:>11,.2f} "
+            f"{spread:>22} {per_cpu:>15,.2f}"
+        )
+    for kind in ("threads", "dask"):
+        ratio = median[f"{kind} x2"] / median[f"{kind} x1"]
+        print(f"scaling 1 -> 2 workers, {kind}: x{ratio:.2f} (2.00 is perfect)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--draws", type=int, default=12 * montecarlo.DEFAULT_CHUNK)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--tiny", type=int, default=400)
+    ap.add_argument("--grid", type=int, default=201)
     args = ap.parse_args()
     print(f"load average before: {load()}  (CPUs: {os.cpu_count()})")
 
@@ -77,7 +145,7 @@ def main() -> None:
     up2 = time.perf_counter() - start
     print(f"LocalCluster start: 1 worker {up1:.2f} s, 2 workers {up2:.2f} s")
 
-    engines: dict[str, tuple[Executor, int]] = {
+    engines: Engines = {
         "threads x1": (local_executor(1), 1),
         "dask x1": (dask1, 1),
         "threads x2": (local_executor(2), 2),
@@ -86,26 +154,23 @@ def main() -> None:
     # warm up: the workers import budgetsim and fill their workspaces
     for ex, _ in engines.values():
         montecarlo.fan(scn, draws=2 * montecarlo.DEFAULT_CHUNK, seed=1, executor=ex)
-    seconds: dict[str, list[float]] = {name: [] for name in engines}
-    for _ in range(args.repeats):
-        for name, (ex, _) in engines.items():
-            seconds[name].append(
-                timed(partial(montecarlo.fan, scn, draws=args.draws, seed=1, executor=ex))
-            )
+    fans = interleaved(
+        engines,
+        args.repeats,
+        lambda ex: partial(montecarlo.fan, scn, draws=args.draws, seed=1, executor=ex),
+    )
+    report(engines, fans, dy / 1e6, "M draw-years/s")
+    print(f"load average: {load()}")
 
-    print()
-    print(f"{'engine':<12} {'M draw-years/s':>15} {'per worker':>11} {'spread (min-max)':>18}")
-    median = {}
-    for name, (_, workers) in engines.items():
-        rates = [dy / s / 1e6 for s in seconds[name]]
-        median[name] = statistics.median(rates)
-        spread = f"{min(rates):.2f}-{max(rates):.2f}"
-        print(f"{name:<12} {median[name]:>15.2f} {median[name] / workers:>11.2f} {spread:>18}")
-    print()
-    for kind in ("threads", "dask"):
-        ratio = median[f"{kind} x2"] / median[f"{kind} x1"]
-        print(f"scaling 1 -> 2 workers, {kind}: x{ratio:.2f} (2.00 is perfect)")
-
+    step = 2 / (args.grid - 1)
+    specs = [f"economy.real_growth+=-1:1:{step:g}", f"interest.long_rate+=-1:1:{step:g}"]
+    points = budgetsim.sweep(HAGUE, specs, executor=local_executor(2)).points  # and warm up
+    print(f"\nsweep of {HAGUE.name}, {points:,} points (no draws)")
+    sweeps = interleaved(
+        engines, args.repeats, lambda ex: partial(budgetsim.sweep, HAGUE, specs, executor=ex)
+    )
+    report(engines, sweeps, points, "points/s")
+    print(f"load average: {load()}")
     print()
     for label, ex in (("1 worker", dask1), ("2 workers", dask2)):
         ex.map(nothing, list(range(20)))  # warm

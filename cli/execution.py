@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from budgetsim.uncertainty.execute import Executor
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 WorkersOpt = Annotated[
     int | None,
@@ -117,7 +118,7 @@ def executor_for(
     if scheduler is not None and workers is not None:
         fail(
             f"budgetsim {command}: --workers: not with --scheduler (the cluster has its own "
-            "workers; start more with `dask worker`)"
+            "workers; start more with dask worker)"
         )
     try:
         ex = dask_executor(scheduler, cap_workers(workers, "worker processes"))
@@ -125,6 +126,97 @@ def executor_for(
         fail(f"budgetsim {command}: {exc}")
     with ex:
         yield ex
+
+
+class WithProgress:
+    """An executor that reports each finished item: ``advance(n)`` with the item's size.
+
+    For commands whose library code calls ``executor.map`` (``sweep``, ``sensitivity``):
+    the items are run on ``executor`` as they come (:func:`budgetsim.uncertainty.execute.
+    completed`), and the results still come back in order.
+
+    Parameters
+    ----------
+    executor : Executor
+        Where the items run.
+    start : callable
+        ``start(total)``, called as a map starts, with the total size of its items.
+    advance : callable
+        ``advance(n)``, called as each item finishes.
+    size : callable
+        The size of an item (points, rows); 1 each by default.
+    """
+
+    def __init__(
+        self,
+        executor: Executor,
+        start: Callable[[int], None],
+        advance: Callable[[int], None],
+        size: Callable[[Any], int] = lambda item: 1,
+    ) -> None:
+        self.executor = executor
+        self.workers = executor.workers
+        self.start, self.advance, self.size = start, advance, size
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``[fn(x) for x in items]`` on the executor, reporting as each finishes.
+
+        Parameters
+        ----------
+        fn : callable
+            A module-level function of one item.
+        items : sequence
+            The items.
+
+        Returns
+        -------
+        list
+            In the items' order.
+        """
+        from budgetsim.uncertainty.execute import completed
+
+        self.start(sum(self.size(x) for x in items))
+        out: list[Any] = [None] * len(items)
+        for i, r in completed(self.executor, fn, items):
+            out[i] = r
+            self.advance(self.size(items[i]))
+        return out
+
+
+#: Chunks from which ``sweep`` and ``sensitivity`` show a progress bar (on a terminal).
+BAR_FROM_CHUNKS = 4
+
+
+@contextmanager
+def with_bar(executor: Executor, what: str) -> Iterator[Executor]:
+    """``executor``, showing a progress bar on stderr while it maps :data:`BAR_FROM_CHUNKS`
+    items or more, when stderr is a terminal (never in a pipe or a log: output and
+    stderr stay clean).
+
+    Parameters
+    ----------
+    executor : Executor
+        Where the chunks run.
+    what : str
+        What the bar counts (``chunks``).
+
+    Yields
+    ------
+    Executor
+    """
+    if not sys.stderr.isatty():
+        yield executor
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=None, visible=False)
+
+        def start(total: int) -> None:
+            bar.update(task, total=total, completed=0, visible=total >= BAR_FROM_CHUNKS)
+
+        yield WithProgress(executor, start, lambda n: bar.advance(task, n))
 
 
 def running(command: str, call: Callable[[], T]) -> T:

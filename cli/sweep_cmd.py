@@ -26,7 +26,14 @@ from budgetsim.cli.common import (
     fail,
     loaded_or_fail,
 )
-from budgetsim.cli.execution import DaskOpt, SchedulerOpt, WorkersOpt, executor_for, running
+from budgetsim.cli.execution import (
+    DaskOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    executor_for,
+    running,
+    with_bar,
+)
 from budgetsim.cli.present.emit import Format
 from budgetsim.errors import ScenarioError
 from budgetsim.model.guard import DivergenceError
@@ -119,7 +126,10 @@ def sweep_of(
     from budgetsim.uncertainty.montecarlo import NoUncertaintyError
 
     loaded_or_fail(file, overrides, quiet=quiet)
-    with executor_for("sweep", workers, dask, scheduler) as ex:
+    with (
+        executor_for("sweep", workers, dask, scheduler) as engine,
+        with_bar(engine, "chunks") as ex,
+    ):
         try:
             return running(
                 "sweep",
@@ -262,7 +272,10 @@ def sensitivity_of(
     from budgetsim.explore.api import MissingExtraError, sensitivity
 
     loaded_or_fail(file, overrides, quiet=quiet)
-    with executor_for("sensitivity", workers, dask, scheduler) as ex:
+    with (
+        executor_for("sensitivity", workers, dask, scheduler) as engine,
+        with_bar(engine, "chunks") as ex,
+    ):
         try:
             return running(
                 "sensitivity",

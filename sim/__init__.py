@@ -7,6 +7,8 @@ A session in a notebook (docs/api.md walks through one)::
     res = budgetsim.run(scn)              # a Result: series, rules, summary
     res.summary.rules_failed
     budgetsim.fan(scn, draws=10_000)      # percentiles and chances (a Fan)
+    with budgetsim.dask_executor(workers=2) as cluster:  # or a running cluster's address
+        budgetsim.fan(scn, draws=10**6, executor=cluster)  # the same numbers, on Dask
     budgetsim.solve_max_share(scn)        # the most affordable share (a Solution)
     budgetsim.sweep("scenarios/uk_2030.yaml", ["economy.real_growth+=-1:1:0.5"])  # a grid
 
@@ -54,6 +56,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "stress": ("budgetsim.uncertainty", "stress"),
     "StressResult": ("budgetsim.uncertainty", "StressResult"),
     "calibrate": ("budgetsim.uncertainty", "calibrate"),
+    "local_executor": ("budgetsim.uncertainty.execute", "local_executor"),
+    "dask_executor": ("budgetsim.uncertainty.execute", "dask_executor"),
+    "ExecutorError": ("budgetsim.uncertainty.execute", "ExecutorError"),
     "sweep": ("budgetsim.explore.api", "sweep"),
     "Sweep": ("budgetsim.explore.chunks", "Sweep"),
     "sensitivity": ("budgetsim.explore.api", "sensitivity"),
@@ -63,6 +68,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
 __all__ = [
     "Check",
     "DivergenceError",
+    "ExecutorError",
     "Fan",
     "Frontier",
     "Paths",
@@ -80,10 +86,12 @@ __all__ = [
     "Sweep",
     "__version__",
     "calibrate",
+    "dask_executor",
     "fan",
     "frontier",
     "load",
     "load_text",
+    "local_executor",
     "run",
     "sensitivity",
     "simulate",
@@ -117,6 +125,7 @@ if TYPE_CHECKING:
     )
     from budgetsim.solve import solve_frontier as frontier
     from budgetsim.uncertainty import Fan, StressResult, calibrate, fan, stress
+    from budgetsim.uncertainty.execute import ExecutorError, dask_executor, local_executor
 
 
 def __getattr__(name: str) -> Any:

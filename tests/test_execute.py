@@ -7,6 +7,7 @@ as a user's command does.
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -30,6 +31,7 @@ from budgetsim.uncertainty.execute import (
     local_executor,
 )
 from tests.conftest import ROOT, invoke
+from tests.test_errors_doc import explained
 
 UK = "scenarios/uk_2030.yaml"
 #: Three chunks of fan's default 16,384 draws: every worker gets some.
@@ -247,6 +249,7 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2_within_10_s(tmp_path: P
     assert done.stderr == (
         f"budgetsim fan: cannot reach the Dask scheduler at {address}: Connection refused\n"
     )
+    assert explained(done.stderr.strip())  # docs/errors.md says what to do
     assert done.stdout == "" and not out.exists()
 
 
@@ -263,6 +266,7 @@ def test_a_scheduler_that_never_answers_gives_up_within_10_s() -> None:
     assert str(err.value) == (
         f"cannot reach the Dask scheduler at {address}: no answer from a Dask scheduler in 5 s"
     )
+    assert explained(f"budgetsim fan: {err.value}")
 
 
 def test_a_server_that_is_not_a_scheduler_is_said() -> None:
@@ -287,6 +291,7 @@ def test_a_server_that_is_not_a_scheduler_is_said() -> None:
         f"cannot reach the Dask scheduler at {address}: something answers there, but not a "
         "Dask scheduler"
     )
+    assert explained(f"budgetsim fan: {err.value}")
 
 
 @pytest.mark.parametrize(
@@ -299,6 +304,7 @@ def test_bad_engine_options_are_one_line(options: list[str]) -> None:
     assert res.stdout == ""
     assert len(res.stderr.splitlines()) == 1
     assert res.stderr.startswith("budgetsim fan: --")
+    assert explained(res.stderr.strip())
 
 
 def test_without_dask_the_error_says_how_to_install_it(tmp_path: Path) -> None:
@@ -310,6 +316,7 @@ def test_without_dask_the_error_says_how_to_install_it(tmp_path: Path) -> None:
         "budgetsim fan: Dask is not installed (distributed); "
         "install it with: pip install 'budgetsim[dask]'"
     ]
+    assert explained(done.stderr.strip())
     assert not out.exists()
     threads = run_cli("fan", UK, "--draws", "100", "-f", "json", patch=patch)
     assert threads.returncode == 0, threads.stderr  # threads need no Dask
@@ -337,6 +344,39 @@ def test_workers_that_always_die_fail_the_command_and_write_nothing(tmp_path: Pa
     )
     assert done.returncode == 2, done.stderr
     (line,) = done.stderr.splitlines()
-    assert line.startswith("budgetsim fan: Dask workers died 3 times running chunk "), line
+    assert line.startswith("budgetsim fan: Dask workers died on every try of chunk "), line
+    assert explained(line)
     assert line.endswith("the run is abandoned")
     assert done.stdout == "" and not out.exists()
+
+
+# --- progress -------------------------------------------------------------------------
+
+
+def test_with_progress_reports_each_item_and_keeps_the_order() -> None:
+    from budgetsim.cli.execution import WithProgress
+
+    started: list[int] = []
+    done: list[int] = []
+    ex = WithProgress(local_executor(2), started.append, done.append, size=lambda x: x + 1)
+    assert ex.map(square, list(range(6))) == [0, 1, 4, 9, 16, 25]
+    assert started == [21] and sorted(done) == [1, 2, 3, 4, 5, 6]
+    with pytest.raises(ValueError, match=r"^item 3 is bad$"):
+        ex.map(fails_from_three, list(range(6)))
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_bar_is_shown_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from budgetsim.cli.execution import BAR_FROM_CHUNKS, WithProgress, with_bar
+
+    threads = local_executor(2)
+    with with_bar(threads, "chunks") as ex:  # pytest's stderr is not a terminal
+        assert ex is threads
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    with with_bar(threads, "chunks") as ex:
+        assert isinstance(ex, WithProgress)
+        assert ex.map(square, list(range(BAR_FROM_CHUNKS))) == [0, 1, 4, 9]

@@ -303,8 +303,8 @@ class DaskExecutor:
                     r = fut.result()
                 except KilledWorker:
                     raise ExecutorError(
-                        f"Dask workers died {RETRIES + 1} times running chunk {i + 1} of "
-                        f"{len(items)} (killed or out of memory); the run is abandoned"
+                        f"Dask workers died on every try of chunk {i + 1} of {len(items)} "
+                        "(killed or out of memory); the run is abandoned"
                     ) from None
                 except Exception as exc:  # an error of the workers' own (or a lost scheduler)
                     raise ExecutorError(
