@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,23 +87,36 @@ def test_dev_stdout_writes_to_stdout(name: str) -> None:
 def test_a_fifo_with_a_reader_is_written_through(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
+    # The read end is open before the command starts (a non-blocking open needs no writer),
+    # so the command always finds a reader; a thread drains it until the command is done.
+    # Nothing here can block: no open waits for the other end, no read waits for data.
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     got: list[bytes] = []
+    done = threading.Event()
 
-    def read() -> None:
-        with open(fifo, "rb") as handle:
-            got.append(handle.read())
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(fd, 1 << 16)
+            except BlockingIOError:
+                data = b""
+            if data:
+                got.append(data)
+            elif done.is_set():
+                return
+            else:
+                time.sleep(0.002)
 
-    reader = threading.Thread(target=read)
+    reader = threading.Thread(target=drain)
     reader.start()
     try:
         res = invoke("run", UK, "-f", "csv", "-o", fifo)
     finally:
-        if reader.is_alive():  # the command did not open it: let the reader go
-            with open(fifo, "wb"):
-                pass
+        done.set()
         reader.join(10)
+        os.close(fd)
     assert (res.exit_code, res.stderr) == (0, "")
-    assert got and got[0].startswith(b"year,label,gdp,")
+    assert b"".join(got).startswith(b"year,label,gdp,")
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
 
 
