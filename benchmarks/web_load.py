@@ -5,6 +5,10 @@ Issue #15 aims at >= 300 requests/s and a p99 latency under 100 ms for a determi
 workers, zero errors. Run with
 
     .venv/bin/python benchmarks/web_load.py [--clients 50] [--seconds 30] [--workers 2]
+                                            [--uncached]
+
+The server caches the answer to a request it has seen (a run is deterministic); with
+``--uncached`` every request asks for a 2030 target of its own, so each one runs the model.
 
 It starts ``budgetsim serve --workers N`` on 127.0.0.1 at a free port (never another
 address), waits for /api/health, runs the clients for the given time (bounded: at most
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import signal
@@ -26,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx2 as httpx
@@ -115,9 +121,9 @@ async def load(base: str, clients: int, seconds: float) -> tuple[list[float], li
     return latencies, errors, wall
 
 
-def raw_request(port: int) -> bytes:
-    """The bytes of one keep-alive POST of :data:`BODY` to :data:`PATH`."""
-    body = json.dumps(BODY).encode()
+def raw_request(port: int, payload: Mapping[str, object] = BODY) -> bytes:
+    """The bytes of one keep-alive POST of ``payload`` (:data:`BODY`) to :data:`PATH`."""
+    body = json.dumps(payload).encode()
     head = (
         f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
@@ -125,13 +131,28 @@ def raw_request(port: int) -> bytes:
     return head.encode() + body
 
 
-async def raw_client(port: int, until: float, latencies: list[float], errors: list[str]) -> None:
+#: Requests sent so far with --uncached (each gets a target share of its own).
+_SENT = itertools.count()
+
+
+def uncached_body() -> dict[str, object]:
+    """:data:`BODY` with a 2030 target no earlier request had, so the server runs the model
+    instead of answering from its cache of repeated requests."""
+    share = 3.0 + next(_SENT) * 1e-7
+    return {**BODY, "overrides": [f"defence.milestones.2030={share:.7f}"]}
+
+
+async def raw_client(
+    port: int, until: float, latencies: list[float], errors: list[str], uncached: bool = False
+) -> None:
     """One client on one keep-alive connection, speaking just enough HTTP/1.1: a request,
     the status line, the headers, Content-Length bytes of body; the next request."""
     request = raw_request(port)
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.perf_counter() < until:
+            if uncached:
+                request = raw_request(port, uncached_body())
             start = time.perf_counter()
             writer.write(request)
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30.0)
@@ -151,14 +172,18 @@ async def raw_client(port: int, until: float, latencies: list[float], errors: li
         writer.close()
 
 
-async def raw_load(port: int, clients: int, seconds: float) -> tuple[list[float], list[str], float]:
+async def raw_load(
+    port: int, clients: int, seconds: float, uncached: bool = False
+) -> tuple[list[float], list[str], float]:
     """Run ``clients`` raw clients (:func:`raw_client`) for ``seconds``."""
     latencies: list[float] = []
     errors: list[str] = []
     await raw_client(port, time.perf_counter() + 0.2, [], [])  # warm-up
     start = time.perf_counter()
     until = start + seconds
-    await asyncio.gather(*(raw_client(port, until, latencies, errors) for _ in range(clients)))
+    await asyncio.gather(
+        *(raw_client(port, until, latencies, errors, uncached) for _ in range(clients))
+    )
     return latencies, errors, time.perf_counter() - start
 
 
@@ -180,7 +205,15 @@ def main() -> None:
         "so the clients leave the CPU to the server); httpx: httpx's AsyncClient (about "
         "2 ms of CPU a request here: on 2 cores it measures the client as much as the server)",
     )
+    parser.add_argument(
+        "--uncached",
+        action="store_true",
+        help="give every request a target share of its own (raw clients only), so each is a "
+        "fresh model run rather than an answer the server has cached",
+    )
     args = parser.parse_args()
+    if args.uncached and args.client != "raw":
+        parser.error("--uncached needs --client raw")
     clients = max(1, min(args.clients, MAX_CLIENTS))
     seconds = max(1.0, min(args.seconds, MAX_SECONDS))
     port = free_port()
@@ -190,7 +223,7 @@ def main() -> None:
     try:
         wait_healthy(base, proc)
         if args.client == "raw":
-            latencies, errors, wall = asyncio.run(raw_load(port, clients, seconds))
+            latencies, errors, wall = asyncio.run(raw_load(port, clients, seconds, args.uncached))
         else:
             latencies, errors, wall = asyncio.run(load(base, clients, seconds))
     finally:
@@ -198,7 +231,8 @@ def main() -> None:
     after = os.getloadavg()
     done = len(latencies)
     rps = done / wall
-    print(f"budgetsim serve --workers {args.workers}: POST {PATH} {BODY} ({args.client} clients)")
+    what = "a new 2030 target each time" if args.uncached else BODY
+    print(f"budgetsim serve --workers {args.workers}: POST {PATH} {what} ({args.client} clients)")
     print(f"  {clients} clients for {wall:.1f} s: {done:,} answers, {len(errors)} errors")
     if errors:
         print(f"  errors: {sorted(set(errors))}")
