@@ -190,7 +190,7 @@ def test_every_example_runs_as_shown(
     problems = [p for cmd in page.commands if (p := check(cmd, shell)) is not None]
     for line, source in page.python:
         try:
-            exec(compile(source, f"{page.name}:{line}", "exec"), {})
+            exec(compile(source, f"{page.name}:{line}", "exec"), {"__name__": "__main__"})
         except Exception as exc:  # the example must run as written
             problems.append(f"{page.name}:{line}: the Python example raises {exc!r}")
     assert not problems, "\n\n".join(problems)

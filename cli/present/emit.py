@@ -123,17 +123,21 @@ def decimals(unit: str) -> int | None:
     Parameters
     ----------
     unit : str
-        ``GBP bn`` (any currency), ``% of GDP`` (any percentage), ``pp``, :data:`CHANCE`.
+        ``GBP bn`` (any currency), ``% of GDP`` (any percentage), ``pp``, :data:`CHANCE`,
+        ``probability``.
 
     Returns
     -------
     int or None
-        1 for currency and chances, 2 for percentages and percentage points.
+        1 for currency and chances in percent, 2 for percentages and percentage points,
+        3 for a chance written as a fraction (``probability``).
     """
     if not unit or unit.startswith("(see "):
         return None
     if unit == CHANCE:
         return 1
+    if unit == "probability":  # a chance as a fraction: 3 decimals are 0.1 % of draws
+        return 3
     if unit.startswith("%") or unit == "pp":
         return 2
     return 1
