@@ -369,5 +369,21 @@ def test_every_shipped_scenario_draws(server: str, browser: Browser) -> None:
         assert page.is_hidden("#errors"), (name, page.text_content("#errors"))
         assert page.locator("#chart-debt polyline[data-series]").count() == 1, name
         assert page.locator("#year-table tbody tr").count() >= 5, name
+        if name.startswith("nato_"):  # no uncertainty: section, so no fan is asked for
+            subtitle = page.text_content("#chart-debt") or ""
+            assert "no fan band" in subtitle and "loading" not in subtitle, (name, subtitle)
+    assert console.errors == []
+    page.close()
+
+
+def test_share_and_year_moved_together_write_one_milestone(server: str, browser: Browser) -> None:
+    """The target's share and year controls both write the one milestone: it is sent and
+    listed once, with both values."""
+    page, console = _open(browser, server)
+    for selector in (TARGET, 'input[data-control="target_year"]'):
+        _press_and_time(page, selector, "ArrowRight")
+    sources = page.text_content("#sources") or ""
+    assert sources.count("defence.milestones=") == 1, sources
+    assert "2031: 3.05" in sources, sources
     assert console.errors == []
     page.close()

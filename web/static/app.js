@@ -191,7 +191,10 @@
         if (v !== 0) out.push(`${c.key}+=${text(v)}`);
       } else out.push(`${c.key}=${text(v)}`);
     }
-    return out;
+    // Two controls may write one override (the target's share and year write the same
+    // milestone): once is enough. A shift is kept each time: twice adds twice.
+    const seen = new Set();
+    return out.filter((o) => o.includes("+=") || (!seen.has(o) && seen.add(o)));
   }
 
   function request(extra) {
@@ -1026,7 +1029,11 @@
     lineChart($("chart-debt"), {
       title: "Public sector net debt",
       subtitle: !fan
-        ? "% of GDP (fan band loading…)"
+        ? state.meta && state.meta.uncertainty === false
+          ? "% of GDP (no fan band: the scenario sets no shocks)"
+          : state.fanError
+            ? "% of GDP (no fan band)"
+            : "% of GDP (fan band loading…)"
         : `% of GDP; band: a quick fan of ${fan.draws} draws${state.fanStale ? " (updating…)" : ""}`,
       unit: "% of GDP",
       digits: 1,
