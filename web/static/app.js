@@ -490,7 +490,7 @@
         "cost",
         `Extra defence a year, ${label(run, cy)}`,
         `${fmt(s.extra_defence_today_in_cost_year, 1)} ${run.unit}`,
-        `in today's terms (${fmt(s.extra_defence_pct_gdp_in_cost_year, 2)} % of GDP more than the baseline); ${fmt(s.extra_defence_in_cost_year, 1)} in cash`,
+        `in today's terms (${fmt(Math.abs(s.extra_defence_pct_gdp_in_cost_year), 2)} % of GDP ${s.extra_defence_pct_gdp_in_cost_year < 0 ? "less" : "more"} than the baseline); ${fmt(s.extra_defence_in_cost_year, 1)} in cash`,
       ),
     );
     const ry = rulesYear(run);
