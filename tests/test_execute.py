@@ -380,3 +380,25 @@ def test_the_bar_is_shown_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) ->
     with with_bar(threads, "chunks") as ex:
         assert isinstance(ex, WithProgress)
         assert ex.map(square, list(range(BAR_FROM_CHUNKS))) == [0, 1, 4, 9]
+
+
+def test_a_cluster_that_fails_to_start_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LocalCluster's own failure ("Cluster failed to start: ...", seen on a loaded CI
+    machine) is the command's one line, not a traceback; nothing is written."""
+    import distributed
+
+    def fails(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("Cluster failed to start: no room\nmore detail")
+
+    monkeypatch.setattr(distributed, "LocalCluster", fails)
+    out = tmp_path / "fan.json"
+    res = invoke("fan", UK, "--dask", "--workers", "2", "-o", out)
+    assert res.exit_code == 2, res.output
+    assert res.stderr == (
+        "budgetsim fan: cannot start a Dask cluster of 2 worker(s) on this machine: "
+        "Cluster failed to start: no room\n"
+    )
+    assert explained(res.stderr.strip())
+    assert res.stdout == "" and not out.exists()

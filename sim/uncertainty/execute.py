@@ -417,7 +417,8 @@ def dask_executor(scheduler: str | None = None, workers: int | None = None) -> D
     ------
     ExecutorError
         Dask is not installed (the message says how to install it), the address is not
-        ``tcp://HOST:PORT``, or nothing answers there within :data:`CONNECT_TIMEOUT` s.
+        ``tcp://HOST:PORT``, nothing answers there within :data:`CONNECT_TIMEOUT` s, or a
+        new LocalCluster fails to start.
     """
     dist = _distributed()
     import dask  # installed with distributed
@@ -433,17 +434,22 @@ def dask_executor(scheduler: str | None = None, workers: int | None = None) -> D
             ) from None
         return DaskExecutor(client)
     n = max(1, workers or os.cpu_count() or 1)
-    with dask.config.set({"distributed.scheduler.allowed-failures": RETRIES}):
-        cluster = LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            # Dask's HTTP server starts even without a dashboard (port 8787 by default,
-            # taken by another cluster): any free port, on 127.0.0.1 like the rest.
-            dashboard_address="127.0.0.1:0",
-            silence_logs=logging.CRITICAL,
-        )
+    try:
+        with dask.config.set({"distributed.scheduler.allowed-failures": RETRIES}):
+            cluster = LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                # Dask's HTTP server starts even without a dashboard (port 8787 by default,
+                # taken by another cluster): any free port, on 127.0.0.1 like the rest.
+                dashboard_address="127.0.0.1:0",
+                silence_logs=logging.CRITICAL,
+            )
+    except (RuntimeError, OSError, TimeoutError) as exc:  # "Cluster failed to start: ..."
+        raise ExecutorError(
+            f"cannot start a Dask cluster of {n} worker(s) on this machine: {_first_line(exc)}"
+        ) from None
     try:
         client = Client(cluster, set_as_default=False)
     except BaseException:
