@@ -4,6 +4,7 @@ command line's ``--format json`` for the same request."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Iterator
@@ -123,6 +124,24 @@ def test_posted_yaml_runs_as_the_file_does(client: TestClient) -> None:
     want = cli_json("run", "scenarios/uk_2030.yaml")
     assert res.text == want.replace('"scenarios/uk_2030.yaml"', '"<posted>"')
     assert res.json()["source"] == "<posted>"
+
+
+def test_posted_scenarios_in_a_compare_are_numbered(client: TestClient) -> None:
+    text = (ROOT / "scenarios" / "uk_2030.yaml").read_text(encoding="utf-8")
+    body = {
+        "scenarios": [
+            {"yaml": text},
+            {"scenario": "uk_baseline"},
+            {"yaml": text, "overrides": ["defence.milestones={2030: 3.5}"]},
+        ]
+    }
+    res = post(client, "/api/compare", body)
+    assert res.status_code == 200, res.text
+    sources = [s["source"] for s in res.json()["scenarios"]]
+    assert sorted(sources) == ["<posted 1>", "<posted 2>", "scenarios/uk_baseline.yaml"]
+    bad_one = {"scenarios": [{"yaml": text}, {"yaml": "meta: [\n"}]}
+    errors = errors_of(post(client, "/api/compare", bad_one))
+    assert errors[0].startswith("<posted 2>:"), errors
 
 
 def test_an_infeasible_answer_is_the_commands_json(client: TestClient) -> None:
@@ -408,6 +427,26 @@ def test_every_response_has_the_security_headers(
     assert res.headers["referrer-policy"] == "no-referrer"
 
 
+def test_a_500_has_the_security_headers_and_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import budgetsim.web.service as service
+
+    def broken(*args: Any) -> str:
+        raise RuntimeError("a secret detail /srv/budgetsim")
+
+    monkeypatch.setattr(service, "run_json", broken)
+    with TestClient(create_app(), raise_server_exceptions=False) as c:
+        res = c.post("/api/run", json={"scenario": "uk_2030"})
+    assert res.status_code == 500
+    assert res.json() == {"errors": ["internal error: the server could not answer this request"]}
+    assert "\n" not in res.text and "Traceback" not in res.text and "secret" not in res.text
+    csp = res.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert res.headers["x-content-type-options"] == "nosniff"
+    assert res.headers["x-frame-options"] == "DENY"
+    assert res.headers["referrer-policy"] == "no-referrer"
+
+
 # --- posted YAML meets the loader's limits --------------------------------------------------
 
 ALIAS_BOMB = "".join(
@@ -466,3 +505,94 @@ def test_the_models_work_runs_in_worker_threads(
     post(client, "/api/frontier", {"scenario": "uk_2030", "targets": [3], "years": [2030]})
     post(client, "/api/run", {"scenario": "uk_2030", "overrides": ["economy.real_growth+=0.01"]})
     assert ran == ["fan_json", "stress_json", "solve_json", "frontier_json", "run_json"]
+
+
+async def asgi_post(app: Any, path: str, body: Any) -> tuple[int, Any]:
+    """POST ``body`` as JSON to the ASGI ``app`` in this event loop: status and JSON."""
+    data = json.dumps(body).encode()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"host", b"test")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    sent = False
+    out: dict[str, Any] = {"body": b""}
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": data, "more_body": False}
+        await asyncio.sleep(3600)  # pragma: no cover - no disconnect in these tests
+        return {"type": "http.disconnect"}  # pragma: no cover
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            out["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            out["body"] += message.get("body", b"")
+
+    await app(scope, receive, send)
+    return out["status"], json.loads(out["body"])
+
+
+def test_heavy_requests_wait_without_a_thread_and_too_many_are_503(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+    import time
+
+    import anyio.to_thread
+
+    import budgetsim.web.service as service
+    from budgetsim.web.service import HEAVY_QUEUED, HEAVY_RUNNING
+
+    lock = threading.Lock()
+    now = [0]
+    most = [0]
+
+    def slow_fan(*args: Any) -> str:
+        with lock:
+            now[0] += 1
+            most[0] = max(most[0], now[0])
+        time.sleep(0.4)
+        with lock:
+            now[0] -= 1
+        return "{}"
+
+    monkeypatch.setattr(service, "fan_json", slow_fan)
+    app = create_app()
+    extra = 3
+
+    async def main() -> tuple[list[tuple[int, Any]], int, float, float]:
+        # Few threads: were a waiting request to hold one, /api/run would wait for them.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 4
+        start = time.monotonic()
+        fans = [
+            asyncio.create_task(asgi_post(app, "/api/fan", {"scenario": "uk_2030"}))
+            for _ in range(HEAVY_RUNNING + HEAVY_QUEUED + extra)
+        ]
+        await asyncio.sleep(0.05)
+        run_code, _ = await asgi_post(app, "/api/run", {"scenario": "uk_2030"})
+        run_took = time.monotonic() - start
+        done = await asyncio.gather(*fans)
+        return list(done), run_code, run_took, time.monotonic() - start
+
+    done, run_code, run_took, all_took = asyncio.run(main())
+    codes = [code for code, _ in done]
+    assert codes.count(503) == extra
+    assert codes.count(200) == HEAVY_RUNNING + HEAVY_QUEUED
+    busy = {"errors": [f"busy: {HEAVY_QUEUED} heavy requests queued; retry"]}
+    assert all(body == busy for code, body in done if code == 503)
+    assert most[0] == HEAVY_RUNNING
+    assert run_code == 200
+    assert run_took < all_took / 2  # answered while the heavy ones still queue

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from budgetsim.cli import serve_cmd
-from tests.conftest import invoke
+from tests.conftest import ROOT, invoke
 
 
 @pytest.fixture
@@ -132,3 +132,67 @@ def test_the_command_line_runs_without_the_web_extra() -> None:
     assert done.stdout == (
         "2 budgetsim serve: needs the web extra; install it with: pip install 'budgetsim[web]'\n"
     )
+
+
+@pytest.mark.parametrize("given", ["dot", "absolute"])
+def test_a_copy_of_the_scenarios_serves_as_the_shipped_ones(
+    started: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    """``--scenarios .`` (from inside the folder) and an absolute DIR: every ``extends``
+    resolves, every scenario is listed and runs as the shipped one, and no path of the
+    server appears in what the API answers."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from budgetsim.web.app import create_app
+
+    copy = tmp_path / "scenarios"
+    shutil.copytree(ROOT / "scenarios", copy, ignore=shutil.ignore_patterns("__*"))
+    folder = copy.resolve()
+    if given == "dot":
+        monkeypatch.chdir(copy)
+        folder = Path(".")
+    res = invoke("serve", "--scenarios", str(folder))
+    assert res.exit_code == 0, res.stderr
+    with TestClient(create_app()) as shipped, TestClient(create_app(folder)) as served:
+        listed = served.get("/api/scenarios")
+        assert listed.text == shipped.get("/api/scenarios").text
+        names = [s["name"] for s in listed.json()]
+        assert any(n.startswith("nato_") for n in names) and "uk_2030" in names
+        for name in names:
+            got = served.post("/api/run", json={"scenario": name})
+            assert got.status_code in (200, 422), got.text
+            assert got.text == shipped.post("/api/run", json={"scenario": name}).text
+            assert str(tmp_path) not in got.text and str(tmp_path.resolve()) not in got.text
+        bad = served.post("/api/run", json={"yaml": "extends: ../../x.yaml\n"})
+        assert bad.status_code == 422
+        assert "not a scenario in this server's scenarios folder" in bad.text
+        assert str(tmp_path.resolve()) not in bad.text
+
+
+@pytest.mark.parametrize("given", ["dot", "absolute"])
+def test_a_folder_scenario_that_does_not_load_stops_serve(
+    started: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (tmp_path / "outside.yaml").write_text("meta:\n  title: x\n", encoding="utf-8")
+    (folder / "ok.yaml").write_text(
+        (ROOT / "scenarios" / "uk_baseline.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (folder / "broken.yaml").write_text("extends: ../outside.yaml\n", encoding="utf-8")
+    arg = str(folder.resolve())
+    if given == "dot":
+        monkeypatch.chdir(folder)
+        arg = "."
+    res = invoke("serve", "--scenarios", arg)
+    assert res.exit_code == 2
+    assert res.stderr == (
+        "mine/broken.yaml:1: extends: ../outside.yaml: not a scenario in this server's "
+        "scenarios folder: a scenario sent to the server may extend only those, by name "
+        "(e.g. extends: uk_baseline.yaml)\n"
+    )
+    assert len(res.stderr.splitlines()) == 1 and str(tmp_path.resolve()) not in res.stderr
+    assert "broken.yaml" in res.stderr and "Traceback" not in res.stderr
+    assert not started

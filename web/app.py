@@ -9,9 +9,10 @@ Content-Security-Policy (:mod:`budgetsim.web.security`).
 
 from __future__ import annotations
 
+import asyncio
 import json
-import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -29,8 +30,14 @@ from budgetsim.errors import ScenarioError, format_loc
 from budgetsim.web import service
 from budgetsim.web.controls import controls_of
 from budgetsim.web.library import MAX_OVERRIDES, Library, folder_library, shipped_library
-from budgetsim.web.security import MAX_BODY, Guard
-from budgetsim.web.service import MAX_COMPARE, MAX_DRAWS, ApiError
+from budgetsim.web.security import MAX_BODY, Guard, secure_headers
+from budgetsim.web.service import (
+    HEAVY_QUEUED,
+    HEAVY_RUNNING,
+    MAX_COMPARE,
+    MAX_DRAWS,
+    ApiError,
+)
 
 T = TypeVar("T")
 
@@ -140,6 +147,57 @@ async def _call(fn: Callable[..., T], *args: Any) -> T:
     return await run_in_threadpool(fn, *args)
 
 
+class HeavyGate:
+    """Lets ``running`` CPU-heavy requests (fan, solve, frontier, stress) run at once and
+    ``queued`` more wait for a place on the event loop, holding no worker thread (the
+    thread pool stays free for every other request); a request beyond those is refused
+    with 503 at once.
+
+    Parameters
+    ----------
+    running : int
+        How many run at once.
+    queued : int
+        How many may wait.
+    """
+
+    def __init__(self, running: int = HEAVY_RUNNING, queued: int = HEAVY_QUEUED) -> None:
+        self.running = running
+        self.queued = queued
+        self.waiting = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._places = asyncio.Semaphore(running)
+
+    @asynccontextmanager
+    async def place(self) -> AsyncIterator[None]:
+        """Hold one of the places while the block runs (waiting for one if need be).
+
+        Yields
+        ------
+        None
+
+        Raises
+        ------
+        ApiError
+            503 when ``queued`` requests are waiting already.
+        """
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # a semaphore belongs to one event loop
+            self._loop, self._places, self.waiting = loop, asyncio.Semaphore(self.running), 0
+        places = self._places
+        if places.locked() and self.waiting >= self.queued:
+            raise ApiError(503, [f"busy: {self.waiting} heavy requests queued; retry"])
+        self.waiting += 1
+        try:
+            await places.acquire()
+        finally:
+            self.waiting -= 1
+        try:
+            yield
+        finally:
+            places.release()
+
+
 def _validation_lines(exc: RequestValidationError) -> list[str]:
     """A malformed request as ``key.path: message`` lines, never echoing what was sent."""
     out = []
@@ -194,6 +252,32 @@ def _swagger_dir() -> Path | None:
     return Path(str(found))
 
 
+def _listing(lib: Library) -> str:
+    """Every scenario of the library loaded (and kept in its cache), listed as JSON; the
+    first that does not load stops the server from starting, in one line.
+
+    Raises
+    ------
+    ScenarioError
+        The first problem of the first scenario that does not load.
+    """
+    out = []
+    for name, entry in lib.entries.items():
+        try:
+            scn = lib.load(entry.source, lib.texts[entry.source]).scenario
+        except ScenarioError as exc:
+            raise ScenarioError(exc.problems[:1]) from None
+        out.append(
+            {
+                "name": name,
+                "title": scn.title,
+                "country": scn.country,
+                "components": [c.name for c in scn.components],
+            }
+        )
+    return json.dumps(out)
+
+
 def create_app(scenarios_dir: Path | None = None) -> FastAPI:
     """The app: the page at ``/``, its files under ``/static/``, the API under ``/api/``,
     OpenAPI at ``/docs`` (Swagger UI from the package, no CDN) and ``/openapi.json``.
@@ -206,13 +290,15 @@ def create_app(scenarios_dir: Path | None = None) -> FastAPI:
     Returns
     -------
     FastAPI
-        Wrapped in nothing: the body cap and security headers are its outermost
-        middleware.
+        Wrapped in nothing: the body cap and security headers are its outermost user
+        middleware (a 500, answered by Starlette's error middleware outside it, gets the
+        headers from its handler).
 
     Raises
     ------
     ScenarioError
-        A ``scenarios_dir`` that is not a folder of readable scenario files.
+        A ``scenarios_dir`` that is not a folder of readable scenario files, or a scenario
+        of the library that does not load (its first problem, one line).
     """
     lib: Library = shipped_library() if scenarios_dir is None else folder_library(scenarios_dir)
     app = FastAPI(
@@ -227,6 +313,13 @@ def create_app(scenarios_dir: Path | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.library = lib
+    gate = HeavyGate()
+    app.state.heavy = gate
+
+    async def heavy(fn: Callable[..., T], *args: Any) -> T:
+        async with gate.place():  # waits here, not in a thread
+            return await _call(fn, *args)
+
     app.add_middleware(Guard, limit=MAX_BODY)
 
     @app.exception_handler(ApiError)
@@ -244,7 +337,13 @@ def create_app(scenarios_dir: Path | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return _problem(500, ["internal error: the server could not answer this request"])
+        # Starlette answers with this from its outermost middleware, outside Guard: the
+        # security headers are added here.
+        return JSONResponse(
+            {"errors": ["internal error: the server could not answer this request"]},
+            status_code=500,
+            headers=secure_headers(request.url.path),
+        )
 
     static = files("budgetsim.web") / "static"
 
@@ -277,32 +376,12 @@ def create_app(scenarios_dir: Path | None = None) -> FastAPI:
         """Whether the server answers, and budgetsim's version."""
         return {"status": "ok", "version": __version__}
 
-    listing: list[dict[str, Any]] = []
-    listing_lock = threading.Lock()
-
-    def scenarios_list() -> str:
-        with listing_lock:  # made once, by the first request (each scenario loaded)
-            if listing:
-                return json.dumps(listing)
-            for name, entry in lib.entries.items():
-                try:
-                    scn = lib.load(entry.source, lib.texts[entry.source]).scenario
-                except ScenarioError:
-                    continue  # pragma: no cover - every shipped scenario loads (tests)
-                listing.append(
-                    {
-                        "name": name,
-                        "title": scn.title,
-                        "country": scn.country,
-                        "components": [c.name for c in scn.components],
-                    }
-                )
-        return json.dumps(listing)
+    listing = _listing(lib)
 
     @app.get("/api/scenarios", tags=["scenarios"])
     async def scenarios() -> Response:
         """The scenarios this server has, by name: title, country, component names."""
-        return _json(await _call(scenarios_list))
+        return _json(listing)
 
     @app.post("/api/controls", tags=["scenarios"])
     async def controls(body: ScenarioBody) -> Response:
@@ -337,18 +416,18 @@ def create_app(scenarios_dir: Path | None = None) -> FastAPI:
     @app.post("/api/fan", tags=["results"])
     async def fan(body: FanBody) -> Response:
         """``budgetsim fan FILE --format json`` (Monte Carlo; draws capped)."""
-        return _json(await _call(service.fan_json, lib, body.request(), body.draws, body.seed))
+        return _json(await heavy(service.fan_json, lib, body.request(), body.draws, body.seed))
 
     @app.post("/api/stress", tags=["results"])
     async def stress(body: StressBody) -> Response:
         """``budgetsim stress FILE --format json``."""
-        return _json(await _call(service.stress_json, lib, body.request(), body.tests, body.year))
+        return _json(await heavy(service.stress_json, lib, body.request(), body.tests, body.year))
 
     @app.post("/api/solve", tags=["results"])
     async def solve(body: SolveBody) -> Response:
         """``budgetsim solve FILE --for GOAL --format json``."""
         return _json(
-            await _call(
+            await heavy(
                 service.solve_json,
                 lib,
                 body.request(),
@@ -363,7 +442,7 @@ def create_app(scenarios_dir: Path | None = None) -> FastAPI:
     async def frontier(body: FrontierBody) -> Response:
         """``budgetsim frontier FILE --format json`` (grid capped)."""
         return _json(
-            await _call(service.frontier_json, lib, body.request(), body.targets, body.years)
+            await heavy(service.frontier_json, lib, body.request(), body.targets, body.years)
         )
 
     return app

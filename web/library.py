@@ -126,16 +126,20 @@ class Library:
     Attributes
     ----------
     prefix : str
-        The folder name the files are shown under (``scenarios``).
+        The folder name the files are shown under (``scenarios``): one name, never a path
+        on the server.
     texts : dict of str to str
         Every file's text, by name (``scenarios/common/uk.yaml``).
     entries : dict of str to Entry
         The top-level scenarios by stem, sorted.
+    origin : str
+        Where the files come from, as messages say it.
     """
 
     prefix: str
     texts: dict[str, str]
     entries: dict[str, Entry] = field(default_factory=dict)
+    origin: str = "shipped with budgetsim"
     loads: LRU = field(default_factory=LRU)
     results: LRU = field(default_factory=LRU)
 
@@ -161,13 +165,14 @@ class Library:
             Not a file of the library.
         """
         base = posixpath.dirname(from_source) if from_source in self.texts else self.prefix
+        # Names are compared normalised, relative to the library's one-name prefix.
         name = posixpath.normpath(posixpath.join(base, reference))
         for candidate in (name, name + ".yaml"):
             if candidate.startswith(self.prefix + "/") and candidate in self.texts:
                 return candidate, self.texts[candidate]
         raise ScenarioError.single(
             name,
-            "not a scenario shipped with budgetsim: a scenario sent to the server may "
+            f"not a scenario {self.origin}: a scenario sent to the server may "
             "extend only those, by name (e.g. extends: uk_baseline.yaml)",
         )
 
@@ -245,17 +250,6 @@ class Library:
         )
 
 
-class NoDisk(dict[str, str]):
-    """Texts by name for :func:`budgetsim.input.files.read_once`: a name not in it raises
-    a ScenarioError instead of being read from disk (``read_once`` asks ``in`` first)."""
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-    def __missing__(self, key: str) -> str:
-        raise ScenarioError.single(key, "not a file the server may read")
-
-
 def _walk(node: Traversable, prefix: str, out: dict[str, bytes]) -> None:
     for child in node.iterdir():
         if child.is_dir() and not child.name.startswith(("_", ".")):
@@ -280,7 +274,9 @@ def shipped_library() -> Library:
 
 def folder_library(folder: Path) -> Library:
     """The scenarios of a folder (``budgetsim serve --scenarios DIR``): its ``*.yaml`` and
-    those of its sub-folders, read with the loader's limits, named ``DIR/NAME.yaml``.
+    those of its sub-folders, read with the loader's limits, named ``FOLDER/NAME.yaml``
+    where FOLDER is the folder's own name (``.`` or an absolute DIR included: no path on
+    the server is shown in results or messages).
 
     Parameters
     ----------
@@ -298,7 +294,7 @@ def folder_library(folder: Path) -> Library:
     """
     if not folder.is_dir():
         raise ScenarioError.single(str(folder), "is not a folder of scenarios")
-    prefix = posixpath.normpath(folder.as_posix())
+    prefix = folder.resolve().name or "scenarios"  # "scenarios" for the root folder
     texts: dict[str, str] = {}
     for path in sorted(folder.rglob("*.yaml")):
         rel = path.relative_to(folder).as_posix()
@@ -308,14 +304,14 @@ def folder_library(folder: Path) -> Library:
         texts[name] = read_text(path, name)
     if not texts:
         raise ScenarioError.single(str(folder), "has no scenario (*.yaml) files")
-    return _library(prefix, texts)
+    return _library(prefix, texts, "in this server's scenarios folder")
 
 
-def _library(prefix: str, texts: dict[str, str]) -> Library:
+def _library(prefix: str, texts: dict[str, str], origin: str = "shipped with budgetsim") -> Library:
     entries = {}
     for name in sorted(texts):
         rel = name[len(prefix) + 1 :]
         if "/" not in rel:
             stem = rel.removesuffix(".yaml")
             entries[stem] = Entry(stem, name)
-    return Library(prefix, texts, entries)
+    return Library(prefix, texts, entries, origin=origin)

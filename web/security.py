@@ -38,6 +38,23 @@ HEADERS = [
 ]
 
 
+def secure_headers(path: str) -> dict[str, str]:
+    """The security headers of a response to ``path``, as a dict (for a response made
+    outside :class:`Guard`, such as the 500 answer of Starlette's outermost middleware).
+
+    Parameters
+    ----------
+    path : str
+        The request's path.
+
+    Returns
+    -------
+    dict of str to str
+    """
+    csp = CSP_DOCS if path == "/docs" else CSP
+    return {"content-security-policy": csp, **{k.decode(): v.decode() for k, v in HEADERS}}
+
+
 def too_large_body(limit: int) -> bytes:
     """The 413 response's JSON body.
 

@@ -4,16 +4,16 @@ options in, the command line's JSON document out (the same presenter, the same b
 command line's one-line messages.
 
 Every function here is plain, blocking Python: the app runs the ones that take CPU time in
-worker threads, off the event loop, and :data:`HEAVY` bounds how many run at once.
+worker threads, off the event loop; the app lets :data:`HEAVY_RUNNING` CPU-heavy ones run
+at once and :data:`HEAVY_QUEUED` wait (on the event loop, holding no thread), and answers
+more with 503.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from budgetsim.cli.present.emit import plain_lines, to_json
@@ -21,7 +21,7 @@ from budgetsim.errors import ScenarioError
 from budgetsim.input.loader import Loaded
 from budgetsim.model.guard import DivergenceError
 from budgetsim.model.result import SERIES_UNITS, Result, run
-from budgetsim.web.library import POSTED, Library, NoDisk, UnknownScenario
+from budgetsim.web.library import POSTED, Library, UnknownScenario
 
 if TYPE_CHECKING:
     from budgetsim.uncertainty.montecarlo import Fan
@@ -35,7 +35,9 @@ MAX_TARGETS, MAX_YEARS, MAX_CELLS = 12, 60, 300
 #: Most stress tests named in one request.
 MAX_TESTS = 20
 #: How many CPU-heavy requests (fan, solve, frontier, stress) run at once; more wait.
-HEAVY = threading.BoundedSemaphore(2)
+HEAVY_RUNNING = 2
+#: How many CPU-heavy requests may wait for one of those places; more are answered 503.
+HEAVY_QUEUED = 16
 #: Threads of one fan (the results do not depend on it).
 FAN_WORKERS = 1
 
@@ -46,7 +48,7 @@ class ApiError(Exception):
     Parameters
     ----------
     status : int
-        422 (bad input) or 404 (no such scenario).
+        422 (bad input), 404 (no such scenario) or 503 (too many heavy requests waiting).
     errors : sequence of str
         One line each, as the command line prints them.
     """
@@ -115,7 +117,7 @@ def source_text(lib: Library, req: Request) -> tuple[str, str]:
         ) from None
 
 
-def load(lib: Library, req: Request) -> Loaded:
+def load(lib: Library, req: Request, posted_as: str = POSTED) -> Loaded:
     """A request's scenario, loaded (cached) with its overrides.
 
     Parameters
@@ -124,6 +126,8 @@ def load(lib: Library, req: Request) -> Loaded:
         The server's scenarios.
     req : Request
         The request.
+    posted_as : str, optional
+        The name posted YAML has in results and messages.
 
     Returns
     -------
@@ -135,6 +139,8 @@ def load(lib: Library, req: Request) -> Loaded:
         404 or 422, with the loader's ``SOURCE:LINE: key.path: message`` lines.
     """
     source, text = source_text(lib, req)
+    if req.yaml is not None:
+        source = posted_as
     try:
         return lib.load(source, text, req.overrides)
     except ScenarioError as exc:
@@ -247,8 +253,14 @@ def compare_json(
         raise bad(f"baseline: give the index of one of the {len(reqs)} scenarios, from 0")
     if baseline is not None and metric is not None:
         raise bad("--baseline: --metric shows every scenario's series; leave out one of the two")
-    loaded = [load(lib, r) for r in reqs]
     sources = [source_text(lib, r)[0] for r in reqs]
+    numbers = iter(range(1, len(reqs) + 1))
+    # Posted scenarios are told apart: <posted 1>, <posted 2>, ... in the order given.
+    sources = [
+        s if r.yaml is None else f"<posted {next(numbers)}>"
+        for s, r in zip(sources, reqs, strict=True)
+    ]
+    loaded = [load(lib, r, s) for r, s in zip(reqs, sources, strict=True)]
     results = [_run(s, ld) for s, ld in zip(sources, loaded, strict=True)]
     if metric is not None:
         if metric not in SERIES_UNITS:
@@ -270,30 +282,8 @@ def compare_json(
             raise bad("the scenarios share no projection year; give --year")
     elif not all(year in r.years for r in results):
         raise bad(f"--year {year}: not a projection year of every scenario")
-    texts = NoDisk(lib.texts)
-    for r in reqs:
-        if r.yaml is not None:
-            texts[POSTED] = r.yaml
-    assumed = _assumed(sources, texts)
-    return to_json(compare_document(results, year, baseline, assumed).data)
-
-
-def _assumed(sources: Sequence[str], texts: dict[str, str]) -> dict[str, list[str]]:
-    """As the command line's ``assumed_keys``: the figures each file's comments mark as
-    assumptions. The texts are the server's (:class:`NoDisk`); nothing is read from disk."""
-    from budgetsim.cli.app import ASSUMED
-    from budgetsim.input.assumptions import assumptions_of
-
-    out: dict[str, list[str]] = {}
-    for s in dict.fromkeys(sources):
-        try:
-            rows = assumptions_of(Path(s), texts).rows
-        except ScenarioError:
-            continue
-        for row in rows:
-            if ASSUMED.search(row.source):
-                out.setdefault(row.key, []).append(Path(s).stem)
-    return out
+    # The JSON document has no notes: the files' assumption marks are not looked for.
+    return to_json(compare_document(results, year, baseline).data)
 
 
 def fan_json(lib: Library, req: Request, draws: int | None, seed: int | None) -> str:
@@ -330,13 +320,12 @@ def fan_json(lib: Library, req: Request, draws: int | None, seed: int | None) ->
             f"uncertainty.draws: the scenario asks for {unc.draws:,} draws; the server runs at "
             f'most {MAX_DRAWS:,} in one request: give "draws" (or run budgetsim fan)'
         )
-    with HEAVY:
-        try:
-            result: Fan = fan(loaded.scenario, draws=draws, seed=seed, workers=FAN_WORKERS)
-        except NoUncertaintyError as exc:
-            raise bad(str(exc)) from None
-        except DivergenceError as exc:
-            raise bad(f"{source}: {exc}") from None
+    try:
+        result: Fan = fan(loaded.scenario, draws=draws, seed=seed, workers=FAN_WORKERS)
+    except NoUncertaintyError as exc:
+        raise bad(str(exc)) from None
+    except DivergenceError as exc:
+        raise bad(f"{source}: {exc}") from None
     return to_json(fan_document(result).data)
 
 
@@ -381,13 +370,12 @@ def stress_json(lib: Library, req: Request, tests: Sequence[str] | None, year: i
     names = TEST_NAMES if not tests or "all" in tests else tuple(tests)
     source, _ = source_text(lib, req)
     loaded = load(lib, req)
-    with HEAVY:
-        try:
-            res = stress(loaded.scenario, names, year)
-        except DivergenceError as exc:
-            raise bad(f"{source}: {exc}") from None
-        except ValueError as exc:
-            raise bad(f"{source}: {exc}") from None
+    try:
+        res = stress(loaded.scenario, names, year)
+    except DivergenceError as exc:
+        raise bad(f"{source}: {exc}") from None
+    except ValueError as exc:
+        raise bad(f"{source}: {exc}") from None
     return to_json(stress_document(res).data)
 
 
@@ -433,25 +421,24 @@ def solve_json(
         raise bad(f"for: {goal!r} is not a goal; one of: {', '.join(GOALS)}")
     source, _ = source_text(lib, req)
     scn = load(lib, req).scenario
-    with HEAVY:
-        try:
-            if goal == "max-share":
-                if share is not None:
-                    raise bad("--share: max-share finds the share; give --year only")
-                sol = solve_max_share(scn, year)
-            elif goal == "earliest-year":
-                if year is not None:
-                    raise bad("--year: earliest-year finds the year; give --share only")
-                sol = solve_earliest_year(scn, share)
-            else:
-                solver = solve_min_cuts if goal == "min-cuts" else solve_tax_rise
-                sol = solver(scn, year, share, discount)
-        except SolveError as exc:
-            raise bad(f"{source}: {exc}") from None
-        except ScenarioError as exc:
-            raise bad(*(str(p) for p in exc.problems)) from None
-        except DivergenceError as exc:
-            raise bad(f"{source}: {exc}") from None
+    try:
+        if goal == "max-share":
+            if share is not None:
+                raise bad("--share: max-share finds the share; give --year only")
+            sol = solve_max_share(scn, year)
+        elif goal == "earliest-year":
+            if year is not None:
+                raise bad("--year: earliest-year finds the year; give --share only")
+            sol = solve_earliest_year(scn, share)
+        else:
+            solver = solve_min_cuts if goal == "min-cuts" else solve_tax_rise
+            sol = solver(scn, year, share, discount)
+    except SolveError as exc:
+        raise bad(f"{source}: {exc}") from None
+    except ScenarioError as exc:
+        raise bad(*(str(p) for p in exc.problems)) from None
+    except DivergenceError as exc:
+        raise bad(f"{source}: {exc}") from None
     if not sol.feasible or sol.result is None or sol.scenario is None:
         return to_json({"solution": sol.to_dict()})
     return to_json(solution_document(sol, sol.result, goal).data)
@@ -541,13 +528,12 @@ def frontier_json(
             f"targets x years: {cells} cells; at most {MAX_CELLS} in one request (give fewer "
             "targets or years, or run budgetsim frontier)"
         )
-    with HEAVY:
-        try:
-            fr = solve_frontier(scn, shares, target_years)
-        except SolveError as exc:
-            raise bad(f"{source}: {exc}") from None
-        except DivergenceError as exc:
-            raise bad(f"{source}: {exc}") from None
+    try:
+        fr = solve_frontier(scn, shares, target_years)
+    except SolveError as exc:
+        raise bad(f"{source}: {exc}") from None
+    except DivergenceError as exc:
+        raise bad(f"{source}: {exc}") from None
     return to_json(frontier_document(fr).data)
 
 
