@@ -205,8 +205,8 @@ def _validation_lines(exc: RequestValidationError) -> list[str]:
         loc = tuple(p for p in err.get("loc", ()) if p != "body")
         where = format_loc(loc) if loc else "body"
         message = str(err.get("msg", "invalid")).replace("Value error, ", "")
-        if err.get("type") == "json_invalid":
-            message = "the body is not valid JSON"
+        if err.get("type") == "json_invalid":  # its loc is the character it failed at
+            where, message = "body", "the body is not valid JSON"
         elif err.get("type") == "extra_forbidden":
             message = "not an option of this endpoint"
         out.append(f"{where}: {message}")

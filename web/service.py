@@ -103,8 +103,9 @@ def source_text(lib: Library, req: Request) -> tuple[str, str]:
         404 for a name not in the library; 422 for neither or both of name and YAML.
     """
     if (req.scenario is None) == (req.yaml is None):
+        which = "neither was given" if req.scenario is None else "not both"
         raise bad(
-            'body: give "scenario" (a shipped scenario\'s name) or "yaml" (its text), not both'
+            f'body: give "scenario" (a shipped scenario\'s name) or "yaml" (its text); {which}'
         )
     if req.yaml is not None:
         return POSTED, req.yaml
