@@ -156,9 +156,9 @@ def sweep_command(
     draws: Annotated[
         int,
         typer.Option(
-            help="Draws of the scenario's shocks per point: each rule's chance of passing.",
+            help="Draws of the scenario's shocks per point (at most 16,384): each rule's "
+            "chance of passing.",
             min=0,
-            max=10**6,
         ),
     ] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the draws.", min=0)] = 0,

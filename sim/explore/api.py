@@ -12,7 +12,7 @@ import numpy as np
 
 from budgetsim.errors import ScenarioError
 from budgetsim.explore.batch import file_builder
-from budgetsim.explore.chunks import Sweep, evaluate
+from budgetsim.explore.chunks import CHUNK_ROWS, Sweep, evaluate
 from budgetsim.explore.grid import (
     Vary,
     check_size,
@@ -82,7 +82,8 @@ def sweep(
         ``--set`` assignments applied first.
     draws : int
         Draws of the scenario's shocks per point, for each rule's chance of passing in the
-        rules' year (0: none).
+        rules' year (0: none; at most :data:`~budgetsim.explore.chunks.CHUNK_ROWS`, 16,384:
+        a point's draws run in one chunk).
     seed : int
         Seed of the draws (every point sees the same draws).
     year : int, optional
@@ -101,7 +102,8 @@ def sweep(
     ------
     ScenarioError
         A malformed ``--vary``, an unknown key, a value outside the key's bounds, a grid
-        above the cap without ``force``, or a bad file.
+        above the cap without ``force``, ``draws`` above
+        :data:`~budgetsim.explore.chunks.CHUNK_ROWS`, or a bad file.
     NoUncertaintyError
         ``draws`` without an ``uncertainty:`` section.
 
@@ -110,6 +112,10 @@ def sweep(
     check_size(varies, force)
     if draws < 0:
         raise ScenarioError.single("--draws", f"{draws} is below 0")
+    if draws > CHUNK_ROWS:  # a point's draws run as one chunk: this bounds its memory
+        raise ScenarioError.single(
+            "--draws", f"{draws:,} is above the cap of {CHUNK_ROWS:,} draws a point"
+        )
     build = file_builder(str(path), overrides)
     values = grid_values(varies, 0, int(np.prod([len(v.values) for v in varies])))
     lay, outcomes, columns = evaluate(

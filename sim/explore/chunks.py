@@ -19,7 +19,7 @@ import numpy as np
 
 from budgetsim.explore.batch import TARGET_SHARE, Build, Plan, apply, classify, plan
 from budgetsim.explore.grid import TIED, Vary, check_keys
-from budgetsim.model.guard import run_batch
+from budgetsim.model.guard import Batch, debt_exploded, gdp_collapsed, run_batch
 from budgetsim.model.result import TARGET_SLACK_PP
 from budgetsim.model.scenario import Scenario, ShockModel
 from budgetsim.model.units import to_percent
@@ -96,8 +96,10 @@ def _shocked(scn: Scenario, rows: dict[str, np.ndarray], o: Outcomes, n: int) ->
     """The points' rows repeated ``o.draws`` times, with the draws' shocks added to growth,
     the deflator and market rates as :func:`budgetsim.uncertainty.montecarlo.with_shocks`
     adds them."""
-    assert o.shocks is not None
-    u = shock_paths(o.shocks, normals(o.seed, 0, o.draws, scn.n_years))
+    # The group's own shocks: a varied ``uncertainty.*`` key groups the points.
+    model = o.shocks if scn.uncertainty is None else scn.uncertainty.shocks
+    assert model is not None
+    u = shock_paths(model, normals(o.seed, 0, o.draws, scn.n_years))
     rep = {k: np.repeat(v, o.draws, axis=0) for k, v in rows.items()}
     shocks = {
         "real_growth": u.real_growth,
@@ -143,15 +145,29 @@ def _group(p: Plan, values: np.ndarray, o: Outcomes) -> dict[str, np.ndarray]:
             reached = to_percent(paths.headline_share(np.array([jt]))[:, 0])
             met = (reached >= to_percent(np.asarray(share)) - TARGET_SLACK_PP) * 1.0
         out["target_met"] = met
-    diverged = np.zeros(n, dtype=bool)
-    if batch.diverged is not None:
-        diverged = batch.diverged.rows.copy()
-    out["diverged"] = diverged * 1.0
+    diverged = _diverged_rows(batch)
     if o.draws:
         shocked = run_batch(_shocked(scn, rows, o, n))
+        # A point with a diverged draw is one `fan` refuses: its chance of passing would
+        # count a draw whose numbers mean nothing, so it has none and the point diverges.
+        bad = _diverged_rows(shocked).reshape(n, o.draws).any(axis=1)
         for rule in shocked.rules:
-            out[f"p_pass:{rule.name}"] = rule.passed[:, 0].reshape(n, o.draws).mean(axis=1)
+            p_pass = rule.passed[:, 0].reshape(n, o.draws).mean(axis=1)
+            p_pass[bad] = np.nan
+            out[f"p_pass:{rule.name}"] = p_pass
+        diverged |= bad
+    out["diverged"] = diverged * 1.0
     return out
+
+
+def _diverged_rows(batch: Batch) -> np.ndarray:
+    """The rows that diverged either way (GDP collapsing or debt exploding) in any year:
+    ``batch.diverged`` names only the first way found."""
+    if batch.diverged is None:
+        return np.zeros(batch.paths.gdp.shape[0], dtype=bool)
+    with np.errstate(all="ignore"):
+        bad = gdp_collapsed(batch.paths) | debt_exploded(batch.paths)
+    return np.asarray(bad.any(axis=1))
 
 
 def run_chunk(item: ChunkItem) -> dict[str, np.ndarray]:
