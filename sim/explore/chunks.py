@@ -239,7 +239,7 @@ def layout(build: Build, varies: Sequence[Vary], values: np.ndarray) -> Layout:
     base = build([])
     varies = tuple(_tied(v, base) for v in varies)
     batch, grouped = classify(build, varies)
-    groups = sorted({tuple(row) for row in values[:, grouped]}) if grouped else [()]
+    groups = _groups(values[:, grouped]) if grouped else [()]
     plans: dict[tuple[float, ...], Plan] = {}
     for g in groups:
         fixed = dict(zip(grouped, g, strict=True))
@@ -253,11 +253,26 @@ def layout(build: Build, varies: Sequence[Vary], values: np.ndarray) -> Layout:
 def _all_grouped(build: Build, varies: tuple[Vary, ...], values: np.ndarray) -> Layout:
     keys = list(range(len(varies)))
     plans = {}
-    for g in sorted({tuple(row) for row in values}):
+    for g in _groups(values):
         p = plan(build, varies, [], dict(zip(keys, g, strict=True)))
         assert p is not None  # without batch keys there is nothing to add up
         plans[g] = p
     return Layout(varies, (), tuple(keys), plans)
+
+
+def _groups(values: np.ndarray) -> list[tuple[float, ...]]:
+    """The distinct rows of ``values`` (points, grouped keys), in order: one build each."""
+    return [tuple(row) for row in np.unique(values, axis=0)]
+
+
+def _group_ids(lay: Layout, values: np.ndarray) -> np.ndarray:
+    """Each point's position in ``lay.plans``, without a Python loop over points."""
+    if not lay.grouped:
+        return np.zeros(len(values), dtype=np.int64)
+    rows, inverse = np.unique(values[:, list(lay.grouped)], axis=0, return_inverse=True)
+    index = {g: i for i, g in enumerate(lay.plans)}
+    ids = np.array([index[tuple(row)] for row in rows], dtype=np.int64)  # one per group
+    return ids[inverse.reshape(-1)]
 
 
 def _tied(v: Vary, base: Scenario) -> Vary:
@@ -285,19 +300,17 @@ def chunks(lay: Layout, values: np.ndarray, outcomes: Outcomes) -> list[ChunkIte
     """
     size = CHUNK_POINTS if not outcomes.draws else max(1, CHUNK_ROWS // outcomes.draws)
     size = min(size, CHUNK_POINTS)
-    keys = list(lay.plans)
-    index = {g: i for i, g in enumerate(keys)}
+    plans = list(lay.plans.values())
+    gids = _group_ids(lay, values)
     items = []
     for a in range(0, len(values), size):
-        part = values[a : a + size]
-        gid = np.array([index[tuple(row)] for row in part[:, list(lay.grouped)]], dtype=np.int64)
-        used = sorted(set(gid.tolist()))
-        local_id = {g: i for i, g in enumerate(used)}
+        gid = gids[a : a + size]
+        used = np.unique(gid)  # the chunk's groups, in the layout's order
         items.append(
             ChunkItem(
-                plans=tuple(lay.plans[keys[g]] for g in used),
-                group=np.array([local_id[g] for g in gid.tolist()], dtype=np.int64),
-                values=part,
+                plans=tuple(plans[g] for g in used.tolist()),
+                group=np.searchsorted(used, gid).astype(np.int64),
+                values=values[a : a + size],
                 outcomes=outcomes,
             )
         )
