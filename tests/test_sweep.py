@@ -457,3 +457,24 @@ def test_the_heat_map_grid_puts_each_point_in_its_cell() -> None:
 
 def test_grid_module_names_the_cap() -> None:
     assert grid.GRID_CAP == 10_000_000
+
+
+def test_sensitivity_warns_once_when_a_key_groups_the_samples() -> None:
+    """A non-affine key builds the scenario once per sampled value: said, in one line."""
+    lines: list[str] = []
+    specs = ["interest.long_rate+=-1:1", "defence.shape_power=1:3"]
+    args: dict[str, Any] = {"method": "morris", "samples": 4, "seed": 1}
+    r = sensitivity(UK, specs, overrides=["defence.shape=front"], warn=lines.append, **args)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("sensitivity: defence.shape_power is not a batch input: ")
+    builds = int(lines[0].split("(")[1].split(" builds")[0])
+    assert 2 <= builds <= r.evaluations
+    quiet: list[str] = []
+    sensitivity(UK, ["interest.long_rate+=-1:1"], warn=quiet.append, **args)
+    assert quiet == []  # a batch key builds nothing per sample
+    base = ("sensitivity", UK, "--set", "defence.shape=front", "--method", "morris")
+    res = invoke(*base, "--vary", specs[1], "--samples", "4")
+    assert res.exit_code == 0, res.output
+    assert res.stderr.count("is not a batch input") == 1, res.stderr
+    res = invoke(*base, "--vary", specs[1], "--samples", "4", "--quiet")
+    assert "batch input" not in res.stderr

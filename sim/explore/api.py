@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -272,6 +272,7 @@ def sensitivity(
     seed: int = 0,
     year: int | None = None,
     executor: Executor | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Sensitivity:
     """Global sensitivity indices (SALib) of outcomes to keys varied over ranges; every
     sample is a row of the engine's batch, as a sweep's points are (docs/sweeps.md).
@@ -298,6 +299,9 @@ def sensitivity(
         The rules' year (default: the first year a rule is checked in).
     executor : Executor, optional
         Runs the chunks (default: threads on this machine).
+    warn : callable, optional
+        ``warn(line)``: told once, early, when some keys are not batch inputs and group
+        the samples, so the scenario is built once per sample (docs/sweeps.md).
 
     Returns
     -------
@@ -337,7 +341,18 @@ def sensitivity(
         x = sample.morris.sample(problem, samples, num_levels=4, seed=salib_seed)
     x = np.asarray(x, dtype=np.float64)
     build = file_builder(str(path), overrides)
-    lay, outcomes, columns = evaluate(build, varies, x, year=year, executor=executor)
+
+    def grouped(keys: tuple[str, ...], builds: int) -> None:
+        if warn is not None:
+            are = "is not a batch input" if len(keys) == 1 else "are not batch inputs"
+            warn(
+                f"sensitivity: {', '.join(keys)} {are}: the scenario is built once per "
+                f"sampled value ({builds:,} builds, slow; see docs/sweeps.md)"
+            )
+
+    lay, outcomes, columns = evaluate(
+        build, varies, x, year=year, executor=executor, notify=grouped
+    )
     scn = next(iter(lay.plans.values())).scenario
     names = list(measures) or [
         *(f"headroom:{outcomes.rules[0]}" for _ in outcomes.rules[:1]),

@@ -12,7 +12,7 @@ N-1 of the seed, the numbers ``budgetsim fan`` uses), so a point's chance of pas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -216,7 +216,14 @@ class Layout:
     plans: dict[tuple[float, ...], Plan] = field(repr=False)
 
 
-def layout(build: Build, varies: Sequence[Vary], values: np.ndarray) -> Layout:
+#: ``notify(grouped_keys, builds)``: told once, before most of the builds, when some keys
+#: group the points (the scenario is built once per group).
+Notify = Callable[[tuple[str, ...], int], None]
+
+
+def layout(
+    build: Build, varies: Sequence[Vary], values: np.ndarray, notify: Notify | None = None
+) -> Layout:
     """Classify the keys and plan every group the points need.
 
     Parameters
@@ -225,6 +232,9 @@ def layout(build: Build, varies: Sequence[Vary], values: np.ndarray) -> Layout:
         ``build(assignments) -> Scenario``.
     varies : sequence of Vary
     values : ndarray, shape (points, keys)
+    notify : callable, optional
+        ``notify(grouped_keys, builds)``, called once when some keys are grouped, after
+        the first group's build and before the others'.
 
     Returns
     -------
@@ -241,19 +251,26 @@ def layout(build: Build, varies: Sequence[Vary], values: np.ndarray) -> Layout:
     batch, grouped = classify(build, varies)
     groups = _groups(values[:, grouped]) if grouped else [()]
     plans: dict[tuple[float, ...], Plan] = {}
-    for g in groups:
+    for i, g in enumerate(groups):
         fixed = dict(zip(grouped, g, strict=True))
         p = plan(build, varies, batch, fixed)
         if p is None:  # not affine, or the keys' changes do not add up: group them all
-            return _all_grouped(build, varies, values)
+            return _all_grouped(build, varies, values, notify)
+        if i == 0 and grouped and notify is not None:
+            notify(tuple(varies[k].label for k in grouped), len(groups))
         plans[g] = p
     return Layout(varies, tuple(batch), tuple(grouped), plans)
 
 
-def _all_grouped(build: Build, varies: tuple[Vary, ...], values: np.ndarray) -> Layout:
+def _all_grouped(
+    build: Build, varies: tuple[Vary, ...], values: np.ndarray, notify: Notify | None
+) -> Layout:
     keys = list(range(len(varies)))
     plans = {}
-    for g in _groups(values):
+    groups = _groups(values)
+    if notify is not None:
+        notify(tuple(v.label for v in varies), len(groups))
+    for g in groups:
         p = plan(build, varies, [], dict(zip(keys, g, strict=True)))
         assert p is not None  # without batch keys there is nothing to add up
         plans[g] = p
@@ -326,6 +343,7 @@ def evaluate(
     draws: int = 0,
     seed: int = 0,
     executor: Executor | None = None,
+    notify: Notify | None = None,
 ) -> tuple[Layout, Outcomes, dict[str, np.ndarray]]:
     """Every outcome at every point.
 
@@ -344,6 +362,8 @@ def evaluate(
     seed : int
     executor : Executor, optional
         Default: :func:`local`.
+    notify : callable, optional
+        As :func:`layout`'s.
 
     Returns
     -------
@@ -359,7 +379,7 @@ def evaluate(
     NoUncertaintyError
         Draws asked for and the scenario sets no shocks.
     """
-    lay = layout(build, varies, values)
+    lay = layout(build, varies, values, notify)
     scn = next(iter(lay.plans.values())).scenario
     rules = tuple(r.name for r in scn.rules)
     if year is None:
