@@ -6,6 +6,7 @@ the one emitter (Parquet through pyarrow, the extra ``budgetsim[parquet]``).
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -34,7 +35,7 @@ from budgetsim.cli.execution import (
     running,
     with_bar,
 )
-from budgetsim.cli.present.emit import Format
+from budgetsim.cli.present.emit import Format, plain
 from budgetsim.errors import ScenarioError
 from budgetsim.model.guard import DivergenceError
 
@@ -156,9 +157,9 @@ def sweep_command(
     draws: Annotated[
         int,
         typer.Option(
-            help="Draws of the scenario's shocks per point: each rule's chance of passing.",
+            help="Draws of the scenario's shocks per point (at most 16,384): each rule's "
+            "chance of passing.",
             min=0,
-            max=10**6,
         ),
     ] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the draws.", min=0)] = 0,
@@ -289,10 +290,15 @@ def sensitivity_of(
                     seed=seed,
                     year=year,
                     executor=ex,
+                    warn=None if quiet else _warn,
                 ),
             )
         except (ScenarioError, MissingExtraError) as exc:
             fail(str(exc))
+
+
+def _warn(line: str) -> None:
+    sys.stderr.write(plain(line) + "\n")
 
 
 SamplesOpt = Annotated[

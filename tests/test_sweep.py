@@ -21,6 +21,7 @@ from budgetsim.explore import chunks as sweep_module
 from budgetsim.explore import grid
 from budgetsim.explore.api import sensitivity, sweep
 from budgetsim.explore.grid import GRID_CAP, check_size, grid_values, parse_grid, parse_range
+from budgetsim.model.guard import DivergenceError
 from tests.conftest import invoke
 
 T = TypeVar("T")
@@ -187,6 +188,36 @@ def test_draws_give_fans_chance_of_passing_at_each_point() -> None:
             j = fan.rule_years[rule].index(s.year)
             assert s.columns[f"p_pass:{rule}"][i] == fan.p_rule_pass[rule][j]
     assert s.columns["p_pass:investment rule"][0] > s.columns["p_pass:investment rule"][1]
+
+
+def test_draws_above_a_chunk_are_refused_in_one_line() -> None:
+    """A point's draws run in one chunk: more than CHUNK_ROWS would not be bounded."""
+    with pytest.raises(ScenarioError, match="above the cap of 16,384 draws a point"):
+        sweep(UK, ["interest.long_rate+=0"], draws=sweep_module.CHUNK_ROWS + 1)
+    res = invoke("sweep", UK, "--vary", "interest.long_rate+=0", "--draws", "16385")
+    assert res.exit_code == 2 and len(res.stderr.splitlines()) == 1, res.output
+    assert res.stderr.startswith("--draws: 16,385 is above the cap of 16,384"), res.stderr
+
+
+WILD = ["uncertainty.growth_sd=20", "uncertainty.growth_persistence=0.99"]
+
+
+def test_a_point_with_a_diverged_draw_has_no_chance_and_is_marked_diverged() -> None:
+    """Where `fan` refuses the point (a draw diverges), the sweep gives it no chance of
+    passing and counts it as diverged, as a point whose own run diverges; a calm point in
+    the same sweep keeps fan's chance."""
+    wild = budgetsim.load(UK, overrides=WILD)
+    with pytest.raises(DivergenceError):
+        budgetsim.fan(wild, draws=300, seed=7)
+    s = sweep(UK, ["uncertainty.growth_sd=0.5,20"], overrides=WILD[1:], draws=300, seed=7)
+    assert s.columns["diverged"].tolist() == [0.0, 1.0]
+    calm = budgetsim.fan(
+        budgetsim.load(UK, overrides=[*WILD[1:], "uncertainty.growth_sd=0.5"]), draws=300, seed=7
+    )
+    for rule in s.rules:
+        assert np.isnan(s.columns[f"p_pass:{rule}"][1])
+        j = calm.rule_years[rule].index(s.year)
+        assert s.columns[f"p_pass:{rule}"][0] == calm.p_rule_pass[rule][j]
 
 
 # --- determinism: chunks, executors ---------------------------------------------------------
@@ -426,3 +457,24 @@ def test_the_heat_map_grid_puts_each_point_in_its_cell() -> None:
 
 def test_grid_module_names_the_cap() -> None:
     assert grid.GRID_CAP == 10_000_000
+
+
+def test_sensitivity_warns_once_when_a_key_groups_the_samples() -> None:
+    """A non-affine key builds the scenario once per sampled value: said, in one line."""
+    lines: list[str] = []
+    specs = ["interest.long_rate+=-1:1", "defence.shape_power=1:3"]
+    args: dict[str, Any] = {"method": "morris", "samples": 4, "seed": 1}
+    r = sensitivity(UK, specs, overrides=["defence.shape=front"], warn=lines.append, **args)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("sensitivity: defence.shape_power is not a batch input: ")
+    builds = int(lines[0].split("(")[1].split(" builds")[0])
+    assert 2 <= builds <= r.evaluations
+    quiet: list[str] = []
+    sensitivity(UK, ["interest.long_rate+=-1:1"], warn=quiet.append, **args)
+    assert quiet == []  # a batch key builds nothing per sample
+    base = ("sensitivity", UK, "--set", "defence.shape=front", "--method", "morris")
+    res = invoke(*base, "--vary", specs[1], "--samples", "4")
+    assert res.exit_code == 0, res.output
+    assert res.stderr.count("is not a batch input") == 1, res.stderr
+    res = invoke(*base, "--vary", specs[1], "--samples", "4", "--quiet")
+    assert "batch input" not in res.stderr

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ import numpy as np
 
 from budgetsim.errors import ScenarioError
 from budgetsim.explore.batch import file_builder
-from budgetsim.explore.chunks import Sweep, evaluate
+from budgetsim.explore.chunks import CHUNK_ROWS, Sweep, evaluate
 from budgetsim.explore.grid import (
     Vary,
     check_size,
@@ -82,7 +82,8 @@ def sweep(
         ``--set`` assignments applied first.
     draws : int
         Draws of the scenario's shocks per point, for each rule's chance of passing in the
-        rules' year (0: none).
+        rules' year (0: none; at most :data:`~budgetsim.explore.chunks.CHUNK_ROWS`, 16,384:
+        a point's draws run in one chunk).
     seed : int
         Seed of the draws (every point sees the same draws).
     year : int, optional
@@ -101,7 +102,8 @@ def sweep(
     ------
     ScenarioError
         A malformed ``--vary``, an unknown key, a value outside the key's bounds, a grid
-        above the cap without ``force``, or a bad file.
+        above the cap without ``force``, ``draws`` above
+        :data:`~budgetsim.explore.chunks.CHUNK_ROWS`, or a bad file.
     NoUncertaintyError
         ``draws`` without an ``uncertainty:`` section.
 
@@ -110,6 +112,10 @@ def sweep(
     check_size(varies, force)
     if draws < 0:
         raise ScenarioError.single("--draws", f"{draws} is below 0")
+    if draws > CHUNK_ROWS:  # a point's draws run as one chunk: this bounds its memory
+        raise ScenarioError.single(
+            "--draws", f"{draws:,} is above the cap of {CHUNK_ROWS:,} draws a point"
+        )
     build = file_builder(str(path), overrides)
     values = grid_values(varies, 0, int(np.prod([len(v.values) for v in varies])))
     lay, outcomes, columns = evaluate(
@@ -266,6 +272,7 @@ def sensitivity(
     seed: int = 0,
     year: int | None = None,
     executor: Executor | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Sensitivity:
     """Global sensitivity indices (SALib) of outcomes to keys varied over ranges; every
     sample is a row of the engine's batch, as a sweep's points are (docs/sweeps.md).
@@ -292,6 +299,9 @@ def sensitivity(
         The rules' year (default: the first year a rule is checked in).
     executor : Executor, optional
         Runs the chunks (default: threads on this machine).
+    warn : callable, optional
+        ``warn(line)``: told once, early, when some keys are not batch inputs and group
+        the samples, so the scenario is built once per sample (docs/sweeps.md).
 
     Returns
     -------
@@ -331,7 +341,18 @@ def sensitivity(
         x = sample.morris.sample(problem, samples, num_levels=4, seed=salib_seed)
     x = np.asarray(x, dtype=np.float64)
     build = file_builder(str(path), overrides)
-    lay, outcomes, columns = evaluate(build, varies, x, year=year, executor=executor)
+
+    def grouped(keys: tuple[str, ...], builds: int) -> None:
+        if warn is not None:
+            are = "is not a batch input" if len(keys) == 1 else "are not batch inputs"
+            warn(
+                f"sensitivity: {', '.join(keys)} {are}: the scenario is built once per "
+                f"sampled value ({builds:,} builds, slow; see docs/sweeps.md)"
+            )
+
+    lay, outcomes, columns = evaluate(
+        build, varies, x, year=year, executor=executor, notify=grouped
+    )
     scn = next(iter(lay.plans.values())).scenario
     names = list(measures) or [
         *(f"headroom:{outcomes.rules[0]}" for _ in outcomes.rules[:1]),

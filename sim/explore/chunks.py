@@ -12,14 +12,14 @@ N-1 of the seed, the numbers ``budgetsim fan`` uses), so a point's chance of pas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from budgetsim.explore.batch import TARGET_SHARE, Build, Plan, apply, classify, plan
 from budgetsim.explore.grid import TIED, Vary, check_keys
-from budgetsim.model.guard import run_batch
+from budgetsim.model.guard import Batch, debt_exploded, gdp_collapsed, run_batch
 from budgetsim.model.result import TARGET_SLACK_PP
 from budgetsim.model.scenario import Scenario, ShockModel
 from budgetsim.model.units import to_percent
@@ -96,8 +96,10 @@ def _shocked(scn: Scenario, rows: dict[str, np.ndarray], o: Outcomes, n: int) ->
     """The points' rows repeated ``o.draws`` times, with the draws' shocks added to growth,
     the deflator and market rates as :func:`budgetsim.uncertainty.montecarlo.with_shocks`
     adds them."""
-    assert o.shocks is not None
-    u = shock_paths(o.shocks, normals(o.seed, 0, o.draws, scn.n_years))
+    # The group's own shocks: a varied ``uncertainty.*`` key groups the points.
+    model = o.shocks if scn.uncertainty is None else scn.uncertainty.shocks
+    assert model is not None
+    u = shock_paths(model, normals(o.seed, 0, o.draws, scn.n_years))
     rep = {k: np.repeat(v, o.draws, axis=0) for k, v in rows.items()}
     shocks = {
         "real_growth": u.real_growth,
@@ -143,15 +145,29 @@ def _group(p: Plan, values: np.ndarray, o: Outcomes) -> dict[str, np.ndarray]:
             reached = to_percent(paths.headline_share(np.array([jt]))[:, 0])
             met = (reached >= to_percent(np.asarray(share)) - TARGET_SLACK_PP) * 1.0
         out["target_met"] = met
-    diverged = np.zeros(n, dtype=bool)
-    if batch.diverged is not None:
-        diverged = batch.diverged.rows.copy()
-    out["diverged"] = diverged * 1.0
+    diverged = _diverged_rows(batch)
     if o.draws:
         shocked = run_batch(_shocked(scn, rows, o, n))
+        # A point with a diverged draw is one `fan` refuses: its chance of passing would
+        # count a draw whose numbers mean nothing, so it has none and the point diverges.
+        bad = _diverged_rows(shocked).reshape(n, o.draws).any(axis=1)
         for rule in shocked.rules:
-            out[f"p_pass:{rule.name}"] = rule.passed[:, 0].reshape(n, o.draws).mean(axis=1)
+            p_pass = rule.passed[:, 0].reshape(n, o.draws).mean(axis=1)
+            p_pass[bad] = np.nan
+            out[f"p_pass:{rule.name}"] = p_pass
+        diverged |= bad
+    out["diverged"] = diverged * 1.0
     return out
+
+
+def _diverged_rows(batch: Batch) -> np.ndarray:
+    """The rows that diverged either way (GDP collapsing or debt exploding) in any year:
+    ``batch.diverged`` names only the first way found."""
+    if batch.diverged is None:
+        return np.zeros(batch.paths.gdp.shape[0], dtype=bool)
+    with np.errstate(all="ignore"):
+        bad = gdp_collapsed(batch.paths) | debt_exploded(batch.paths)
+    return np.asarray(bad.any(axis=1))
 
 
 def run_chunk(item: ChunkItem) -> dict[str, np.ndarray]:
@@ -200,7 +216,14 @@ class Layout:
     plans: dict[tuple[float, ...], Plan] = field(repr=False)
 
 
-def layout(build: Build, varies: Sequence[Vary], values: np.ndarray) -> Layout:
+#: ``notify(grouped_keys, builds)``: told once, before most of the builds, when some keys
+#: group the points (the scenario is built once per group).
+Notify = Callable[[tuple[str, ...], int], None]
+
+
+def layout(
+    build: Build, varies: Sequence[Vary], values: np.ndarray, notify: Notify | None = None
+) -> Layout:
     """Classify the keys and plan every group the points need.
 
     Parameters
@@ -209,6 +232,9 @@ def layout(build: Build, varies: Sequence[Vary], values: np.ndarray) -> Layout:
         ``build(assignments) -> Scenario``.
     varies : sequence of Vary
     values : ndarray, shape (points, keys)
+    notify : callable, optional
+        ``notify(grouped_keys, builds)``, called once when some keys are grouped, after
+        the first group's build and before the others'.
 
     Returns
     -------
@@ -223,25 +249,47 @@ def layout(build: Build, varies: Sequence[Vary], values: np.ndarray) -> Layout:
     base = build([])
     varies = tuple(_tied(v, base) for v in varies)
     batch, grouped = classify(build, varies)
-    groups = sorted({tuple(row) for row in values[:, grouped]}) if grouped else [()]
+    groups = _groups(values[:, grouped]) if grouped else [()]
     plans: dict[tuple[float, ...], Plan] = {}
-    for g in groups:
+    for i, g in enumerate(groups):
         fixed = dict(zip(grouped, g, strict=True))
         p = plan(build, varies, batch, fixed)
         if p is None:  # not affine, or the keys' changes do not add up: group them all
-            return _all_grouped(build, varies, values)
+            return _all_grouped(build, varies, values, notify)
+        if i == 0 and grouped and notify is not None:
+            notify(tuple(varies[k].label for k in grouped), len(groups))
         plans[g] = p
     return Layout(varies, tuple(batch), tuple(grouped), plans)
 
 
-def _all_grouped(build: Build, varies: tuple[Vary, ...], values: np.ndarray) -> Layout:
+def _all_grouped(
+    build: Build, varies: tuple[Vary, ...], values: np.ndarray, notify: Notify | None
+) -> Layout:
     keys = list(range(len(varies)))
     plans = {}
-    for g in sorted({tuple(row) for row in values}):
+    groups = _groups(values)
+    if notify is not None:
+        notify(tuple(v.label for v in varies), len(groups))
+    for g in groups:
         p = plan(build, varies, [], dict(zip(keys, g, strict=True)))
         assert p is not None  # without batch keys there is nothing to add up
         plans[g] = p
     return Layout(varies, (), tuple(keys), plans)
+
+
+def _groups(values: np.ndarray) -> list[tuple[float, ...]]:
+    """The distinct rows of ``values`` (points, grouped keys), in order: one build each."""
+    return [tuple(row) for row in np.unique(values, axis=0)]
+
+
+def _group_ids(lay: Layout, values: np.ndarray) -> np.ndarray:
+    """Each point's position in ``lay.plans``, without a Python loop over points."""
+    if not lay.grouped:
+        return np.zeros(len(values), dtype=np.int64)
+    rows, inverse = np.unique(values[:, list(lay.grouped)], axis=0, return_inverse=True)
+    index = {g: i for i, g in enumerate(lay.plans)}
+    ids = np.array([index[tuple(row)] for row in rows], dtype=np.int64)  # one per group
+    return ids[inverse.reshape(-1)]
 
 
 def _tied(v: Vary, base: Scenario) -> Vary:
@@ -269,19 +317,17 @@ def chunks(lay: Layout, values: np.ndarray, outcomes: Outcomes) -> list[ChunkIte
     """
     size = CHUNK_POINTS if not outcomes.draws else max(1, CHUNK_ROWS // outcomes.draws)
     size = min(size, CHUNK_POINTS)
-    keys = list(lay.plans)
-    index = {g: i for i, g in enumerate(keys)}
+    plans = list(lay.plans.values())
+    gids = _group_ids(lay, values)
     items = []
     for a in range(0, len(values), size):
-        part = values[a : a + size]
-        gid = np.array([index[tuple(row)] for row in part[:, list(lay.grouped)]], dtype=np.int64)
-        used = sorted(set(gid.tolist()))
-        local_id = {g: i for i, g in enumerate(used)}
+        gid = gids[a : a + size]
+        used = np.unique(gid)  # the chunk's groups, in the layout's order
         items.append(
             ChunkItem(
-                plans=tuple(lay.plans[keys[g]] for g in used),
-                group=np.array([local_id[g] for g in gid.tolist()], dtype=np.int64),
-                values=part,
+                plans=tuple(plans[g] for g in used.tolist()),
+                group=np.searchsorted(used, gid).astype(np.int64),
+                values=values[a : a + size],
                 outcomes=outcomes,
             )
         )
@@ -297,6 +343,7 @@ def evaluate(
     draws: int = 0,
     seed: int = 0,
     executor: Executor | None = None,
+    notify: Notify | None = None,
 ) -> tuple[Layout, Outcomes, dict[str, np.ndarray]]:
     """Every outcome at every point.
 
@@ -315,6 +362,8 @@ def evaluate(
     seed : int
     executor : Executor, optional
         Default: :func:`local`.
+    notify : callable, optional
+        As :func:`layout`'s.
 
     Returns
     -------
@@ -330,7 +379,7 @@ def evaluate(
     NoUncertaintyError
         Draws asked for and the scenario sets no shocks.
     """
-    lay = layout(build, varies, values)
+    lay = layout(build, varies, values, notify)
     scn = next(iter(lay.plans.values())).scenario
     rules = tuple(r.name for r in scn.rules)
     if year is None:
